@@ -1,0 +1,205 @@
+// The DataModelReload provider methods (configure/check/diff/create/update/read/delete). This module
+// is NOT serialized into state: the small shim in provider.ts requires it inside the dynamic-provider
+// host process, so state stays small, provider upgrades take effect, and credentials read in
+// `configure` stay in this process's memory only.
+
+import { randomUUID } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { CelonisClient } from "./celonis/client";
+import { CelonisError } from "./celonis/errors";
+import { resolveTables } from "./celonis/resolve";
+import type { ResolvedTable } from "./celonis/types";
+import { ConfigError, readConnection, type Connection } from "./config";
+import { resolvedFailures, tableRefs, validateInputs, type CheckFailure } from "./inputs";
+import { containsUnknown, decideUpdate, INPUT_KEYS, planForCheck, UNKNOWN } from "./plan";
+import { describeError, runPlan, toLastLoad, type RunOutcome } from "./reload";
+import type { CheckedInputs, Plan, ReloadOutputs } from "./types";
+
+type Props = Record<string, unknown>;
+
+let connection: Connection | ConfigError | undefined;
+let client: CelonisClient | undefined;
+
+/** Reads credentials from stack config (secrets arrive decrypted) with env fallbacks. */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  try {
+    connection = readConnection((key) => req.config.get(key), process.env);
+  } catch (err) {
+    connection = err instanceof ConfigError ? err : new ConfigError(String(err));
+  }
+  client = undefined;
+}
+
+/** Sets the connection directly (tests and programs that drive the handlers without Pulumi). */
+export function useConnection(conn: Connection | undefined): void {
+  connection = conn;
+  client = undefined;
+}
+
+function celonis(): CelonisClient {
+  if (connection === undefined) {
+    try {
+      connection = readConnection(() => undefined, process.env);
+    } catch (err) {
+      connection = err as ConfigError;
+    }
+  }
+  if (connection instanceof ConfigError) throw connection;
+  client ??= new CelonisClient({ url: connection.url, auth: connection.auth });
+  return client;
+}
+
+function log(line: string): void {
+  // The engine shows a dynamic provider's stdout as info lines of the deployment.
+  console.log(line);
+}
+
+/** The inputs echoed into outputs: everything `diff` compares, and nothing else. */
+function echo(inputs: CheckedInputs): CheckedInputs {
+  const out: Props = {};
+  for (const key of INPUT_KEYS) out[key] = inputs[key] ?? null;
+  return out as unknown as CheckedInputs;
+}
+
+export async function check(
+  olds: Props,
+  news: Props,
+): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+  const { inputs, failures } = validateInputs(news);
+  const api = celonis();
+  const refs = tableRefs(inputs);
+  let resolvedTables: ResolvedTable[] | null = null;
+  const idsKnown = inputs.poolId !== UNKNOWN && inputs.dataModelId !== UNKNOWN;
+  const idsValid = !failures.some((f) => f.property === "poolId" || f.property === "dataModelId");
+  if (idsKnown && idsValid) {
+    try {
+      const tables = await api.listTables(inputs.poolId, inputs.dataModelId);
+      const result = resolveTables(refs, tables);
+      resolvedTables = result.resolved;
+      const valid = tables.map((t) => t.aliasOrName);
+      for (const miss of result.unknown) {
+        const i = inputs.tables?.indexOf(miss.ref) ?? -1;
+        const property = i >= 0 ? `tables[${i}]` : `tableTriggers.${miss.ref}`;
+        const close = miss.suggestions.length > 0 ? ` Did you mean ${miss.suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+        failures.push({
+          property,
+          reason:
+            `${property}: no table "${miss.ref}" in data model ${inputs.dataModelId}.${close} ` +
+            `Valid names: ${valid.slice(0, 30).join(", ")}${valid.length > 30 ? ", …" : ""}`,
+        });
+      }
+      for (const amb of result.ambiguous ?? []) {
+        failures.push({
+          property: "tables",
+          reason: `"${amb.ref}" matches several tables (${amb.candidates.join(", ")}): write the exact name or the table id`,
+        });
+      }
+      failures.push(...resolvedFailures(inputs, resolvedTables));
+    } catch (err) {
+      if (!(err instanceof CelonisError)) throw err;
+      failures.push({
+        property: "dataModelId",
+        reason: `cannot read the tables of data model ${inputs.dataModelId} in pool ${inputs.poolId}: ${err.message}`,
+      });
+    }
+  }
+  const state = { ...inputs, resolvedTables };
+  const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
+  const plan: Plan = failures.length > 0 ? { action: "none", loadType: null, tables: [], reasons: [] } : planForCheck(old, state);
+  return { inputs: { ...news, ...state, plan }, failures };
+}
+
+export async function diff(
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const d = decideUpdate(olds as Partial<ReloadOutputs>, news as unknown as CheckedInputs);
+  return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+}
+
+/** A create/update failure that keeps the resource in state with what happened (partial state). */
+export class ReloadFailedError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "ReloadFailedError";
+  }
+}
+
+function outputs(
+  inputs: CheckedInputs,
+  olds: Partial<ReloadOutputs> | undefined,
+  ran: Plan,
+  outcome: RunOutcome,
+): ReloadOutputs {
+  const reloaded = outcome.planStatus === "done" && ran.action === "reload" && outcome.reloadedTables !== null;
+  return {
+    ...echo(inputs),
+    // A failed or timed-out plan is recorded as what is still owed; diff and update pick it up.
+    plan: outcome.planStatus === "done" ? inputs.plan : ran,
+    planStatus: outcome.planStatus,
+    lastLoad: outcome.lastLoad ?? olds?.lastLoad ?? null,
+    reloadedTables: outcome.reloadedTables ?? olds?.reloadedTables ?? [],
+    reloadCount: (olds?.reloadCount ?? 0) + (reloaded ? 1 : 0),
+  };
+}
+
+async function run(
+  id: string,
+  inputs: CheckedInputs,
+  olds: Partial<ReloadOutputs> | undefined,
+  plan: Plan,
+  adopt: { loadId: string; plan: Plan } | null,
+  provider: unknown,
+): Promise<ReloadOutputs> {
+  let outcome: RunOutcome;
+  try {
+    outcome = await runPlan({ client: celonis(), log }, inputs, plan, adopt);
+  } catch (err) {
+    outcome = { planStatus: "owed", lastLoad: null, reloadedTables: null, error: describeError(err) };
+  }
+  const outs = outputs(inputs, olds, plan, outcome);
+  if (outcome.error !== null) {
+    throw new ReloadFailedError(outcome.error, id, { ...outs, __provider: provider }, [outcome.error]);
+  }
+  return outs;
+}
+
+export async function create(news: Props): Promise<{ id: string; outs: ReloadOutputs }> {
+  const inputs = news as unknown as CheckedInputs;
+  const id = `${inputs.dataModelId}/${randomUUID().slice(0, 8)}`;
+  const outs = await run(id, inputs, undefined, inputs.plan, null, news.__provider);
+  return { id, outs };
+}
+
+export async function update(id: string, olds: Props, news: Props): Promise<{ outs: ReloadOutputs }> {
+  const inputs = news as unknown as CheckedInputs;
+  const previous = olds as Partial<ReloadOutputs>;
+  const d = decideUpdate(previous, inputs);
+  return { outs: await run(id, inputs, previous, d.run, d.adopt, news.__provider) };
+}
+
+export async function read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+  const state = props as Partial<ReloadOutputs>;
+  if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
+  const load = await celonis().getLastLoad(state.poolId, state.dataModelId);
+  if (!load) return { id, props };
+  const lastLoad = toLastLoad(load);
+  let planStatus = state.planStatus ?? "done";
+  let reloadCount = state.reloadCount ?? 0;
+  const terminal = !["RUNNING", "CANCELLING", "LOST_CONNECTION"].includes(load.loadStatus);
+  if (planStatus === "running" && load.dataLoadId === state.lastLoad?.loadId && terminal) {
+    const ok = load.loadStatus === "SUCCESS" || (load.loadStatus === "WARNING" && state.warningsAs !== "error");
+    planStatus = ok ? "done" : "owed";
+    if (ok) reloadCount += 1;
+  }
+  return { id, props: { ...props, lastLoad, planStatus, reloadCount } };
+}
+
+/** Data cannot be un-loaded: deleting the resource only forgets it. */
+export async function remove(): Promise<void> {}

@@ -1,0 +1,290 @@
+// The reload decision, as pure functions: what changed since the last `up`, and so what to reload and
+// why. `check` stores the result as the `plan` input (so previews show it); `diff` and `update` use
+// `decideUpdate` to compare it with what the outputs record as done. No I/O here: tests call these
+// directly, row by row of the design table.
+
+import { createHash } from "crypto";
+import type { ResolvedTable } from "./celonis/types";
+import type { CheckedInputs, JsonValue, LoadTypeOption, Plan, ReloadOutputs } from "./types";
+
+/** The value the engine sends for an input that is not known yet (preview), also nested. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when `value` is, or contains at any depth, the engine's unknown marker. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** JSON with object keys sorted at every depth: equal for values that differ only in key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? "null";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A stable digest of a JSON value (key order ignored). Used to compare, never stored. */
+export function stableHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+/** The inputs the plan depends on; everything else is an option that never causes a reload. */
+export type ReloadState = Pick<
+  CheckedInputs,
+  | "poolId"
+  | "dataModelId"
+  | "tables"
+  | "triggers"
+  | "tableTriggers"
+  | "loadType"
+  | "reloadOnCreate"
+  | "resolvedTables"
+>;
+
+/** The plan meaning "nothing to do". */
+export const NO_RELOAD: Plan = { action: "none", loadType: null, tables: [], reasons: [] };
+
+function wholeModelLoadType(loadType: LoadTypeOption): "COMPLETE" | "FROM_CACHE" {
+  return loadType === "fromCache" ? "FROM_CACHE" : "COMPLETE";
+}
+
+/** A table's identity: its resolved id when known, else the reference as written. */
+interface TableKey {
+  key: string;
+  name: string;
+}
+
+function tableKey(ref: string, resolved: ResolvedTable[] | null): TableKey {
+  const hit = resolved?.find((t) => t.ref === ref);
+  return hit ? { key: `id:${hit.id}`, name: hit.name } : { key: `ref:${ref}`, name: ref };
+}
+
+function keyedTables(state: ReloadState): Map<string, string> | null {
+  if (!state.tables) return null;
+  const out = new Map<string, string>();
+  for (const ref of state.tables) {
+    const k = tableKey(ref, state.resolvedTables);
+    out.set(k.key, k.name);
+  }
+  return out;
+}
+
+function keyedTriggers(state: ReloadState): Map<string, { name: string; value: string }> {
+  const out = new Map<string, { name: string; value: string }>();
+  for (const [ref, value] of Object.entries(state.tableTriggers ?? {})) {
+    const k = tableKey(ref, state.resolvedTables);
+    out.set(k.key, { name: k.name, value: canonicalJson(value) });
+  }
+  return out;
+}
+
+/**
+ * The reload-relevant identity of a set of inputs: two states with the same fingerprint need no
+ * reload between them. Tables count by resolved id, so writing a table's alias instead of its name
+ * changes nothing.
+ */
+export function reloadFingerprint(state: ReloadState): string {
+  const tables = keyedTables(state);
+  const triggers = [...keyedTriggers(state).entries()].map(([k, v]) => [k, v.value]).sort();
+  return canonicalJson({
+    poolId: state.poolId,
+    dataModelId: state.dataModelId,
+    tables: tables ? [...tables.keys()].sort() : null,
+    triggers: state.triggers ?? null,
+    tableTriggers: triggers,
+  });
+}
+
+function describeListChange(name: string, before: JsonValue[] | null, after: JsonValue[] | null): string {
+  const a = before ?? [];
+  const b = after ?? [];
+  if (a.length !== b.length) return `${name} changed (${a.length} → ${b.length} values)`;
+  const changed = b.map((v, i) => i).filter((i) => canonicalJson(a[i]) !== canonicalJson(b[i]));
+  return `${name} changed (${changed.map((i) => `${name}[${i}]`).join(", ")})`;
+}
+
+function createScope(state: ReloadState): Pick<Plan, "loadType" | "tables"> {
+  const tables = keyedTables(state);
+  return tables
+    ? { loadType: "PARTIAL", tables: [...new Set(tables.values())] }
+    : { loadType: wholeModelLoadType(state.loadType), tables: [] };
+}
+
+function unknownInputs(state: ReloadState): string[] {
+  const fields = ["poolId", "dataModelId", "tables", "triggers", "tableTriggers"] as const;
+  return fields.filter((f) => containsUnknown(state[f]));
+}
+
+/**
+ * The plan from old inputs (undefined on create) to new ones. Implements the design table:
+ * create, triggers, tableTriggers, tables added / removed / dropped, identity change, unknowns.
+ * Reasons never contain trigger values (they may be secrets), only their names and positions.
+ */
+export function planReload(old: ReloadState | undefined, next: ReloadState): Plan {
+  const unknown = unknownInputs(next);
+  if (unknown.length > 0) {
+    return {
+      action: "reload",
+      loadType: null,
+      tables: [],
+      reasons: [`${unknown.join(", ")} not known until deploy: whether and what to reload is decided then`],
+    };
+  }
+  if (!old || old.poolId !== next.poolId || old.dataModelId !== next.dataModelId) {
+    const why = !old
+      ? "created"
+      : old.poolId !== next.poolId
+        ? "poolId changed: the resource is replaced"
+        : "dataModelId changed: the resource is replaced";
+    if (!next.reloadOnCreate) {
+      return { ...NO_RELOAD, reasons: [`${why}; reloadOnCreate is false`] };
+    }
+    return { action: "reload", ...createScope(next), reasons: [why] };
+  }
+
+  const reasons: string[] = [];
+  const info: string[] = [];
+  let whole = false;
+  const partial = new Map<string, string>();
+
+  if (canonicalJson(old.triggers ?? null) !== canonicalJson(next.triggers ?? null)) {
+    reasons.push(describeListChange("triggers", old.triggers, next.triggers));
+    const scope = keyedTables(next);
+    if (scope) scope.forEach((name, key) => partial.set(key, name));
+    else whole = true;
+  }
+
+  const oldTables = keyedTables(old);
+  const newTables = keyedTables(next);
+  if (oldTables && !newTables) {
+    whole = true;
+    reasons.push("tables removed: the whole data model is now in scope");
+  } else if (oldTables && newTables) {
+    const added = [...newTables].filter(([k]) => !oldTables.has(k));
+    const removed = [...oldTables].filter(([k]) => !newTables.has(k));
+    added.forEach(([k, name]) => partial.set(k, name));
+    if (added.length > 0) reasons.push(`tables added: ${added.map(([, n]) => n).join(", ")}`);
+    if (removed.length > 0) info.push(`tables removed: ${removed.map(([, n]) => n).join(", ")} (no reload)`);
+  } else if (!oldTables && newTables) {
+    info.push("tables set: the scope narrowed from the whole data model (no reload)");
+  }
+
+  const oldTriggers = keyedTriggers(old);
+  const newTriggers = keyedTriggers(next);
+  for (const [key, { name, value }] of newTriggers) {
+    const before = oldTriggers.get(key);
+    if (before?.value === value) continue;
+    partial.set(key, name);
+    reasons.push(`tableTriggers.${name} ${before ? "changed" : "added"}`);
+  }
+  for (const [key, { name }] of oldTriggers) {
+    if (!newTriggers.has(key)) info.push(`tableTriggers.${name} removed (no reload)`);
+  }
+
+  if (whole) {
+    return { action: "reload", loadType: wholeModelLoadType(next.loadType), tables: [], reasons };
+  }
+  if (partial.size > 0) {
+    return { action: "reload", loadType: "PARTIAL", tables: [...new Set(partial.values())], reasons };
+  }
+  return { ...NO_RELOAD, reasons: info.length > 0 ? info : ["no reload-relevant change"] };
+}
+
+/**
+ * The plan `check` stores: the previous plan, unchanged, while nothing reload-relevant changed (so an
+ * owed reload previews as what `up` will do), else a fresh one.
+ */
+export function planForCheck(old: CheckedInputs | undefined, next: ReloadState): Plan {
+  if (old?.plan && !containsUnknown(next) && reloadFingerprint(old) === reloadFingerprint(next)) {
+    return old.plan;
+  }
+  return planReload(old, next);
+}
+
+/**
+ * One plan that does both: an owed reload carried into a new one, no larger than needed. A partial
+ * load reloads its tables completely and the rest of the model from cache, so it already covers a
+ * from-cache load; a complete load covers everything.
+ */
+export function mergePlans(owed: Plan, next: Plan): Plan {
+  if (owed.action === "none") return next;
+  const owedReasons = owed.reasons.map((r) => `still owed from the last run (${r})`);
+  if (next.action === "none") return { ...owed, reasons: owedReasons };
+  const reasons = [...owedReasons, ...next.reasons];
+  const types = [owed.loadType, next.loadType];
+  if (types.includes(null)) return { action: "reload", loadType: null, tables: [], reasons };
+  if (types.includes("COMPLETE")) return { action: "reload", loadType: "COMPLETE", tables: [], reasons };
+  const tables = [...new Set([...owed.tables, ...next.tables])];
+  if (tables.length > 0) return { action: "reload", loadType: "PARTIAL", tables, reasons };
+  return { action: "reload", loadType: "FROM_CACHE", tables: [], reasons };
+}
+
+/** The input properties, in the order users read them; everything `diff` compares. */
+export const INPUT_KEYS = [
+  "poolId",
+  "dataModelId",
+  "tables",
+  "triggers",
+  "tableTriggers",
+  "loadType",
+  "reloadOnCreate",
+  "wait",
+  "timeoutSeconds",
+  "onBusy",
+  "warningsAs",
+  "resolvedTables",
+  "plan",
+] as const satisfies readonly (keyof CheckedInputs)[];
+
+/** What `diff` and `update` do with a resource. */
+export interface UpdateDecision {
+  /** Properties whose change replaces the resource. */
+  replaces: string[];
+  /** Whether the engine should run an update (or replace) at all. Always a boolean. */
+  changes: boolean;
+  /** The reload to run now (merging a reload still owed from a failed run). */
+  run: Plan;
+  /**
+   * A load that timed out last time and may still be running: wait for it instead of triggering
+   * another. If it turns out to have failed, its `plan` is owed and runs now.
+   */
+  adopt: { loadId: string; plan: Plan } | null;
+}
+
+/** Decides from the stored outputs and the new checked inputs. Pure. */
+export function decideUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs): UpdateDecision {
+  const replaces = (["poolId", "dataModelId"] as const).filter(
+    (k) => olds[k] !== news[k] || containsUnknown(news[k]),
+  );
+  const status = olds.planStatus ?? "done";
+  const oldState = olds as ReloadState;
+  const reloadChanged =
+    containsUnknown(news) ||
+    !olds.plan ||
+    reloadFingerprint({ ...oldState, resolvedTables: olds.resolvedTables ?? null }) !== reloadFingerprint(news);
+  const base = reloadChanged ? news.plan : NO_RELOAD;
+  const owed = status === "owed" && olds.plan ? olds.plan : NO_RELOAD;
+  const inputsChanged = INPUT_KEYS.some((k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null));
+  return {
+    replaces,
+    changes: replaces.length > 0 || reloadChanged || status !== "done" || inputsChanged,
+    run: mergePlans(owed, base),
+    adopt:
+      status === "running" && olds.lastLoad?.loadId && olds.plan
+        ? { loadId: olds.lastLoad.loadId, plan: olds.plan }
+        : null,
+  };
+}

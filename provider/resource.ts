@@ -1,0 +1,127 @@
+// DataModelReload, the resource users construct: its typed arguments (each documented with what
+// changing it does) and its outputs. The work happens in the provider; this file is the contract.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { ResolvedTable } from "./celonis/types";
+import { celonisProvider } from "./provider";
+import type { LastLoad, LoadTypeOption, OnBusy, Plan, PlanStatus, ReloadedTable, WarningsAs } from "./types";
+
+/** Arguments of a {@link DataModelReload}. */
+export interface DataModelReloadArgs {
+  /** Data pool id (a UUID). Changing it replaces the resource, and the new one loads on create. */
+  poolId: pulumi.Input<string>;
+  /** Data model id (a UUID). Changing it replaces the resource, and the new one loads on create. */
+  dataModelId: pulumi.Input<string>;
+  /**
+   * Tables to reload, by name, alias or table config id; resolved during preview, so an unknown name
+   * fails the preview with close matches. Omitted: the whole data model. Adding a table reloads only
+   * the added table; removing tables reloads nothing; removing the list entirely loads the whole model.
+   */
+  tables?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Any JSON values (outputs of other resources, versions, hashes). When any of them changes (deep
+   * compare, key order ignored), the whole scope reloads again: `tables`, or the whole model. Secret
+   * values stay secret: plans and messages name positions, never values.
+   */
+  triggers?: pulumi.Input<pulumi.Input<unknown>[]>;
+  /**
+   * Per-table triggers, keyed by a table in `tables` (or in the model when `tables` is omitted). A
+   * change reloads only that table (partial load); removing an entry reloads nothing.
+   */
+  tableTriggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /**
+   * Kind of whole-model load: `complete` (default) reloads every table, `fromCache` rebuilds from
+   * the cache. Not allowed with `tables` (partial loads always reload their tables completely).
+   * Changing it reloads nothing; it applies to the next load.
+   */
+  loadType?: pulumi.Input<LoadTypeOption>;
+  /** Load when the resource is created (default true). False: creating only records state. */
+  reloadOnCreate?: pulumi.Input<boolean>;
+  /**
+   * Wait for the load to finish (default true). False: trigger and return; the load's outcome is
+   * not checked (see `pulumi refresh`). Changing it reloads nothing.
+   */
+  wait?: pulumi.Input<boolean>;
+  /**
+   * How long one `up` waits for the load (default 3600 s, at most 7 days). On timeout the load keeps
+   * running in Celonis, the update fails with the resource kept in state, and the next `up` waits for
+   * that same load instead of triggering another. Changing it reloads nothing.
+   */
+  timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * A load already running on the model (started elsewhere): `wait` (default) for it to finish, then
+   * load; `fail` the update (the reload stays owed). Changing it reloads nothing.
+   */
+  onBusy?: pulumi.Input<OnBusy>;
+  /**
+   * A load ending WARNING: `success` (default) with a printed warning, or `error` (fails the update,
+   * the reload stays owed). Changing it reloads nothing.
+   */
+  warningsAs?: pulumi.Input<WarningsAs>;
+}
+
+/**
+ * Reloads a Celonis data model (whole, or some tables) when it is created and whenever its triggers
+ * or table list change, waits for the load, and exposes the last load as outputs. `pulumi preview`
+ * shows the `plan`: which tables will reload and why. Deleting it loads nothing.
+ */
+export class DataModelReload extends pulumi.dynamic.Resource {
+  /** Data pool id. */
+  declare public readonly poolId: pulumi.Output<string>;
+  /** Data model id. */
+  declare public readonly dataModelId: pulumi.Output<string>;
+  /** Table references as written, or null for the whole model. */
+  declare public readonly tables: pulumi.Output<string[] | null>;
+  /** The triggers as given. */
+  declare public readonly triggers: pulumi.Output<unknown[] | null>;
+  /** The per-table triggers as given. */
+  declare public readonly tableTriggers: pulumi.Output<Record<string, unknown> | null>;
+  /** Whole-model load kind. */
+  declare public readonly loadType: pulumi.Output<LoadTypeOption>;
+  /** Whether creation loads. */
+  declare public readonly reloadOnCreate: pulumi.Output<boolean>;
+  /** Whether the load is waited for. */
+  declare public readonly wait: pulumi.Output<boolean>;
+  /** Wait deadline in seconds. */
+  declare public readonly timeoutSeconds: pulumi.Output<number>;
+  /** Policy for a model that is already loading. */
+  declare public readonly onBusy: pulumi.Output<OnBusy>;
+  /** How WARNING counts. */
+  declare public readonly warningsAs: pulumi.Output<WarningsAs>;
+  /** Every table reference resolved to its id and display name. */
+  declare public readonly resolvedTables: pulumi.Output<ResolvedTable[] | null>;
+  /** The reload decision of the last deployment: action, load type, tables and reasons. */
+  declare public readonly plan: pulumi.Output<Plan>;
+  /** `done`, `owed` (failed: the next up retries) or `running` (timed out: the next up waits for it). */
+  declare public readonly planStatus: pulumi.Output<PlanStatus>;
+  /** The last load of the model: id, status, type, ISO dates, duration, Celonis's message. */
+  declare public readonly lastLoad: pulumi.Output<LastLoad | null>;
+  /** Tables the last successful reload of this resource covered. */
+  declare public readonly reloadedTables: pulumi.Output<ReloadedTable[]>;
+  /** How many reloads this resource has completed. */
+  declare public readonly reloadCount: pulumi.Output<number>;
+
+  /**
+   * @param name The unique name of the resource.
+   * @param args What to reload and when.
+   * @param opts Resource options; `dependsOn` orders the reload after what it depends on.
+   */
+  constructor(name: string, args: DataModelReloadArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      celonisProvider,
+      name,
+      {
+        ...args,
+        resolvedTables: undefined,
+        plan: undefined,
+        planStatus: undefined,
+        lastLoad: undefined,
+        reloadedTables: undefined,
+        reloadCount: undefined,
+      },
+      opts,
+      "celonis",
+      "DataModelReload",
+    );
+  }
+}

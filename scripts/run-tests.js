@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Runs one test layer (unit | integration | host | e2e) or all of them in one mocha run, and ends
+// with the summary line CI reads: "N passed, N failed". Layers that start the provider in another
+// process (host, e2e) need the compiled package, so this builds it first.
+"use strict";
+const path = require("path");
+const fs = require("fs");
+const { execFileSync } = require("child_process");
+
+const root = path.resolve(__dirname, "..");
+const layers = ["unit", "integration", "host", "e2e"];
+const wanted = process.argv[2] || "all";
+const selected = wanted === "all" ? layers : [wanted];
+if (!selected.every((l) => layers.includes(l))) {
+  console.error(`unknown test layer "${wanted}"; valid: all, ${layers.join(", ")}`);
+  process.exit(2);
+}
+
+if (selected.includes("host") || selected.includes("e2e")) {
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+}
+
+require("ts-node").register({ project: path.join(root, "tsconfig.json"), transpileOnly: true });
+const Mocha = require("mocha");
+const mocha = new Mocha({ timeout: 20000, reporter: process.env.MOCHA_REPORTER || "spec" });
+if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
+
+function addTests(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) addTests(full);
+    else if (entry.name.endsWith(".test.ts")) mocha.addFile(full);
+  }
+}
+for (const layer of selected) addTests(path.join(root, "tests", layer));
+
+const runner = mocha.run(() => {
+  const { passes, failures, pending } = runner.stats;
+  console.log("");
+  console.log(`${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ""}`);
+  process.exitCode = failures > 0 || passes === 0 ? 1 : 0;
+});
