@@ -49,9 +49,12 @@ function celonis(): CelonisClient {
   return client;
 }
 
-function log(line: string): void {
-  // The engine shows a dynamic provider's stdout as info lines of the deployment.
-  console.log(line);
+// The engine shows a dynamic provider's stdout as info lines of the deployment.
+let log: (line: string) => void = (line) => console.log(line);
+
+/** Redirects progress and warning lines (tests collect them). */
+export function useLogger(logger: (line: string) => void): void {
+  log = logger;
 }
 
 /** The inputs echoed into outputs: everything `diff` compares, and nothing else. */

@@ -58,16 +58,6 @@ export function judgeLoad(
   return { ok: false, warning: null };
 }
 
-/** Whether a progress report is worth a line: a status change, or every `everyMs` while waiting. */
-export function shouldReport(
-  previous: { status: string; at: number } | null,
-  status: string,
-  at: number,
-  everyMs = 10_000,
-): boolean {
-  return previous === null || previous.status !== status || at - previous.at >= everyMs;
-}
-
 /** The trigger a plan needs, with partial tables mapped from display names to table config ids. */
 export function loadRequestFor(plan: Plan, resolved: readonly ResolvedTable[]): LoadRequest {
   if (plan.loadType === "FROM_CACHE") return { kind: "FROM_CACHE" };
@@ -101,12 +91,9 @@ function short(id: string | null): string {
   return id ? id.slice(0, 8) : "(not visible yet)";
 }
 
-function progressPrinter(ctx: RunContext, label: string, now: () => number) {
-  let last: { status: string; at: number } | null = null;
+function progressPrinter(ctx: RunContext, label: string) {
+  // The client already reports only on a status change or every few seconds.
   return (p: LoadProgress) => {
-    const at = now();
-    if (!shouldReport(last, p.status, at)) return;
-    last = { status: p.status, at };
     const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
     ctx.log(`${label}: load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`);
   };
@@ -127,7 +114,7 @@ export async function runPlan(
   const { poolId, dataModelId } = inputs;
   const label = `celonis ${dataModelId.slice(0, 8)}`;
   const deadline = now() + inputs.timeoutSeconds * 1000;
-  const onProgress = progressPrinter(ctx, label, now);
+  const onProgress = progressPrinter(ctx, label);
 
   return withModelLock(`${poolId}/${dataModelId}`, async () => {
     let owed = plan;
@@ -166,7 +153,7 @@ export async function runPlan(
     const scope = request.kind === "PARTIAL" ? `tables ${owed.tables.join(", ")}` : "the whole data model";
     ctx.log(`${label}: triggering a ${request.kind} load of ${scope} (${owed.reasons.join("; ")})`);
 
-    let trigger: { previousLoadId: string | null };
+    let trigger: { previousLoadId: string | null; triggeredAt: number };
     for (;;) {
       try {
         const latest = await ctx.client.getLastLoad(poolId, dataModelId);
@@ -182,7 +169,8 @@ export async function runPlan(
       }
     }
 
-    const tables: ReloadedTable[] = resolved.map((t) => ({ id: t.id, name: t.name }));
+    const covered = request.kind === "PARTIAL" ? resolved : await ctx.client.listTables(poolId, dataModelId);
+    const tables: ReloadedTable[] = covered.map((t) => ({ id: t.id, name: "aliasOrName" in t ? t.aliasOrName : t.name }));
     if (!inputs.wait) {
       const started = await ctx.client.getLastLoad(poolId, dataModelId);
       const ours = started && started.dataLoadId !== trigger.previousLoadId ? started : null;
@@ -191,6 +179,7 @@ export async function runPlan(
     }
     const result = await ctx.client.waitForLoad(poolId, dataModelId, {
       previousLoadId: trigger.previousLoadId,
+      triggeredAt: trigger.triggeredAt,
       deadline,
       onProgress,
     });

@@ -1,0 +1,269 @@
+// The only error types that leave the Celonis client, and the rules that keep them safe to print.
+// Every failure is turned into a CelonisError built from the HTTP status and body alone (never an
+// AxiosError, which carries the request headers and config with the credential), so messages name
+// the call, the data model and Celonis's own words, and every string passes through `redact` first.
+
+import { classifyFailure } from "./retry";
+
+/** What a CelonisError knows. All strings are redacted before they are stored. */
+export interface CelonisErrorInit {
+  /** What the client was doing, in user words, e.g. "trigger partial load". */
+  call: string;
+  dataModelId?: string;
+  poolId?: string;
+  /** HTTP status, when Celonis answered at all. */
+  status?: number;
+  /** Celonis's own message (plain-string body, `errorInformation`, `message`…). */
+  celonisMessage?: string;
+  /** The `frontendErrorKey` of a 400 answer, e.g. DATA_MODEL_LOAD_ALREADY_RUNNING. */
+  frontendErrorKey?: string;
+  /** The `reference` of a 500 answer (what Celonis support asks for). */
+  reference?: string;
+  /** A network-level error code (ECONNRESET, ETIMEDOUT…) when there was no answer. */
+  code?: string;
+  /** Whether trying the same call again later may succeed. */
+  retryable: boolean;
+  /** Overrides the generated message (still redacted). */
+  message?: string;
+}
+
+/** A failed Celonis call: safe to print, log and serialize (contains no credential). */
+export class CelonisError extends Error {
+  readonly call: string;
+  declare readonly dataModelId?: string;
+  declare readonly poolId?: string;
+  declare readonly status?: number;
+  declare readonly celonisMessage?: string;
+  declare readonly frontendErrorKey?: string;
+  declare readonly reference?: string;
+  declare readonly code?: string;
+  readonly retryable: boolean;
+
+  constructor(init: CelonisErrorInit, secrets: readonly string[] = []) {
+    const clean = (s: string | undefined): string | undefined => (s === undefined ? undefined : redact(s, secrets));
+    const fields: CelonisErrorInit = {
+      ...init,
+      call: redact(init.call, secrets),
+      dataModelId: clean(init.dataModelId),
+      poolId: clean(init.poolId),
+      celonisMessage: clean(init.celonisMessage),
+      frontendErrorKey: clean(init.frontendErrorKey),
+      reference: clean(init.reference),
+      code: clean(init.code),
+    };
+    super(redact(init.message ?? formatCelonisMessage(fields), secrets));
+    this.name = "CelonisError";
+    this.call = fields.call;
+    this.retryable = init.retryable;
+    // Only defined fields become own properties, so JSON.stringify/inspect stay short.
+    if (fields.dataModelId !== undefined) this.dataModelId = fields.dataModelId;
+    if (fields.poolId !== undefined) this.poolId = fields.poolId;
+    if (init.status !== undefined) this.status = init.status;
+    if (fields.celonisMessage !== undefined) this.celonisMessage = fields.celonisMessage;
+    if (fields.frontendErrorKey !== undefined) this.frontendErrorKey = fields.frontendErrorKey;
+    if (fields.reference !== undefined) this.reference = fields.reference;
+    if (fields.code !== undefined) this.code = fields.code;
+  }
+}
+
+/**
+ * `Celonis trigger partial load for data model 7f…: HTTP 400 DATA_MODEL_LOAD_ALREADY_RUNNING: <message>`.
+ * Pure; exported for tests.
+ */
+export function formatCelonisMessage(e: CelonisErrorInit): string {
+  const where = e.dataModelId ? ` for data model ${e.dataModelId}` : e.poolId ? ` in data pool ${e.poolId}` : "";
+  let what: string;
+  if (e.status !== undefined) {
+    what = `HTTP ${e.status}`;
+    if (e.frontendErrorKey) what += ` ${e.frontendErrorKey}`;
+  } else if (e.code) {
+    what = `no answer (${e.code})`;
+  } else {
+    what = "failed";
+  }
+  let msg = `Celonis ${e.call}${where}: ${what}`;
+  if (e.celonisMessage) msg += `: ${e.celonisMessage}`;
+  if (e.reference && !(e.celonisMessage ?? "").includes(e.reference)) msg += ` (reference ${e.reference})`;
+  return msg;
+}
+
+const REDACTED = "[REDACTED]";
+
+/** Secrets shorter than this are not searched for alone (they would shred ordinary words). */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Removes every occurrence of each secret and anything shaped like an Authorization header value
+ * (`Bearer …`, `AppKey …`, `Basic …`) or an `access_token`/`client_secret` field from `text`. Pure.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  // Longest first, so a secret that contains another is removed whole.
+  const sorted = [...new Set(secrets)].filter((s) => typeof s === "string" && s.length >= MIN_SECRET_LENGTH);
+  sorted.sort((a, b) => b.length - a.length);
+  for (const s of sorted) out = out.split(s).join(REDACTED);
+  out = out.replace(/\b(Bearer|AppKey|Basic)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=:-]+/gi, `$1 ${REDACTED}`);
+  out = out.replace(
+    /("?(?:access_token|client_secret|password|apiToken|api_token)"?\s*[:=]\s*"?)(?!\[REDACTED\])[^"&\s,}]+/gi,
+    `$1${REDACTED}`,
+  );
+  return out;
+}
+
+/** One table reference that matched nothing, with what the user probably meant. */
+export interface UnknownTableRef {
+  ref: string;
+  suggestions: string[];
+}
+
+/** One table reference that matched several tables (only case-insensitively, or by different fields). */
+export interface AmbiguousTableRef {
+  ref: string;
+  candidates: string[];
+}
+
+/**
+ * Table names, aliases or ids that do not resolve in a data model. The message lists every bad
+ * reference with close matches and the valid names, so `pulumi preview` fails with something useful.
+ */
+export class TableResolutionError extends CelonisError {
+  readonly unknown: UnknownTableRef[];
+  readonly ambiguous: AmbiguousTableRef[];
+  readonly validNames: string[];
+
+  constructor(init: {
+    dataModelId?: string;
+    unknown: UnknownTableRef[];
+    ambiguous?: AmbiguousTableRef[];
+    validNames: string[];
+  }) {
+    const ambiguous = init.ambiguous ?? [];
+    super({
+      call: "resolve tables",
+      dataModelId: init.dataModelId,
+      retryable: false,
+      message: formatTableResolutionMessage(init.dataModelId, init.unknown, ambiguous, init.validNames),
+    });
+    this.name = "TableResolutionError";
+    this.unknown = init.unknown;
+    this.ambiguous = ambiguous;
+    this.validNames = init.validNames;
+  }
+}
+
+/** Pure; exported for tests. */
+export function formatTableResolutionMessage(
+  dataModelId: string | undefined,
+  unknown: UnknownTableRef[],
+  ambiguous: AmbiguousTableRef[],
+  validNames: string[],
+): string {
+  const where = dataModelId ? `data model ${dataModelId}` : "the data model";
+  const parts: string[] = [];
+  for (const u of unknown) {
+    const hint = u.suggestions.length ? ` (did you mean ${u.suggestions.map((s) => `"${s}"`).join(", ")}?)` : "";
+    parts.push(`"${u.ref}" matches no table${hint}`);
+  }
+  for (const a of ambiguous) {
+    parts.push(`"${a.ref}" is ambiguous: it matches ${a.candidates.map((c) => `"${c}"`).join(", ")}; write the exact name or the table id`);
+  }
+  const valid = validNames.length ? `Valid tables: ${validNames.join(", ")}.` : "The data model has no tables.";
+  return `Cannot resolve tables in ${where}: ${parts.join("; ")}. ${valid}`;
+}
+
+/** Does this error say that a load of the data model is already running (the onBusy case)? */
+export function isLoadAlreadyRunning(err: unknown): boolean {
+  if (!(err instanceof CelonisError) || !err.frontendErrorKey) return false;
+  return isAlreadyRunningKey(err.frontendErrorKey);
+}
+
+/** Pure: does a `frontendErrorKey` mean "a load is already running"? Tolerant of wording. */
+export function isAlreadyRunningKey(key: string): boolean {
+  return /ALREADY[_ ]?RUNNING|IN[_ ]?PROGRESS|LOAD[_ ]?RUNNING|CURRENTLY[_ ]?RUNNING|BUSY/i.test(key);
+}
+
+/** Where a failed answer came from, for the message. */
+export interface ErrorContext {
+  call: string;
+  dataModelId?: string;
+  poolId?: string;
+}
+
+/**
+ * Builds the CelonisError for a failed answer from its status and body only. Reads the shapes
+ * Celonis uses: 400 `{frontendErrorKey, errorInformation}`, 500 `{reference, message, shortMessage}`,
+ * 404/429 plain strings, 403 with no body. Pure; `secrets` are redacted from everything.
+ */
+export function errorFromResponse(
+  ctx: ErrorContext,
+  res: { status: number; body: string },
+  secrets: readonly string[] = [],
+): CelonisError {
+  const { status } = res;
+  const text = (res.body ?? "").trim();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  let celonisMessage: string | undefined;
+  let frontendErrorKey: string | undefined;
+  let reference: string | undefined;
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+    const rec = parsed as Record<string, unknown>;
+    if (typeof rec.frontendErrorKey === "string") frontendErrorKey = rec.frontendErrorKey;
+    if (typeof rec.reference === "string") reference = rec.reference;
+    celonisMessage = firstString(rec.message, rec.shortMessage, rec.error_description, rec.error, rec.errorMessage);
+    const info = rec.errorInformation;
+    if (!celonisMessage && info !== undefined && info !== null) {
+      celonisMessage =
+        typeof info === "string"
+          ? info
+          : typeof info === "object"
+            ? (firstString((info as Record<string, unknown>).message, (info as Record<string, unknown>).detail) ??
+              JSON.stringify(info))
+            : String(info);
+    }
+    if (celonisMessage === "{}") celonisMessage = undefined;
+  } else if (typeof parsed === "string") {
+    celonisMessage = parsed;
+  } else if (text) {
+    celonisMessage = text.startsWith("<") ? undefined : text; // an HTML error page says nothing useful
+  }
+  if (celonisMessage && celonisMessage.length > 500) celonisMessage = celonisMessage.slice(0, 500) + "…";
+
+  if (status === 403) {
+    const pool = ctx.poolId ? ` on data pool ${ctx.poolId}` : " on the data pool";
+    const hint = `permission denied: the API key or OAuth client needs Edit permission${pool}`;
+    celonisMessage = celonisMessage ? `${hint} (${celonisMessage})` : hint;
+  } else if (status === 401) {
+    const hint =
+      "authentication failed: the credential was rejected (check the key, and that keyType matches it: a user API key is sent as Bearer, an application key as AppKey)";
+    celonisMessage = celonisMessage ? `${hint} (${celonisMessage})` : hint;
+  } else if (status === 404 && !celonisMessage) {
+    celonisMessage = "not found: check the data pool id and data model id";
+  } else if (status === 429 && !celonisMessage) {
+    celonisMessage = "rate limited";
+  } else if (status >= 300 && status < 400) {
+    celonisMessage = `unexpected redirect${celonisMessage ? ` (${celonisMessage})` : ""}; check the Celonis URL`;
+  }
+  return new CelonisError(
+    {
+      call: ctx.call,
+      dataModelId: ctx.dataModelId,
+      poolId: ctx.poolId,
+      status,
+      celonisMessage,
+      frontendErrorKey,
+      reference,
+      retryable: classifyFailure({ status }).retryable,
+    },
+    secrets,
+  );
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const v of values) if (typeof v === "string" && v.trim() !== "") return v;
+  return undefined;
+}

@@ -1,0 +1,104 @@
+// Decisions about loads while waiting: is a status final, did it succeed, is this load the one we
+// triggered (never a stale record of the previous load), and how long to wait before the next poll.
+// Pure functions, so the rules are tested table-driven and property-based without a server.
+
+import type { LoadInfoSync, LoadRecord, LoadStatus, LoadType } from "./types";
+
+/** Statuses after which a load does not change any more. */
+const TERMINAL: ReadonlySet<string> = new Set<LoadStatus>(["SUCCESS", "WARNING", "ERROR", "CANCELED"]);
+const SUCCESS: ReadonlySet<string> = new Set<LoadStatus>(["SUCCESS", "WARNING"]);
+
+/**
+ * Has the load finished? RUNNING, CANCELLING and LOST_CONNECTION are still going (pycelonis treats
+ * LOST_CONNECTION so too). A status this client does not know is treated as still going: waiting
+ * until the deadline is a safer mistake than reporting a load as finished.
+ */
+export function isTerminal(status: string): boolean {
+  return TERMINAL.has(status);
+}
+
+/** SUCCESS, or WARNING (success with a warning). */
+export function isSuccess(status: string): boolean {
+  return SUCCESS.has(status);
+}
+
+/** How far before our trigger a load may claim to have started and still be ours (clock skew). */
+export const START_SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Is `load` the one our trigger started? Only when its id differs from the load recorded before
+ * the trigger: a stale SUCCESS of the previous load is never taken for the new one. With
+ * `triggeredAt`, a load that started clearly before the trigger (beyond clock-skew tolerance) is
+ * not ours either — this matters when there was no previous load to compare with.
+ */
+export function isOurLoad(
+  load: LoadRecord | null | undefined,
+  previousLoadId: string | null,
+  triggeredAt?: number,
+  skewToleranceMs: number = START_SKEW_TOLERANCE_MS,
+): boolean {
+  if (!load || !load.dataLoadId) return false;
+  if (previousLoadId !== null && load.dataLoadId === previousLoadId) return false;
+  if (triggeredAt !== undefined && load.startDate !== null && Number.isFinite(load.startDate)) {
+    if (load.startDate < triggeredAt - skewToleranceMs) return false;
+  }
+  return true;
+}
+
+/** Upper bound of any poll delay. */
+export const MAX_POLL_DELAY_MS = 15_000;
+/** Steady delay once the quick first polls are done. */
+export const STEADY_POLL_DELAY_MS = 2_000;
+/** Upper bound when the expected duration is unknown. */
+export const UNKNOWN_DURATION_POLL_CAP_MS = 10_000;
+
+/**
+ * Delay before the next poll, given the time since the wait started. Quick at first like pycelonis
+ * (0.1 s, 0.3 s, 0.9 s: short loads are seen at once), then every 2 s, then growing with the
+ * elapsed time (10% of it) up to 10% of the expected duration (at least 2 s, at most 15 s), or up
+ * to 10 s when the expected duration is unknown. Non-decreasing in `elapsedMs`.
+ */
+export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): number {
+  const e = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs) : 0;
+  if (e < 100) return 100;
+  if (e < 400) return 300;
+  if (e < 1_300) return 900;
+  const cap =
+    expectedMs !== undefined && expectedMs !== null && Number.isFinite(expectedMs) && expectedMs > 0
+      ? Math.min(MAX_POLL_DELAY_MS, Math.max(STEADY_POLL_DELAY_MS, expectedMs * 0.1))
+      : UNKNOWN_DURATION_POLL_CAP_MS;
+  return Math.round(Math.min(cap, Math.max(STEADY_POLL_DELAY_MS, e * 0.1)));
+}
+
+/**
+ * Average duration (ms) of this kind of load from `loadHistory.averageLoadTime`, or null when
+ * Celonis does not know one. Entries are matched by type case-insensitively.
+ */
+export function expectedDurationMs(info: LoadInfoSync | null | undefined, loadType: LoadType | null | undefined): number | null {
+  const list = info?.loadHistory?.averageLoadTime;
+  if (!Array.isArray(list) || !loadType) return null;
+  const wanted = loadType.toUpperCase();
+  for (const entry of list) {
+    if (!entry || typeof entry.type !== "string" || entry.type.toUpperCase() !== wanted) continue;
+    const ms = Number(entry.averageLoadingTime);
+    return Number.isFinite(ms) && ms > 0 ? ms : null;
+  }
+  return null;
+}
+
+/**
+ * The most recent load in a load-info-sync answer: the current compute load, else the newest entry
+ * of the history (latest start date; on a tie, the one listed first).
+ */
+export function latestLoadFromInfo(info: LoadInfoSync | null | undefined): LoadRecord | null {
+  const current = info?.loadInfo?.currentComputeLoad;
+  if (current && current.dataLoadId) return current;
+  const history = info?.loadHistory?.dataLoadHistory;
+  if (!Array.isArray(history) || history.length === 0) return null;
+  let best: LoadRecord | null = null;
+  for (const l of history) {
+    if (!l || !l.dataLoadId) continue;
+    if (!best || (l.startDate ?? -Infinity) > (best.startDate ?? -Infinity)) best = l;
+  }
+  return best;
+}

@@ -1,0 +1,253 @@
+// The provider handlers against a real emulator: each plan row end to end, failures that keep the
+// resource in state and stay owed, timeouts that are adopted, onBusy, WARNING handling, and
+// concurrency (several resources on one model never overlap their loads).
+
+import assert from "node:assert/strict";
+import { startEmulator, type Emulator } from "../../emulator";
+import * as handlers from "../../provider/handlers";
+import { DEMO } from "../helpers/demo";
+import { deploy, type Stored } from "../helpers/engine";
+
+const base = { poolId: DEMO.pool, dataModelId: DEMO.model };
+
+describe("provider handlers against the emulator", function () {
+  this.timeout(30_000);
+  let emu: Emulator;
+  let lines: string[];
+
+  before(async () => {
+    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 150 });
+    handlers.useLogger((l) => lines.push(l));
+  });
+  beforeEach(() => {
+    emu.reset();
+    lines = [];
+    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: DEMO.apiKey } });
+  });
+  after(async () => {
+    handlers.useLogger((l) => console.log(l));
+    handlers.useConnection(undefined);
+    await emu.stop();
+  });
+
+  const triggers = () =>
+    emu.requests().filter((r) => r.method === "POST" && /\/load(\/partial-sync)?$|\/reload$/.test(r.path) && r.status < 300);
+
+  it("create without tables runs one complete load and records it", async () => {
+    const s = await deploy(undefined, base);
+    assert.equal(triggers().length, 1);
+    assert.equal(triggers()[0].query.fullReload, "true");
+    assert.equal(s.outputs.planStatus, "done");
+    assert.equal(s.outputs.lastLoad?.status, "SUCCESS");
+    assert.equal(s.outputs.lastLoad?.loadType, "COMPLETE");
+    assert.match(s.outputs.lastLoad!.startedAt!, /^\d{4}-\d\d-\d\dT/);
+    assert.ok(s.outputs.lastLoad!.durationSeconds! >= 0);
+    assert.equal(s.outputs.reloadCount, 1);
+    assert.equal(s.outputs.reloadedTables.length, 9, "a whole-model load covers every table");
+    assert.deepEqual(s.outputs.plan, { action: "reload", loadType: "COMPLETE", tables: [], reasons: ["created"] });
+    assert.ok(lines.some((l) => /triggering a COMPLETE load of the whole data model/.test(l)));
+    assert.ok(lines.some((l) => /SUCCESS in/.test(l)));
+  });
+
+  it("loadType fromCache triggers fullReload=false", async () => {
+    await deploy(undefined, { ...base, loadType: "fromCache" });
+    assert.equal(triggers()[0].query.fullReload, "false");
+    assert.equal(emu.loads(DEMO.model).at(-1)?.loadType, "FROM_CACHE");
+  });
+
+  it("tables by name, alias and id reload only those tables (partial-sync with their ids)", async () => {
+    const tables = emu.state.tables(DEMO.pool, DEMO.model);
+    const cases = tables.find((t) => t.name === "CASES")!;
+    const s = await deploy(undefined, { ...base, tables: ["ACTIVITIES", "VENDORS", cases.id] });
+    const [t] = triggers();
+    assert.match(t.path, /partial-sync$/);
+    const lfa1 = tables.find((x) => x.name === "LFA1")!;
+    const acts = tables.find((x) => x.name === "ACTIVITIES")!;
+    assert.deepEqual(new Set(t.body as string[]), new Set([acts.id, lfa1.id, cases.id]));
+    assert.deepEqual(s.outputs.plan.tables, ["ACTIVITIES", "VENDORS", "CASES"]);
+    assert.deepEqual(
+      s.outputs.resolvedTables?.map((r) => r.name),
+      ["ACTIVITIES", "VENDORS", "CASES"],
+    );
+    assert.equal(s.outputs.lastLoad?.loadType, "PARTIAL");
+  });
+
+  it("a second deployment with nothing changed triggers nothing", async () => {
+    const s1 = await deploy(undefined, { ...base, tables: ["CASES"], triggers: ["v1"] });
+    const s2 = await deploy(s1, { ...base, tables: ["CASES"], triggers: ["v1"] });
+    assert.equal(s2, s1, "diff said no changes");
+    assert.equal(triggers().length, 1);
+  });
+
+  it("changing one tableTriggers value reloads only that table; adding a table only it", async () => {
+    const tables = ["ACTIVITIES", "CASES", "INVOICES"];
+    const s1 = await deploy(undefined, { ...base, tables, tableTriggers: { ACTIVITIES: 1, CASES: 1 } });
+    emu.clearRequests();
+    const s2 = await deploy(s1, { ...base, tables, tableTriggers: { ACTIVITIES: 2, CASES: 1 } });
+    assert.deepEqual(s2.outputs.plan.tables, ["ACTIVITIES"]);
+    assert.deepEqual(s2.outputs.plan.reasons, ["tableTriggers.ACTIVITIES changed"]);
+    assert.equal((triggers()[0].body as string[]).length, 1);
+    assert.deepEqual(s2.outputs.reloadedTables.map((t) => t.name), ["ACTIVITIES"]);
+    emu.clearRequests();
+    const s3 = await deploy(s2, { ...base, tables: [...tables, "PAYMENTS"], tableTriggers: { ACTIVITIES: 2, CASES: 1 } });
+    assert.deepEqual(s3.outputs.plan.tables, ["PAYMENTS"]);
+    assert.equal(triggers().length, 1);
+    assert.equal(s3.outputs.reloadCount, 3);
+  });
+
+  it("changing only options (timeout, onBusy) updates state and triggers nothing", async () => {
+    const s1 = await deploy(undefined, { ...base, tables: ["CASES"] });
+    emu.clearRequests();
+    const s2 = await deploy(s1, { ...base, tables: ["CASES"], timeoutSeconds: 120, onBusy: "fail" });
+    assert.equal(triggers().length, 0);
+    assert.equal(s2.outputs.timeoutSeconds, 120);
+    assert.equal(s2.outputs.reloadCount, 1);
+  });
+
+  it("removing tables only triggers nothing; dropping the list loads the whole model", async () => {
+    const s1 = await deploy(undefined, { ...base, tables: ["CASES", "ACTIVITIES"] });
+    emu.clearRequests();
+    const s2 = await deploy(s1, { ...base, tables: ["CASES"] });
+    assert.equal(triggers().length, 0);
+    assert.equal(s2.outputs.plan.action, "none");
+    const s3 = await deploy(s2, { ...base });
+    assert.equal(triggers().length, 1);
+    assert.equal(s3.outputs.lastLoad?.loadType, "COMPLETE");
+  });
+
+  it("check: an unknown table fails with close matches and the valid names", async () => {
+    const r = await handlers.check({}, { ...base, tables: ["ACTIVITES", "CASES"] });
+    assert.equal(r.failures.length, 1);
+    assert.equal(r.failures[0].property, "tables[0]");
+    assert.match(r.failures[0].reason, /no table "ACTIVITES".*Did you mean "ACTIVITIES"/);
+    assert.match(r.failures[0].reason, /Valid names: .*CASES/);
+  });
+
+  it("check: a model that does not exist fails on dataModelId with Celonis's answer", async () => {
+    const r = await handlers.check({}, { ...base, dataModelId: "99999999-9999-4999-8999-999999999999" });
+    assert.equal(r.failures[0].property, "dataModelId");
+    assert.match(r.failures[0].reason, /404/);
+  });
+
+  it("check: missing credentials name the config keys", async () => {
+    handlers.useConnection(undefined);
+    const saved = { ...process.env };
+    for (const k of ["CELONIS_URL", "CELONIS_API_TOKEN", "OAUTH_CLIENT_ID"]) delete process.env[k];
+    try {
+      await handlers.configure({ config: { get: () => undefined, require: () => "" } });
+      await assert.rejects(handlers.check({}, base), /celonis:url.*CELONIS_URL/);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it("a load ending ERROR fails with Celonis's message, stays in state, and the next up retries it", async () => {
+    emu.setBehaviour(DEMO.model, { outcome: "ERROR", message: "Table 'CASES': column CASE_KEY not found", times: 1 });
+    const s1 = await deploy(undefined, { ...base, tables: ["CASES"] });
+    assert.ok(s1.failed);
+    assert.match(s1.error!.message, /ended ERROR: Table 'CASES': column CASE_KEY not found/);
+    assert.match(s1.error!.message, /still owed/);
+    assert.equal(s1.outputs.planStatus, "owed");
+    assert.equal(s1.outputs.lastLoad?.status, "ERROR");
+    assert.equal(s1.outputs.reloadCount, 0);
+    assert.ok(s1.id.startsWith(DEMO.model));
+    assert.deepEqual(s1.error!.reasons, [s1.error!.message]);
+    // The next deployment with the same inputs: the plan is kept, the reload is still owed.
+    const s2 = await deploy(s1, { ...base, tables: ["CASES"] });
+    assert.equal(s2.failed, false);
+    assert.deepEqual(s2.outputs.plan, s1.outputs.plan);
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(s2.outputs.lastLoad?.status, "SUCCESS");
+    assert.equal(triggers().length, 2);
+  });
+
+  it("a timed-out load is adopted by the next up, not triggered again", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 2500, times: 1 });
+    const s1 = await deploy(undefined, { ...base, timeoutSeconds: 0.5 });
+    assert.ok(s1.failed);
+    assert.match(s1.error!.message, /Timed out after 0.5s .*\(still RUNNING\).*waits for it instead of starting another/);
+    assert.equal(s1.outputs.planStatus, "running");
+    assert.equal(s1.outputs.lastLoad?.status, "RUNNING");
+    const s2 = await deploy(s1, { ...base, timeoutSeconds: 0.5 + 10 });
+    assert.equal(s2.failed, false, s2.error?.message);
+    assert.equal(triggers().length, 1, "no second trigger");
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(s2.outputs.lastLoad?.loadId, s1.outputs.lastLoad?.loadId);
+    assert.equal(s2.outputs.lastLoad?.status, "SUCCESS");
+  });
+
+  it("onBusy fail: a load started elsewhere fails the update and leaves the reload owed", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
+    const outside = emu.startLoad(DEMO.model);
+    const s = await deploy(undefined, { ...base, onBusy: "fail" });
+    assert.ok(s.failed);
+    assert.match(s.error!.message, /busy: load .* is RUNNING .*onBusy is "fail"/);
+    assert.equal(s.outputs.planStatus, "owed");
+    assert.equal(s.outputs.lastLoad?.loadId, outside.dataLoadId);
+    assert.equal(triggers().length, 0);
+  });
+
+  it("onBusy wait: waits for the load started elsewhere, then loads", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 600, times: 1 });
+    const outside = emu.startLoad(DEMO.model);
+    const s = await deploy(undefined, { ...base });
+    assert.equal(s.failed, false, s.error?.message);
+    assert.notEqual(s.outputs.lastLoad?.loadId, outside.dataLoadId);
+    assert.ok(lines.some((l) => /started elsewhere is RUNNING; waiting for it/.test(l)));
+    assert.equal(emu.requests().filter((r) => r.status === 400).length, 0);
+  });
+
+  it("WARNING succeeds with a printed warning; warningsAs error fails it", async () => {
+    emu.setBehaviour(DEMO.model, { outcome: "WARNING", message: "2 rows rejected" });
+    const ok = await deploy(undefined, { ...base });
+    assert.equal(ok.failed, false);
+    assert.ok(lines.some((l) => /^warning: .*ended WARNING: 2 rows rejected/.test(l)));
+    const bad = await deploy(undefined, { ...base, warningsAs: "error" });
+    assert.ok(bad.failed);
+    assert.match(bad.error!.message, /ended WARNING: 2 rows rejected/);
+    assert.equal(bad.outputs.planStatus, "owed");
+  });
+
+  it("wait: false triggers and returns with the load still running", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 1000, times: 1 });
+    const s = await deploy(undefined, { ...base, wait: false });
+    assert.equal(s.outputs.planStatus, "done");
+    assert.equal(s.outputs.lastLoad?.status, "RUNNING");
+  });
+
+  it("several resources on one model in parallel: loads never overlap", async () => {
+    const seeded = emu.loads(DEMO.model).length;
+    const runs = ["ACTIVITIES", "CASES", "INVOICES", "PAYMENTS"].map((t) => deploy(undefined, { ...base, tables: [t] }));
+    const results = await Promise.all(runs);
+    assert.ok(results.every((r) => !r.failed));
+    const loads = emu.loads(DEMO.model).slice(seeded);
+    assert.equal(loads.length, 4);
+    for (let i = 1; i < loads.length; i++) {
+      assert.ok(loads[i].startDate! >= loads[i - 1].endDate!, `load ${i} started before load ${i - 1} ended`);
+    }
+    assert.equal(emu.requests().filter((r) => r.status === 400).length, 0, "no trigger was rejected as busy");
+  });
+
+  it("read (refresh) picks up a load started outside Pulumi", async () => {
+    const s = await deploy(undefined, { ...base });
+    const outside = emu.startLoad(DEMO.model);
+    const r = await handlers.read(s.id, s.outputs as unknown as Record<string, unknown>);
+    assert.equal((r.props.lastLoad as { loadId: string }).loadId, outside.dataLoadId);
+    assert.equal(r.id, s.id);
+  });
+
+  it("delete triggers nothing", async () => {
+    const s = await deploy(undefined, { ...base });
+    emu.clearRequests();
+    await handlers.remove();
+    assert.equal(emu.requests().length, 0);
+    assert.ok(s.id);
+  });
+
+  it("no credential in outputs, errors or progress lines", async () => {
+    emu.setBehaviour(DEMO.model, { outcome: "ERROR", times: 1 });
+    const s = await deploy(undefined, { ...base, tables: ["CASES"] });
+    const text = JSON.stringify([s.outputs, s.error?.message, s.error?.stack, lines]);
+    assert.ok(!text.includes(DEMO.apiKey));
+  });
+});

@@ -1,0 +1,78 @@
+// Input validation: every mistake fails with the property, the bad value and what would be valid;
+// unknown values (preview) pass through.
+
+import assert from "node:assert/strict";
+import { DEFAULTS, resolvedFailures, tableRefs, validateInputs } from "../../provider/inputs";
+import { UNKNOWN } from "../../provider/plan";
+
+const POOL = "11111111-1111-4111-8111-111111111111";
+const MODEL = "22222222-2222-4222-8222-222222222222";
+const ok = { poolId: POOL, dataModelId: MODEL };
+
+function failuresOf(raw: Record<string, unknown>) {
+  return validateInputs({ ...ok, ...raw }).failures;
+}
+
+describe("inputs: validation", () => {
+  it("fills defaults", () => {
+    const { inputs, failures } = validateInputs(ok);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(inputs, { ...ok, tables: null, triggers: null, tableTriggers: null, ...DEFAULTS });
+  });
+
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    ["missing poolId", { poolId: undefined }, "poolId", /poolId is required.*got undefined/],
+    ["bad dataModelId", { dataModelId: "sales" }, "dataModelId", /must be a Celonis id \(a UUID.*got "sales"/],
+    ["empty tables", { tables: [] }, "tables", /tables is empty.*leave tables out to load the whole data model/],
+    ["tables not a list", { tables: "CASES" }, "tables", /must be a list.*got "CASES"/],
+    ["blank table", { tables: ["CASES", " "] }, "tables[1]", /non-empty table name/],
+    ["duplicate table", { tables: ["CASES", "cases"] }, "tables[1]", /"cases" duplicates tables\[0\]/],
+    ["negative timeout", { timeoutSeconds: -5 }, "timeoutSeconds", /above 0 .* got -5/],
+    ["huge timeout", { timeoutSeconds: 1e9 }, "timeoutSeconds", /at most 604800/],
+    ["bad loadType", { loadType: "full" }, "loadType", /one of "complete", "fromCache", got "full"/],
+    ["bad onBusy", { onBusy: "queue" }, "onBusy", /one of "wait", "fail"/],
+    ["bad warningsAs", { warningsAs: "ignore" }, "warningsAs", /one of "success", "error"/],
+    ["bad flag", { wait: "yes" }, "wait", /true or false, got "yes"/],
+    ["fromCache with tables", { loadType: "fromCache", tables: ["CASES"] }, "loadType", /conflicts with tables/],
+    ["wait false with timeout", { wait: false, timeoutSeconds: 10 }, "wait", /no effect/],
+    ["triggers not a list", { triggers: { a: 1 } }, "triggers", /must be a list/],
+    ["tableTriggers a list", { tableTriggers: ["x"] }, "tableTriggers", /map table names/],
+    ["NaN trigger", { triggers: [NaN] }, "triggers", /JSON values only/],
+  ];
+  for (const [name, raw, property, reason] of cases) {
+    it(`${name} → ${property}`, () => {
+      const failures = failuresOf(raw);
+      const hit = failures.find((f) => f.property === property);
+      assert.ok(hit, `no failure for ${property}: ${JSON.stringify(failures)}`);
+      assert.match(hit.reason, reason);
+    });
+  }
+
+  it("accepts unknown values anywhere (preview)", () => {
+    const { failures, inputs } = validateInputs({
+      poolId: UNKNOWN,
+      dataModelId: MODEL,
+      tables: ["CASES", UNKNOWN],
+      triggers: UNKNOWN,
+      tableTriggers: { CASES: UNKNOWN },
+      timeoutSeconds: UNKNOWN,
+    });
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.poolId, UNKNOWN);
+    assert.deepEqual(tableRefs(inputs), ["CASES"]);
+  });
+
+  it("after resolution: the same table twice, and a table trigger outside tables", () => {
+    const resolved = [
+      { ref: "O2C_VBAK", id: "t1", name: "SALES_ORDERS" },
+      { ref: "SALES_ORDERS", id: "t1", name: "SALES_ORDERS" },
+      { ref: "CASES", id: "t2", name: "CASES" },
+    ];
+    const f = resolvedFailures({ tables: ["O2C_VBAK", "SALES_ORDERS"], tableTriggers: { CASES: 1 } }, resolved);
+    assert.equal(f[0].property, "tables[1]");
+    assert.match(f[0].reason, /same table as tables\[0\] "O2C_VBAK"/);
+    assert.equal(f[1].property, "tableTriggers.CASES");
+    assert.match(f[1].reason, /not in tables/);
+    assert.deepEqual(resolvedFailures({ tables: null, tableTriggers: { CASES: 1 } }, resolved), []);
+  });
+});
