@@ -12,6 +12,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.pulumi/bin"
 home="$root/.pulumi/home"
 stamp="$bin/.version"
+# Built binaries are also kept outside the checkout, so a fresh clone (CI) reuses them.
+cache="${PULUMI_CELONIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-celonis}/$PULUMI_VERSION"
 start=$(date +%s)
 mkdir -p "$bin" "$home"
 
@@ -34,6 +36,10 @@ if command -v pulumi >/dev/null 2>&1 && [ "$(command -v pulumi)" != "$bin/pulumi
   echo "$PULUMI_VERSION" >"$stamp"
 elif [ -x "$bin/pulumi" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$PULUMI_VERSION" ]; then
   say "reusing $bin/pulumi ($PULUMI_VERSION)"
+elif [ -x "$cache/pulumi" ] && [ "$("$cache/pulumi" version 2>/dev/null)" = "$PULUMI_VERSION" ]; then
+  say "reusing the cached build $cache/pulumi"
+  cp "$cache/pulumi" "$bin/pulumi"
+  echo "$PULUMI_VERSION" >"$stamp"
 else
   command -v go >/dev/null 2>&1 || { say "Go is needed to build the Pulumi CLI (none on PATH)"; exit 1; }
   say "checking that github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION resolves"
@@ -43,6 +49,7 @@ else
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
   echo "$PULUMI_VERSION" >"$stamp"
+  mkdir -p "$cache" && cp "$bin/pulumi" "$cache/pulumi.tmp" && mv "$cache/pulumi.tmp" "$cache/pulumi"
 fi
 link_nodejs_shim
 say "pulumi $("$bin/pulumi" version) ready in $bin ($(($(date +%s) - start))s)"

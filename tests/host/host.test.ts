@@ -1,0 +1,155 @@
+// The provider inside the real dynamic-provider host process, driven over gRPC: serialized as Pulumi
+// serializes it, configured with stack config, then Check/Diff/Create/Update/Read/Delete against the
+// emulator. Also: the serialized text is small and holds no credential; partial state on failure.
+
+import assert from "node:assert/strict";
+import { startEmulator, type Emulator } from "../../emulator";
+import { UNKNOWN } from "../../provider/plan";
+import { celonisProvider } from "../../provider/provider";
+import { DEMO } from "../helpers/demo";
+import { ProviderHost, REPO_ROOT, serializeProvider, type InitFailure } from "../helpers/host";
+
+const DIFF_NONE = 1;
+const DIFF_SOME = 2;
+
+function envWithout(prefixes: RegExp): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !prefixes.test(k)));
+}
+
+describe("the real dynamic-provider host over gRPC", function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+  let host: ProviderHost;
+  let providerText: string;
+  const seen: unknown[] = [];
+
+  before(async () => {
+    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 150 });
+    providerText = await serializeProvider(celonisProvider);
+    host = await ProviderHost.start(REPO_ROOT, envWithout(/^(CELONIS_|OAUTH_)/));
+    await host.configure({ "celonis:url": emu.url, "celonis:apiToken": DEMO.apiKey, "celonis:keyType": "bearer" });
+  });
+  beforeEach(() => emu.reset());
+  after(async () => {
+    await host?.stop();
+    await emu?.stop();
+  });
+
+  const raw = (extra: Record<string, unknown> = {}) => ({
+    poolId: DEMO.pool,
+    dataModelId: DEMO.model,
+    __provider: providerText,
+    ...extra,
+  });
+
+  it("serializes small, with no client, config or credential", () => {
+    console.log(`      __provider: ${providerText.length} bytes`);
+    assert.ok(providerText.length < 6000, `__provider is ${providerText.length} bytes`);
+    assert.ok(!providerText.includes(DEMO.apiKey));
+    assert.ok(!/axios|CelonisClient|apiToken/.test(providerText), "the shim captures no client or config");
+  });
+
+  it("walks a resource through check, create, diff, update, read and delete", async () => {
+    const c1 = await host.check("r1", {}, raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v1" } }));
+    assert.deepEqual(c1.failures, []);
+    assert.deepEqual(c1.inputs.plan, { action: "reload", loadType: "PARTIAL", tables: ["ACTIVITIES", "VENDORS"], reasons: ["created"] });
+    assert.equal(c1.inputs.__provider, providerText);
+
+    const created = await host.create("r1", c1.inputs);
+    seen.push(created);
+    assert.equal((created.outs.lastLoad as { status: string }).status, "SUCCESS");
+    assert.equal(created.outs.__provider, providerText, "the host keeps __provider in the outputs");
+    assert.ok(host.output.some((l) => /triggering a PARTIAL load of tables ACTIVITIES, VENDORS/.test(l)), host.output.join("\n"));
+
+    const c2 = await host.check("r1", c1.inputs, raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v1" } }));
+    assert.deepEqual(c2.inputs.plan, c1.inputs.plan, "nothing changed: the plan is kept");
+    assert.equal((await host.diff("r1", created.id, created.outs, c2.inputs)).changes, DIFF_NONE);
+
+    const c3 = await host.check("r1", c2.inputs, raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v2" } }));
+    assert.deepEqual(c3.inputs.plan, {
+      action: "reload",
+      loadType: "PARTIAL",
+      tables: ["ACTIVITIES"],
+      reasons: ["tableTriggers.ACTIVITIES changed"],
+    });
+    const d3 = await host.diff("r1", created.id, created.outs, c3.inputs);
+    assert.deepEqual(d3, { changes: DIFF_SOME, replaces: [] });
+    emu.clearRequests();
+    const updated = await host.update("r1", created.id, created.outs, c3.inputs);
+    seen.push(updated);
+    const syncs = emu.requests().filter((r) => r.path.endsWith("partial-sync"));
+    assert.equal(syncs.length, 1);
+    assert.equal((syncs[0].body as string[]).length, 1);
+    assert.equal(updated.outs.reloadCount, 2);
+
+    const outside = emu.startLoad(DEMO.model);
+    const read = await host.read("r1", created.id, updated.outs);
+    seen.push(read);
+    assert.equal((read.props.lastLoad as { loadId: string }).loadId, outside.dataLoadId);
+
+    emu.clearRequests();
+    await host.delete("r1", created.id, read.props);
+    assert.equal(emu.requests().length, 0, "delete calls nothing");
+  });
+
+  it("a model change is a replace", async () => {
+    const c = await host.check("r2", {}, raw());
+    const created = await host.create("r2", c.inputs);
+    const c2 = await host.check("r2", c.inputs, raw({ dataModelId: DEMO.salesModel }));
+    const d = await host.diff("r2", created.id, created.outs, c2.inputs);
+    assert.deepEqual(d, { changes: DIFF_SOME, replaces: ["dataModelId"] });
+  });
+
+  it("check fails an unknown table with suggestions", async () => {
+    const c = await host.check("r3", {}, raw({ tables: ["INVOICE"] }));
+    assert.equal(c.failures[0].property, "tables[0]");
+    assert.match(c.failures[0].reason, /Did you mean "INVOICES"/);
+  });
+
+  it("check tolerates unknown values (preview) and plans a deploy-time decision", async () => {
+    const c = await host.check("r4", {}, raw({ triggers: [UNKNOWN], tables: ["CASES", UNKNOWN] }));
+    assert.deepEqual(c.failures, []);
+    const plan = c.inputs.plan as { action: string; loadType: unknown; reasons: string[] };
+    assert.equal(plan.action, "reload");
+    assert.equal(plan.loadType, null);
+    assert.match(plan.reasons[0], /not known until deploy/);
+  });
+
+  it("a failed load crosses the wire as partial state and the update finishes it", async () => {
+    emu.setBehaviour(DEMO.model, { outcome: "ERROR", message: "Table 'CASES': column CASE_KEY not found", times: 1 });
+    const c = await host.check("r5", {}, raw({ tables: ["CASES"] }));
+    const err = (await host.create("r5", c.inputs).then(
+      () => assert.fail("create should fail"),
+      (e: { init?: InitFailure }) => e,
+    )) as { init?: InitFailure };
+    assert.ok(err.init, "the error carries ErrorResourceInitFailed details");
+    seen.push(err.init);
+    assert.match(err.init.message, /ended ERROR: Table 'CASES': column CASE_KEY not found/);
+    assert.ok(err.init.id.startsWith(DEMO.model));
+    assert.equal(err.init.properties.planStatus, "owed");
+    assert.equal(err.init.properties.__provider, providerText, "partial state keeps __provider");
+    assert.deepEqual(err.init.reasons, [err.init.message]);
+
+    const again = await host.check("r5", c.inputs, raw({ tables: ["CASES"] }));
+    assert.equal((await host.diff("r5", err.init.id, err.init.properties, again.inputs)).changes, DIFF_SOME);
+    const fixed = await host.update("r5", err.init.id, err.init.properties, again.inputs);
+    assert.equal(fixed.outs.planStatus, "done");
+    assert.equal((fixed.outs.lastLoad as { status: string }).status, "SUCCESS");
+  });
+
+  it("no credential anywhere on the wire or in the host's output", () => {
+    const text = JSON.stringify(seen) + host.output.join("\n") + JSON.stringify(emu.requests());
+    assert.ok(seen.length >= 4);
+    assert.ok(!text.includes(DEMO.apiKey));
+  });
+
+  it("missing credentials fail check with the config keys to set", async () => {
+    const bare = await ProviderHost.start(REPO_ROOT, envWithout(/^(CELONIS_|OAUTH_)/));
+    try {
+      await bare.configure({});
+      await assert.rejects(bare.check("r6", {}, raw()), /celonis:url/);
+    } finally {
+      await bare.stop();
+    }
+  });
+});
