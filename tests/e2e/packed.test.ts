@@ -1,0 +1,81 @@
+// The package as a user installs it: `npm pack`, install the tarball into a fresh project, run a
+// stack with it under the real engine. Proves the published files (compiled JS, declarations, the
+// emulator bin) are complete and that the provider host finds the handlers in node_modules.
+// Reports the `__provider` size each resource adds to the state.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../../emulator";
+import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
+import { DEMO } from "../helpers/demo";
+
+const WORK = path.join(REPO_ROOT, ".test-work", "packed");
+const PROJECT = path.join(WORK, "project");
+
+describe("e2e: the npm-packed package installed into a project", function () {
+  this.timeout(300_000);
+  let emu: Emulator;
+
+  before(async () => {
+    ensureToolchain();
+    fs.rmSync(WORK, { recursive: true, force: true });
+    fs.mkdirSync(PROJECT, { recursive: true });
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", WORK], { cwd: REPO_ROOT, encoding: "utf8" });
+    const tarball = path.join(WORK, packed.trim().split("\n").pop()!);
+    fs.writeFileSync(
+      path.join(PROJECT, "package.json"),
+      JSON.stringify({ name: "packed-user-project", private: true, dependencies: { "pulumi-celonis": `file:${tarball}` } }),
+    );
+    // @pulumi/pulumi is a peer dependency: this project finds the repository's copy further up, as a
+    // user's project has its own.
+    execFileSync(npm, ["install", "--legacy-peer-deps", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: PROJECT,
+      stdio: "ignore",
+    });
+    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 200 });
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  it("ships compiled JavaScript, type declarations and the emulator bin", () => {
+    const pkg = path.join(PROJECT, "node_modules", "pulumi-celonis");
+    assert.ok(!fs.lstatSync(pkg).isSymbolicLink(), "a real install, not a link to the checkout");
+    for (const f of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/handlers.js", "dist/emulator/cli.js"]) {
+      assert.ok(fs.existsSync(path.join(pkg, f)), `missing ${f}`);
+    }
+    assert.ok(fs.existsSync(path.join(PROJECT, "node_modules", ".bin", "celonis-emulator")));
+    assert.ok(!fs.existsSync(path.join(pkg, "tests")), "tests are not published");
+  });
+
+  it("runs a stack with the installed package, and reports the __provider size", async () => {
+    const installed = require(path.join(PROJECT, "node_modules", "pulumi-celonis")) as typeof import("../../provider");
+    const stack = await openStack({
+      projectName: "packed",
+      workDir: PROJECT,
+      stateDir: path.join(WORK, "state"),
+      program: async () => {
+        const r = new installed.DataModelReload("orders", { poolId: DEMO.pool, dataModelId: DEMO.model, tables: ["CASES"] });
+        return { status: r.lastLoad.apply((l) => l?.status) };
+      },
+      config: emulatorConfig(emu.url, DEMO.apiKey),
+    });
+    const up = await stack.up();
+    assert.equal(up.outputs.status.value, "SUCCESS");
+    const state = await stack.exportStack();
+    const res = (state.deployment.resources as { type: string; outputs: Record<string, string> }[]).find((r) =>
+      r.type.endsWith("celonis:DataModelReload"),
+    )!;
+    const text = res.outputs.__provider;
+    assert.ok(text.includes("pulumi-celonis/dist/provider/handlers"));
+    assert.ok(text.includes(path.join(PROJECT, "node_modules", "pulumi-celonis", "dist", "provider", "handlers.js")));
+    console.log(`      __provider per resource: ${Buffer.byteLength(text)} bytes`);
+    assert.ok(Buffer.byteLength(text) < 6000);
+    const again = await stack.up();
+    assert.deepEqual(again.summary.resourceChanges, { same: 2 });
+    await stack.destroy();
+  });
+});
