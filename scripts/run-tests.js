@@ -24,13 +24,16 @@ if (selected.includes("host") || selected.includes("e2e")) {
 }
 
 require("ts-node").register({ project: path.join(root, "tsconfig.json"), transpileOnly: true });
-const Mocha = require("mocha");
+const mochaModule = require("mocha");
+const Mocha = mochaModule.Mocha ?? mochaModule;
 const mocha = new Mocha({ timeout: 20000, reporter: process.env.MOCHA_REPORTER || "spec" });
 if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
 
 function addTests(dir) {
   if (!fs.existsSync(dir)) return;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) addTests(full);
     else if (entry.name.endsWith(".test.ts")) mocha.addFile(full);

@@ -16,7 +16,10 @@ export interface TokenResponse {
  * Posts a form to `/oauth2/token`. `basic` is the value of an HTTP Basic Authorization header, or
  * undefined when the client credentials travel as form fields.
  */
-export type TokenTransport = (form: Record<string, string>, basic: string | undefined) => Promise<TokenResponse>;
+export type TokenTransport = (
+  form: Record<string, string>,
+  basic: string | undefined,
+) => Promise<TokenResponse>;
 
 /** A cached OAuth token. */
 export interface CachedToken {
@@ -81,7 +84,11 @@ export class Authenticator {
     this.transport = opts.transport;
     this.now = opts.now ?? Date.now;
     if (config.kind === "oauth" && !this.transport) {
-      throw new CelonisError({ call: "configure authentication", retryable: false, message: "OAuth authentication needs a token transport" });
+      throw new CelonisError({
+        call: "configure authentication",
+        retryable: false,
+        message: "OAuth authentication needs a token transport",
+      });
     }
   }
 
@@ -138,7 +145,11 @@ export class Authenticator {
   private async fetchToken(): Promise<CachedToken> {
     const c = this.config;
     if (c.kind !== "oauth" || !this.transport) {
-      throw new CelonisError({ call: "get OAuth token", retryable: false, message: "not an OAuth authenticator" });
+      throw new CelonisError({
+        call: "get OAuth token",
+        retryable: false,
+        message: "not an OAuth authenticator",
+      });
     }
     const form: Record<string, string> = { grant_type: "client_credentials", scope: c.scope };
     const obtainedAt = this.now();
@@ -147,18 +158,29 @@ export class Authenticator {
       res = await this.transport(form, basicHeader(c.clientId, c.clientSecret));
       if (res.status === 401) {
         // Some identity providers accept only form-field client authentication.
-        const viaForm = await this.transport({ ...form, client_id: c.clientId, client_secret: c.clientSecret }, undefined);
+        const viaForm = await this.transport(
+          { ...form, client_id: c.clientId, client_secret: c.clientSecret },
+          undefined,
+        );
         if (viaForm.status >= 200 && viaForm.status < 300) this.useFormCredentials = true;
         res = viaForm;
       }
     } else {
-      res = await this.transport({ ...form, client_id: c.clientId, client_secret: c.clientSecret }, undefined);
+      res = await this.transport(
+        { ...form, client_id: c.clientId, client_secret: c.clientSecret },
+        undefined,
+      );
     }
     if (res.status < 200 || res.status >= 300) throw tokenError(res, this.secrets());
     const token = parseTokenBody(res.body, obtainedAt);
     if (!token) {
       throw new CelonisError(
-        { call: "get OAuth token", status: res.status, celonisMessage: "the answer holds no access_token", retryable: false },
+        {
+          call: "get OAuth token",
+          status: res.status,
+          celonisMessage: "the answer holds no access_token",
+          retryable: false,
+        },
         this.secrets(),
       );
     }
@@ -181,7 +203,9 @@ function tokenError(res: TokenResponse, secrets: string[]): CelonisError {
     const parsed: unknown = JSON.parse(res.body);
     if (parsed && typeof parsed === "object") {
       const rec = parsed as Record<string, unknown>;
-      const parts = [rec.error, rec.error_description, rec.message].filter((x): x is string => typeof x === "string");
+      const parts = [rec.error, rec.error_description, rec.message].filter(
+        (x): x is string => typeof x === "string",
+      );
       if (parts.length) message = parts.join(": ");
     }
   } catch {

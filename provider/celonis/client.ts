@@ -15,8 +15,14 @@ import type {
   TableConfig,
   WaitResult,
 } from "./types";
-import { CelonisError, TableResolutionError, errorFromResponse, type ErrorContext } from "./errors";
-import { CelonisHttp, type HttpRequest, type HttpResponse, type RetryInfo } from "./http";
+import {
+  CelonisError,
+  TableResolutionError,
+  errorFromResponse,
+  isLoadAlreadyRunning,
+  type ErrorContext,
+} from "./errors";
+import { CelonisHttp, type HttpOutcome, type HttpRequest, type HttpResponse, type RetryInfo } from "./http";
 import { parseJson, parseLoadInfo, parseLoadRecord, parseTables } from "./parse";
 import { resolveTables as resolveRefs, tableNames } from "./resolve";
 import { expectedDurationMs, isOurLoad, isTerminal, latestLoadFromInfo, nextPollDelayMs } from "./status";
@@ -41,8 +47,11 @@ export interface TriggerResult {
   previousLoadId: string | null;
   /** When the trigger was sent (client clock, epoch ms). */
   triggeredAt: number;
-  /** "answer": Celonis accepted the call; "poll": the answer was lost but the new load was seen. */
-  confirmedBy: "answer" | "poll";
+  /**
+   * "answer": Celonis accepted the call; "poll": the answer was lost but the new load was seen;
+   * "busy": the answer was lost and the retry was refused as "already running" — taken as our load.
+   */
+  confirmedBy: "answer" | "poll" | "busy";
 }
 
 export interface WaitOptions {
@@ -144,11 +153,20 @@ export class CelonisClient {
    * Maps names, aliases or table config ids to tables. Throws a TableResolutionError listing every
    * unknown or ambiguous ref with close matches. Duplicates are kept (see resolve.findDuplicates).
    */
-  async resolveTables(poolId: string, dataModelId: string, refs: readonly string[]): Promise<ResolvedTable[]> {
+  async resolveTables(
+    poolId: string,
+    dataModelId: string,
+    refs: readonly string[],
+  ): Promise<ResolvedTable[]> {
     const tables = await this.listTables(poolId, dataModelId);
     const r = resolveRefs(refs, tables);
     if (r.unknown.length || r.ambiguous.length) {
-      throw new TableResolutionError({ dataModelId, unknown: r.unknown, ambiguous: r.ambiguous, validNames: tableNames(tables) });
+      throw new TableResolutionError({
+        dataModelId,
+        unknown: r.unknown,
+        ambiguous: r.ambiguous,
+        validNames: tableNames(tables),
+      });
     }
     return r.resolved;
   }
@@ -158,7 +176,11 @@ export class CelonisClient {
    * route is missing (404/405/501 while load-info-sync knows the model) or answers something
    * unreadable, reads load-info-sync instead (and, for a missing route, from then on).
    */
-  async getLastLoad(poolId: string, dataModelId: string, opts: { deadline?: number } = {}): Promise<LoadRecord | null> {
+  async getLastLoad(
+    poolId: string,
+    dataModelId: string,
+    opts: { deadline?: number } = {},
+  ): Promise<LoadRecord | null> {
     const ctx: ErrorContext = { call: "get last load", poolId, dataModelId };
     let routeMissing = false;
     if (!this.v1LastLoadMissing) {
@@ -189,8 +211,9 @@ export class CelonisClient {
   /**
    * Starts a load. Records the previous load id first (reads it unless given), then POSTs. A POST
    * that fails transiently is retried only after reading the last load shows that no new load
-   * started — so a lost answer never starts a second load. A 400 "already running" is thrown as a
-   * CelonisError with its `frontendErrorKey` (see errors.isLoadAlreadyRunning).
+   * started — so a lost answer never starts a second load (after a plain 429 nothing can have
+   * started, so it is retried without looking). A 400 "already running" is thrown as a CelonisError
+   * with its `frontendErrorKey` (see errors.isLoadAlreadyRunning) for the caller's onBusy policy.
    */
   async triggerLoad(
     poolId: string,
@@ -200,20 +223,36 @@ export class CelonisClient {
   ): Promise<TriggerResult> {
     const ctx: ErrorContext = { call: triggerCallName(req), poolId, dataModelId };
     if (req.kind === "PARTIAL") {
-      const bad = !Array.isArray(req.tableIds) || req.tableIds.length === 0 || req.tableIds.some((t) => typeof t !== "string" || !t);
+      const bad =
+        !Array.isArray(req.tableIds) ||
+        req.tableIds.length === 0 ||
+        req.tableIds.some((t) => typeof t !== "string" || !t);
       if (bad) {
-        throw new CelonisError({ ...ctx, retryable: false, celonisMessage: "a partial load needs at least one table id (non-empty strings)" });
+        throw new CelonisError({
+          ...ctx,
+          retryable: false,
+          celonisMessage: "a partial load needs at least one table id (non-empty strings)",
+        });
       }
     }
     const previousLoadId =
-      opts.previousLoadId !== undefined ? opts.previousLoadId : ((await this.getLastLoad(poolId, dataModelId))?.dataLoadId ?? null);
+      opts.previousLoadId !== undefined
+        ? opts.previousLoadId
+        : ((await this.getLastLoad(poolId, dataModelId))?.dataLoadId ?? null);
     const triggeredAt = this.http.now();
-    const started = async (): Promise<boolean> => isOurLoad(await this.getLastLoad(poolId, dataModelId), previousLoadId, triggeredAt);
-    const done = (confirmedBy: TriggerResult["confirmedBy"]): TriggerResult => ({ previousLoadId, triggeredAt, confirmedBy });
+    const started = async (): Promise<boolean> =>
+      isOurLoad(await this.getLastLoad(poolId, dataModelId), previousLoadId, triggeredAt);
+    const done = (confirmedBy: TriggerResult["confirmedBy"]): TriggerResult => ({
+      previousLoadId,
+      triggeredAt,
+      confirmedBy,
+    });
 
     let checkError: unknown;
+    /** Some attempt failed in a way that may have reached Celonis (not a front-door 429). */
+    let maybeReached = false;
     const { path, query, json } = triggerRequest(poolId, dataModelId, req);
-    let outcome;
+    let outcome: HttpOutcome;
     try {
       outcome = await this.http.request({
         method: "POST",
@@ -221,7 +260,10 @@ export class CelonisClient {
         query,
         json,
         ...ctx,
-        beforeRetry: async () => {
+        beforeRetry: async (failure) => {
+          // A 429 is refused at the door: nothing started, and a new load now is someone else's.
+          if (failure.status === 429 && !maybeReached) return "retry";
+          maybeReached = true;
           try {
             return (await started()) ? "stop" : "retry";
           } catch (e) {
@@ -232,7 +274,8 @@ export class CelonisClient {
       });
     } catch (e) {
       // No answer after every attempt: one last look, since the call may have taken effect.
-      if (e instanceof CelonisError && e.retryable && (await this.startedQuietly(started))) return done("poll");
+      if (e instanceof CelonisError && e.retryable && (await this.startedQuietly(started)))
+        return done("poll");
       throw e;
     }
     if (outcome.kind === "stopped") {
@@ -254,7 +297,13 @@ export class CelonisClient {
     const res = outcome.response;
     if (isOk(res)) return done("answer");
     const err = this.fail(ctx, res);
-    if (err.retryable && (await this.startedQuietly(started))) return done("poll");
+    if (err.retryable && (maybeReached || res.status !== 429) && (await this.startedQuietly(started))) {
+      return done("poll");
+    }
+    // A retry refused with "already running" after an attempt whose answer was lost: that attempt
+    // most likely started the load (not yet visible when we looked). Triggering again after the
+    // caller's onBusy wait would load twice, so report the trigger as done.
+    if (maybeReached && outcome.attempts > 1 && isLoadAlreadyRunning(err)) return done("busy");
     throw err;
   }
 
@@ -266,10 +315,11 @@ export class CelonisClient {
     const start = this.http.now();
     const grace = opts.notVisibleGraceMs ?? DEFAULT_NOT_VISIBLE_GRACE_MS;
     const progress = this.progressReporter(opts.onProgress, opts.progressIntervalMs);
+    const poll = this.poller(poolId, dataModelId, opts.deadline);
     let ours: LoadRecord | null = null;
     let expected: number | null | undefined;
     for (;;) {
-      const load = await this.pollLastLoad(poolId, dataModelId, opts.deadline);
+      const load = await poll();
       const now = this.http.now();
       if (load !== undefined) {
         if (ours) {
@@ -307,7 +357,9 @@ export class CelonisClient {
         }
       }
       if (now >= opts.deadline) return { outcome: "timeout", load: ours };
-      await this.http.sleep(Math.max(0, Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now)));
+      await this.http.sleep(
+        Math.max(0, Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now)),
+      );
     }
   }
 
@@ -318,11 +370,12 @@ export class CelonisClient {
   async waitForIdle(poolId: string, dataModelId: string, opts: IdleOptions): Promise<IdleResult> {
     const start = this.http.now();
     const progress = this.progressReporter(opts.onProgress, opts.progressIntervalMs);
+    const poll = this.poller(poolId, dataModelId, opts.deadline);
     let expected: number | null | undefined;
+    let running: LoadRecord | null = null;
     for (;;) {
-      const load = await this.pollLastLoad(poolId, dataModelId, opts.deadline);
+      const load = await poll();
       const now = this.http.now();
-      let running: LoadRecord | null = null;
       if (load !== undefined) {
         if (load === null || isTerminal(load.loadStatus)) return { outcome: "idle", load };
         running = load;
@@ -331,11 +384,15 @@ export class CelonisClient {
       }
       if (now >= opts.deadline) {
         if (running) return { outcome: "timeout", load: running };
-        // Only failed polls so far: one plain read decides (and throws if Celonis is still unreachable).
+        // Every poll failed: one plain read decides (and throws if Celonis is still unreachable).
         const last = await this.getLastLoad(poolId, dataModelId);
-        return last === null || isTerminal(last.loadStatus) ? { outcome: "idle", load: last } : { outcome: "timeout", load: last };
+        return last === null || isTerminal(last.loadStatus)
+          ? { outcome: "idle", load: last }
+          : { outcome: "timeout", load: last };
       }
-      await this.http.sleep(Math.max(0, Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now)));
+      await this.http.sleep(
+        Math.max(0, Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now)),
+      );
     }
   }
 
@@ -349,7 +406,8 @@ export class CelonisClient {
       retry: true, // cancelling twice is harmless
     });
     const res = outcome.kind === "response" ? outcome.response : outcome.failure.response;
-    if (!res || !isOk(res)) throw res ? this.fail(ctx, res) : new CelonisError({ ...ctx, retryable: true }, this.http.secrets());
+    if (!res || !isOk(res))
+      throw res ? this.fail(ctx, res) : new CelonisError({ ...ctx, retryable: true }, this.http.secrets());
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -362,8 +420,17 @@ export class CelonisClient {
     return outcome.response;
   }
 
-  private async fetchLoadInfo(ctx: ErrorContext, poolId: string, dataModelId: string, deadline?: number): Promise<LoadInfoSync> {
-    const res = await this.get(ctx, `${legacyPath(poolId, dataModelId)}/load-history/load-info-sync`, deadline);
+  private async fetchLoadInfo(
+    ctx: ErrorContext,
+    poolId: string,
+    dataModelId: string,
+    deadline?: number,
+  ): Promise<LoadInfoSync> {
+    const res = await this.get(
+      ctx,
+      `${legacyPath(poolId, dataModelId)}/load-history/load-info-sync`,
+      deadline,
+    );
     if (!isOk(res)) throw this.fail(ctx, res);
     const body = parseJson(res.body);
     if (body === null) return { loadInfo: null, loadHistory: null };
@@ -372,14 +439,28 @@ export class CelonisClient {
     return info;
   }
 
-  /** A poll: the last load, or undefined after a transient failure (the caller polls again). */
-  private async pollLastLoad(poolId: string, dataModelId: string, deadline: number): Promise<LoadRecord | null | undefined> {
-    try {
-      return await this.getLastLoad(poolId, dataModelId, { deadline });
-    } catch (e) {
-      if (e instanceof CelonisError && e.retryable && this.http.now() < deadline) return undefined;
-      throw e;
-    }
+  /**
+   * A poller for one wait: each call returns the last load, or undefined after a transient failure
+   * (the caller polls again). Transient failures are thrown only at the deadline, and only when no
+   * poll of this wait ever succeeded (then "timeout" would hide that Celonis was unreachable).
+   */
+  private poller(
+    poolId: string,
+    dataModelId: string,
+    deadline: number,
+  ): () => Promise<LoadRecord | null | undefined> {
+    let anyOk = false;
+    return async () => {
+      try {
+        const load = await this.getLastLoad(poolId, dataModelId, { deadline });
+        anyOk = true;
+        return load;
+      } catch (e) {
+        if (e instanceof CelonisError && e.retryable && (anyOk || this.http.now() < deadline))
+          return undefined;
+        throw e;
+      }
+    };
   }
 
   private async startedQuietly(started: () => Promise<boolean>): Promise<boolean> {
@@ -390,7 +471,11 @@ export class CelonisClient {
     }
   }
 
-  private async expectedQuietly(poolId: string, dataModelId: string, loadType: LoadType | null): Promise<number | null> {
+  private async expectedQuietly(
+    poolId: string,
+    dataModelId: string,
+    loadType: LoadType | null,
+  ): Promise<number | null> {
     try {
       return expectedDurationMs(await this.getLoadInfo(poolId, dataModelId), loadType);
     } catch {
@@ -398,7 +483,11 @@ export class CelonisClient {
     }
   }
 
-  private async findInHistory(poolId: string, dataModelId: string, loadId: string): Promise<LoadRecord | null> {
+  private async findInHistory(
+    poolId: string,
+    dataModelId: string,
+    loadId: string,
+  ): Promise<LoadRecord | null> {
     try {
       const info = await this.getLoadInfo(poolId, dataModelId);
       const current = info.loadInfo?.currentComputeLoad;
@@ -442,6 +531,9 @@ export class CelonisClient {
   }
 
   private unexpected(ctx: ErrorContext, res: HttpResponse, what: string): CelonisError {
-    return new CelonisError({ ...ctx, status: res.status, retryable: false, celonisMessage: what }, this.http.secrets());
+    return new CelonisError(
+      { ...ctx, status: res.status, retryable: false, celonisMessage: what },
+      this.http.secrets(),
+    );
   }
 }

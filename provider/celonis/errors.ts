@@ -40,7 +40,8 @@ export class CelonisError extends Error {
   readonly retryable: boolean;
 
   constructor(init: CelonisErrorInit, secrets: readonly string[] = []) {
-    const clean = (s: string | undefined): string | undefined => (s === undefined ? undefined : redact(s, secrets));
+    const clean = (s: string | undefined): string | undefined =>
+      s === undefined ? undefined : redact(s, secrets);
     const fields: CelonisErrorInit = {
       ...init,
       call: redact(init.call, secrets),
@@ -71,7 +72,11 @@ export class CelonisError extends Error {
  * Pure; exported for tests.
  */
 export function formatCelonisMessage(e: CelonisErrorInit): string {
-  const where = e.dataModelId ? ` for data model ${e.dataModelId}` : e.poolId ? ` in data pool ${e.poolId}` : "";
+  const where = e.dataModelId
+    ? ` for data model ${e.dataModelId}`
+    : e.poolId
+      ? ` in data pool ${e.poolId}`
+      : "";
   let what: string;
   if (e.status !== undefined) {
     what = `HTTP ${e.status}`;
@@ -161,13 +166,19 @@ export function formatTableResolutionMessage(
   const where = dataModelId ? `data model ${dataModelId}` : "the data model";
   const parts: string[] = [];
   for (const u of unknown) {
-    const hint = u.suggestions.length ? ` (did you mean ${u.suggestions.map((s) => `"${s}"`).join(", ")}?)` : "";
+    const hint = u.suggestions.length
+      ? ` (did you mean ${u.suggestions.map((s) => `"${s}"`).join(", ")}?)`
+      : "";
     parts.push(`"${u.ref}" matches no table${hint}`);
   }
   for (const a of ambiguous) {
-    parts.push(`"${a.ref}" is ambiguous: it matches ${a.candidates.map((c) => `"${c}"`).join(", ")}; write the exact name or the table id`);
+    parts.push(
+      `"${a.ref}" is ambiguous: it matches ${a.candidates.map((c) => `"${c}"`).join(", ")}; write the exact name or the table id`,
+    );
   }
-  const valid = validNames.length ? `Valid tables: ${validNames.join(", ")}.` : "The data model has no tables.";
+  const valid = validNames.length
+    ? `Valid tables: ${validNames.join(", ")}.`
+    : "The data model has no tables.";
   return `Cannot resolve tables in ${where}: ${parts.join("; ")}. ${valid}`;
 }
 
@@ -214,15 +225,23 @@ export function errorFromResponse(
     const rec = parsed as Record<string, unknown>;
     if (typeof rec.frontendErrorKey === "string") frontendErrorKey = rec.frontendErrorKey;
     if (typeof rec.reference === "string") reference = rec.reference;
-    celonisMessage = firstString(rec.message, rec.shortMessage, rec.error_description, rec.error, rec.errorMessage);
+    celonisMessage = firstString(
+      rec.message,
+      rec.shortMessage,
+      rec.error_description,
+      rec.error,
+      rec.errorMessage,
+    );
     const info = rec.errorInformation;
     if (!celonisMessage && info !== undefined && info !== null) {
       celonisMessage =
         typeof info === "string"
           ? info
           : typeof info === "object"
-            ? (firstString((info as Record<string, unknown>).message, (info as Record<string, unknown>).detail) ??
-              JSON.stringify(info))
+            ? (firstString(
+                (info as Record<string, unknown>).message,
+                (info as Record<string, unknown>).detail,
+              ) ?? JSON.stringify(info))
             : String(info);
     }
     if (celonisMessage === "{}") celonisMessage = undefined;

@@ -14,14 +14,17 @@ import { classifyFailure, retryDelayMs, DEFAULT_RETRY, type HeaderBag } from "./
 
 /** Is `hostname` (as `URL.hostname` gives it) a loopback address? Pure. */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(v4[1]) === 127;
   // IPv4-mapped IPv6 loopback (::ffff:127.x.y.z, normalised by URL to ::ffff:7fxx:xxxx)
   const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(h);
-  if (mapped) return (parseInt(mapped[1], 16) >> 8) === 127;
+  if (mapped) return parseInt(mapped[1], 16) >> 8 === 127;
   return false;
 }
 
@@ -144,7 +147,8 @@ export interface CelonisHttpOptions {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Attempt = { response: HttpResponse; usedAuth: string | undefined } | { code: string | undefined; message: string };
+type Attempt =
+  { response: HttpResponse; usedAuth: string | undefined } | { code: string | undefined; message: string };
 
 /** HTTP to one Celonis team, with auth and retries. */
 export class CelonisHttp {
@@ -156,7 +160,12 @@ export class CelonisHttp {
   private readonly axios: AxiosInstance;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private readonly retryOpts: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; budgetMs: number };
+  private readonly retryOpts: {
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    budgetMs: number;
+  };
   private readonly onRetry?: (info: RetryInfo) => void;
 
   constructor(opts: CelonisHttpOptions) {
@@ -183,7 +192,10 @@ export class CelonisHttp {
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
     });
-    this.auth = new Authenticator(opts.auth, { transport: (form, basic) => this.postToken(form, basic), now: this.now });
+    this.auth = new Authenticator(opts.auth, {
+      transport: (form, basic) => this.postToken(form, basic),
+      now: this.now,
+    });
   }
 
   /** Every credential string in play, for redaction. */
@@ -218,7 +230,8 @@ export class CelonisHttp {
           attempt--;
           continue;
         }
-        if (res.status >= 200 && res.status < 400) return { kind: "response", response: res, attempts: attempt };
+        if (res.status >= 200 && res.status < 400)
+          return { kind: "response", response: res, attempts: attempt };
       }
       const failure = toFailure(result);
       const give = (): HttpOutcome => {
@@ -276,7 +289,11 @@ export class CelonisHttp {
         headers,
       });
       return {
-        response: { status: res.status, headers: flattenHeaders(res.headers), body: typeof res.data === "string" ? res.data : "" },
+        response: {
+          status: res.status,
+          headers: flattenHeaders(res.headers),
+          body: typeof res.data === "string" ? res.data : "",
+        },
         usedAuth,
       };
     } catch (err: unknown) {
@@ -335,7 +352,8 @@ function toFailure(result: Attempt): Failure {
 function flattenHeaders(h: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h || typeof h !== "object") return out;
-  const src = typeof (h as { toJSON?: unknown }).toJSON === "function" ? (h as { toJSON: () => object }).toJSON() : h;
+  const src =
+    typeof (h as { toJSON?: unknown }).toJSON === "function" ? (h as { toJSON: () => object }).toJSON() : h;
   for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
     if (v === undefined || v === null) continue;
     out[k.toLowerCase()] = Array.isArray(v) ? v.map(String).join(", ") : String(v);

@@ -43,7 +43,10 @@ export function parseLoadRecord(raw: unknown): LoadRecord | null {
   const id = raw.dataLoadId ?? raw.id ?? raw.loadId;
   const status = raw.loadStatus ?? raw.status;
   if (typeof id !== "string" || id === "" || typeof status !== "string" || status === "") return null;
-  const loadType = typeof raw.loadType === "string" && LOAD_TYPES.has(raw.loadType.toUpperCase()) ? raw.loadType.toUpperCase() : null;
+  const loadType =
+    typeof raw.loadType === "string" && LOAD_TYPES.has(raw.loadType.toUpperCase())
+      ? raw.loadType.toUpperCase()
+      : null;
   const rec: LoadRecord = {
     dataLoadId: id,
     dataModelId: typeof raw.dataModelId === "string" ? raw.dataModelId : "",
@@ -54,7 +57,8 @@ export function parseLoadRecord(raw: unknown): LoadRecord | null {
     message: typeof raw.message === "string" ? raw.message : null,
     loadType: loadType as LoadType | null,
   };
-  if (raw.dataPoolVersion !== undefined) rec.dataPoolVersion = typeof raw.dataPoolVersion === "string" ? raw.dataPoolVersion : null;
+  if (raw.dataPoolVersion !== undefined)
+    rec.dataPoolVersion = typeof raw.dataPoolVersion === "string" ? raw.dataPoolVersion : null;
   return rec;
 }
 
@@ -111,7 +115,8 @@ export function parseTables(raw: unknown): TableConfig[] | null {
   const out: TableConfig[] = [];
   for (const t of raw) {
     if (!isRecord(t) || typeof t.id !== "string" || t.id === "") continue;
-    const name = typeof t.name === "string" ? t.name : typeof t.aliasOrName === "string" ? t.aliasOrName : t.id;
+    const name =
+      typeof t.name === "string" ? t.name : typeof t.aliasOrName === "string" ? t.aliasOrName : t.id;
     const alias = typeof t.alias === "string" && t.alias !== "" ? t.alias : null;
     const table: TableConfig = {
       id: t.id,
@@ -119,10 +124,12 @@ export function parseTables(raw: unknown): TableConfig[] | null {
       dataSourceId: typeof t.dataSourceId === "string" ? t.dataSourceId : null,
       name,
       alias,
-      aliasOrName: typeof t.aliasOrName === "string" && t.aliasOrName !== "" ? t.aliasOrName : (alias ?? name),
+      aliasOrName:
+        typeof t.aliasOrName === "string" && t.aliasOrName !== "" ? t.aliasOrName : (alias ?? name),
     };
     if (Array.isArray(t.columns)) table.columns = t.columns;
-    if (Array.isArray(t.primaryKeys)) table.primaryKeys = t.primaryKeys.filter((k): k is string => typeof k === "string");
+    if (Array.isArray(t.primaryKeys))
+      table.primaryKeys = t.primaryKeys.filter((k): k is string => typeof k === "string");
     out.push(table);
   }
   return out;

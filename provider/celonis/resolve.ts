@@ -18,7 +18,12 @@ const MAX_SUGGESTIONS = 3;
 
 /** The names a table can be written as, in order of precedence for exact matching. */
 function exactTiers(t: TableConfig): ((ref: string) => boolean)[] {
-  return [(r) => r === t.id, (r) => r === t.aliasOrName, (r) => r === t.name, (r) => t.alias !== null && r === t.alias];
+  return [
+    (r) => r === t.id,
+    (r) => r === t.aliasOrName,
+    (r) => r === t.name,
+    (r) => t.alias !== null && r === t.alias,
+  ];
 }
 
 function namesOf(t: TableConfig): string[] {

@@ -58,7 +58,9 @@ export function classifyFailure(f: FailureInfo): Classification {
   const code = (f.code ?? "").toUpperCase();
   if (code && RETRYABLE_CODES[code]) return { retryable: true, reason: `${RETRYABLE_CODES[code]} (${code})` };
   const message = (f.message ?? "").toLowerCase();
-  if (/socket hang up|econnreset|connection reset|other side closed|timeout of \d+ms exceeded/.test(message)) {
+  if (
+    /socket hang up|econnreset|connection reset|other side closed|timeout of \d+ms exceeded/.test(message)
+  ) {
     return { retryable: true, reason: code ? `connection lost (${code})` : "connection lost" };
   }
   return { retryable: false, reason: code ? `network error (${code})` : "network error" };
@@ -104,8 +106,10 @@ export function serverRequestedDelayMs(headers: HeaderBag | undefined, nowMs: nu
   const reset = headerValue(headers, "x-ratelimit-reset");
   if (reset !== undefined && /^\d+(\.\d+)?$/.test(reset)) {
     const n = Number(reset);
-    if (n > 1e12) found.push(n - nowMs); // epoch ms
-    else if (n > 1e9) found.push(n * 1000 - nowMs); // epoch seconds
+    if (n > 1e12)
+      found.push(n - nowMs); // epoch ms
+    else if (n > 1e9)
+      found.push(n * 1000 - nowMs); // epoch seconds
     else found.push(n * 1000); // seconds from now (what Celonis documents)
   }
   if (!found.length) return undefined;

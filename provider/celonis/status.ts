@@ -74,7 +74,10 @@ export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): 
  * Average duration (ms) of this kind of load from `loadHistory.averageLoadTime`, or null when
  * Celonis does not know one. Entries are matched by type case-insensitively.
  */
-export function expectedDurationMs(info: LoadInfoSync | null | undefined, loadType: LoadType | null | undefined): number | null {
+export function expectedDurationMs(
+  info: LoadInfoSync | null | undefined,
+  loadType: LoadType | null | undefined,
+): number | null {
   const list = info?.loadHistory?.averageLoadTime;
   if (!Array.isArray(list) || !loadType) return null;
   const wanted = loadType.toUpperCase();

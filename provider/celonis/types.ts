@@ -4,13 +4,7 @@
 
 /** Every `loadStatus` Celonis reports. There is no QUEUED. */
 export type LoadStatus =
-  | "RUNNING"
-  | "SUCCESS"
-  | "WARNING"
-  | "ERROR"
-  | "LOST_CONNECTION"
-  | "CANCELED"
-  | "CANCELLING";
+  "RUNNING" | "SUCCESS" | "WARNING" | "ERROR" | "LOST_CONNECTION" | "CANCELED" | "CANCELLING";
 
 /** Every `loadType` Celonis reports. */
 export type LoadType = "COMPLETE" | "FROM_CACHE" | "PARTIAL";
@@ -68,9 +62,7 @@ export type AuthConfig =
 
 /** What a trigger asks Celonis to load. */
 export type LoadRequest =
-  | { kind: "COMPLETE" }
-  | { kind: "FROM_CACHE" }
-  | { kind: "PARTIAL"; tableIds: string[] };
+  { kind: "COMPLETE" } | { kind: "FROM_CACHE" } | { kind: "PARTIAL"; tableIds: string[] };
 
 /** A table reference the user wrote, resolved against `GET …/tables`. */
 export interface ResolvedTable {
@@ -93,10 +85,8 @@ export interface LoadProgress {
 
 /** The end of a wait: the load reached a terminal status, or the deadline passed first. */
 export type WaitResult =
-  | { outcome: "finished"; load: LoadRecord }
-  | { outcome: "timeout"; load: LoadRecord | null };
+  { outcome: "finished"; load: LoadRecord } | { outcome: "timeout"; load: LoadRecord | null };
 
 /** The end of waiting for a load started elsewhere: nothing runs any more, or the deadline passed first. */
 export type IdleResult =
-  | { outcome: "idle"; load: LoadRecord | null }
-  | { outcome: "timeout"; load: LoadRecord };
+  { outcome: "idle"; load: LoadRecord | null } | { outcome: "timeout"; load: LoadRecord };
