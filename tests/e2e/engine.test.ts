@@ -79,6 +79,7 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
     ensureToolchain();
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(path.join(WORK, "project"), { recursive: true });
+    fs.mkdirSync(path.join(WORK, "project-nocreds"), { recursive: true });
     emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 300 });
     stack = await openStack({
       projectName: "celonis-e2e",
