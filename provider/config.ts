@@ -74,7 +74,9 @@ export function readConnection(
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`${CONFIG_KEYS.url} must be a URL such as https://<team>.<realm>.celonis.cloud, got "${url}"`);
+    throw new ConfigError(
+      `${CONFIG_KEYS.url} must be a URL such as https://<team>.<realm>.celonis.cloud, got "${url}"`,
+    );
   }
   const base = `${parsed.protocol}//${parsed.host}`;
 
@@ -86,7 +88,10 @@ export function readConnection(
         `OAuth client secret missing: ${CONFIG_KEYS.clientId} is set, so set \`pulumi config set --secret ${CONFIG_KEYS.clientSecret} …\` (or ${ENV_KEYS.clientSecret})`,
       );
     }
-    return { url: base, auth: { kind: "oauth", clientId, clientSecret, scope: pick("scope") ?? DEFAULT_SCOPE } };
+    return {
+      url: base,
+      auth: { kind: "oauth", clientId, clientSecret, scope: pick("scope") ?? DEFAULT_SCOPE },
+    };
   }
 
   const token = pick("apiToken");

@@ -64,10 +64,7 @@ function echo(inputs: CheckedInputs): CheckedInputs {
   return out as unknown as CheckedInputs;
 }
 
-export async function check(
-  olds: Props,
-  news: Props,
-): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
   const { inputs, failures } = validateInputs(news);
   const api = celonis();
   const refs = tableRefs(inputs);
@@ -83,7 +80,10 @@ export async function check(
       for (const miss of result.unknown) {
         const i = inputs.tables?.indexOf(miss.ref) ?? -1;
         const property = i >= 0 ? `tables[${i}]` : `tableTriggers.${miss.ref}`;
-        const close = miss.suggestions.length > 0 ? ` Did you mean ${miss.suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+        const close =
+          miss.suggestions.length > 0
+            ? ` Did you mean ${miss.suggestions.map((s) => `"${s}"`).join(", ")}?`
+            : "";
         failures.push({
           property,
           reason:
@@ -108,7 +108,10 @@ export async function check(
   }
   const state = { ...inputs, resolvedTables };
   const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
-  const plan: Plan = failures.length > 0 ? { action: "none", loadType: null, tables: [], reasons: [] } : planForCheck(old, state);
+  const plan: Plan =
+    failures.length > 0
+      ? { action: "none", loadType: null, tables: [], reasons: [] }
+      : planForCheck(old, state);
   return { inputs: { ...news, ...state, plan }, failures };
 }
 
@@ -140,7 +143,8 @@ function outputs(
   ran: Plan,
   outcome: RunOutcome,
 ): ReloadOutputs {
-  const reloaded = outcome.planStatus === "done" && ran.action === "reload" && outcome.reloadedTables !== null;
+  const reloaded =
+    outcome.planStatus === "done" && ran.action === "reload" && outcome.reloadedTables !== null;
   return {
     ...echo(inputs),
     // A failed or timed-out plan is recorded as what is still owed; diff and update pick it up.
@@ -197,7 +201,8 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
   let reloadCount = state.reloadCount ?? 0;
   const terminal = !["RUNNING", "CANCELLING", "LOST_CONNECTION"].includes(load.loadStatus);
   if (planStatus === "running" && load.dataLoadId === state.lastLoad?.loadId && terminal) {
-    const ok = load.loadStatus === "SUCCESS" || (load.loadStatus === "WARNING" && state.warningsAs !== "error");
+    const ok =
+      load.loadStatus === "SUCCESS" || (load.loadStatus === "WARNING" && state.warningsAs !== "error");
     planStatus = ok ? "done" : "owed";
     if (ok) reloadCount += 1;
   }

@@ -58,7 +58,10 @@ export function validateInputs(raw: Record<string, unknown>): {
     const value = raw[property];
     if (value === UNKNOWN) return UNKNOWN;
     if (typeof value !== "string" || value.trim() === "") {
-      fail(property, `${property} is required: the ${property === "poolId" ? "data pool" : "data model"} id (a UUID), got ${show(value)}`);
+      fail(
+        property,
+        `${property} is required: the ${property === "poolId" ? "data pool" : "data model"} id (a UUID), got ${show(value)}`,
+      );
       return "";
     }
     if (!UUID.test(value.trim())) {
@@ -76,7 +79,10 @@ export function validateInputs(raw: Record<string, unknown>): {
     } else if (!Array.isArray(raw.tables)) {
       fail("tables", `tables must be a list of table names, aliases or ids, got ${show(raw.tables)}`);
     } else if (raw.tables.length === 0) {
-      fail("tables", "tables is empty: list at least one table, or leave tables out to load the whole data model");
+      fail(
+        "tables",
+        "tables is empty: list at least one table, or leave tables out to load the whole data model",
+      );
     } else {
       tables = [];
       const seen = new Map<string, number>();
@@ -89,7 +95,10 @@ export function validateInputs(raw: Record<string, unknown>): {
           const ref = t.trim();
           const key = ref.toLowerCase();
           if (seen.has(key)) {
-            fail(`tables[${i}]`, `tables[${i}] ${show(ref)} duplicates tables[${seen.get(key)}]: list each table once`);
+            fail(
+              `tables[${i}]`,
+              `tables[${i}] ${show(ref)} duplicates tables[${seen.get(key)}]: list each table once`,
+            );
           } else {
             seen.set(key, i);
             tables!.push(ref);
@@ -114,7 +123,10 @@ export function validateInputs(raw: Record<string, unknown>): {
     const tt = raw.tableTriggers;
     if (tt === UNKNOWN) tableTriggers = { [UNKNOWN]: UNKNOWN };
     else if (typeof tt !== "object" || Array.isArray(tt)) {
-      fail("tableTriggers", `tableTriggers must map table names to values, e.g. { ACTIVITIES: "v2" }, got ${show(tt)}`);
+      fail(
+        "tableTriggers",
+        `tableTriggers must map table names to values, e.g. { ACTIVITIES: "v2" }, got ${show(tt)}`,
+      );
     } else if (!isJson(tt)) {
       fail("tableTriggers", "tableTriggers must hold JSON values only (no functions, NaN or Infinity)");
     } else {

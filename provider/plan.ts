@@ -274,10 +274,13 @@ export function decideUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
   const reloadChanged =
     containsUnknown(news) ||
     !olds.plan ||
-    reloadFingerprint({ ...oldState, resolvedTables: olds.resolvedTables ?? null }) !== reloadFingerprint(news);
+    reloadFingerprint({ ...oldState, resolvedTables: olds.resolvedTables ?? null }) !==
+      reloadFingerprint(news);
   const base = reloadChanged ? news.plan : NO_RELOAD;
   const owed = status === "owed" && olds.plan ? olds.plan : NO_RELOAD;
-  const inputsChanged = INPUT_KEYS.some((k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null));
+  const inputsChanged = INPUT_KEYS.some(
+    (k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null),
+  );
   return {
     replaces,
     changes: replaces.length > 0 || reloadChanged || status !== "done" || inputsChanged,

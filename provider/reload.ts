@@ -95,7 +95,9 @@ function progressPrinter(ctx: RunContext, label: string) {
   // The client already reports only on a status change or every few seconds.
   return (p: LoadProgress) => {
     const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
-    ctx.log(`${label}: load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`);
+    ctx.log(
+      `${label}: load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`,
+    );
   };
 }
 
@@ -170,12 +172,22 @@ export async function runPlan(
     }
 
     const covered = request.kind === "PARTIAL" ? resolved : await ctx.client.listTables(poolId, dataModelId);
-    const tables: ReloadedTable[] = covered.map((t) => ({ id: t.id, name: "aliasOrName" in t ? t.aliasOrName : t.name }));
+    const tables: ReloadedTable[] = covered.map((t) => ({
+      id: t.id,
+      name: "aliasOrName" in t ? t.aliasOrName : t.name,
+    }));
     if (!inputs.wait) {
       const started = await ctx.client.getLastLoad(poolId, dataModelId);
       const ours = started && started.dataLoadId !== trigger.previousLoadId ? started : null;
-      ctx.log(`${label}: load ${short(ours?.dataLoadId ?? null)} triggered; not waiting for it (wait: false)`);
-      return { planStatus: "done", lastLoad: ours ? toLastLoad(ours) : null, reloadedTables: tables, error: null };
+      ctx.log(
+        `${label}: load ${short(ours?.dataLoadId ?? null)} triggered; not waiting for it (wait: false)`,
+      );
+      return {
+        planStatus: "done",
+        lastLoad: ours ? toLastLoad(ours) : null,
+        reloadedTables: tables,
+        error: null,
+      };
     }
     const result = await ctx.client.waitForLoad(poolId, dataModelId, {
       previousLoadId: trigger.previousLoadId,
@@ -189,8 +201,12 @@ export async function runPlan(
     const verdict = judgeLoad(result.load, inputs.warningsAs);
     const lastLoad = toLastLoad(result.load);
     if (verdict.ok) {
-      if (verdict.warning) ctx.log(`warning: ${label}: load ${short(load!.dataLoadId)} ended WARNING: ${verdict.warning}`);
-      else ctx.log(`${label}: load ${short(load!.dataLoadId)} ${load!.loadStatus} in ${lastLoad.durationSeconds ?? "?"}s`);
+      if (verdict.warning)
+        ctx.log(`warning: ${label}: load ${short(load!.dataLoadId)} ended WARNING: ${verdict.warning}`);
+      else
+        ctx.log(
+          `${label}: load ${short(load!.dataLoadId)} ${load!.loadStatus} in ${lastLoad.durationSeconds ?? "?"}s`,
+        );
       return { planStatus: "done", lastLoad, reloadedTables: tables, error: null };
     }
     const why = result.load.message ? `: ${result.load.message}` : "";
@@ -239,7 +255,9 @@ async function handleBusy(
         'and onBusy is "fail". The reload is still owed: run `pulumi up` again when it has finished, or set onBusy: "wait".',
     };
   }
-  ctx.log(`${label}: load ${short(id)} started elsewhere is ${current?.loadStatus ?? "RUNNING"}; waiting for it (onBusy: wait)`);
+  ctx.log(
+    `${label}: load ${short(id)} started elsewhere is ${current?.loadStatus ?? "RUNNING"}; waiting for it (onBusy: wait)`,
+  );
   const idle = await ctx.client.waitForIdle(inputs.poolId, inputs.dataModelId, { deadline, onProgress });
   if (idle.outcome === "timeout") {
     return {

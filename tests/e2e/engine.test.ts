@@ -12,7 +12,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import { celonisProvider } from "../../provider/provider";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
-import { DEMO } from "../helpers/demo";
+import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 
 const WORK = path.join(REPO_ROOT, ".test-work", "e2e");
 
@@ -80,13 +80,13 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(path.join(WORK, "project"), { recursive: true });
     fs.mkdirSync(path.join(WORK, "project-nocreds"), { recursive: true });
-    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 300 });
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
     stack = await openStack({
       projectName: "celonis-e2e",
       workDir: path.join(WORK, "project"),
       stateDir: path.join(WORK, "state"),
       program,
-      config: emulatorConfig(emu.url, DEMO.apiKey),
+      config: emulatorConfig(emu.url, TEST_API_KEY),
     });
   });
   after(async () => {
@@ -271,6 +271,6 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
   it("the state files and the CLI output contain no credential", () => {
     const everything = readTree(WORK) + output.join("");
     assert.ok(everything.includes("celonis:DataModelReload"), "the search covered the state");
-    assert.ok(!everything.includes(DEMO.apiKey));
+    assert.ok(!everything.includes(TEST_API_KEY));
   });
 });

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
-import { DEMO } from "../helpers/demo";
+import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 
 const WORK = path.join(REPO_ROOT, ".test-work", "packed");
 const PROJECT = path.join(WORK, "project");
@@ -35,7 +35,7 @@ describe("e2e: the npm-packed package installed into a project", function () {
       cwd: PROJECT,
       stdio: "ignore",
     });
-    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 200 });
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 200 });
   });
   after(async () => {
     await emu?.stop();
@@ -61,7 +61,7 @@ describe("e2e: the npm-packed package installed into a project", function () {
         const r = new installed.DataModelReload("orders", { poolId: DEMO.pool, dataModelId: DEMO.model, tables: ["CASES"] });
         return { status: r.lastLoad.apply((l) => l?.status) };
       },
-      config: emulatorConfig(emu.url, DEMO.apiKey),
+      config: emulatorConfig(emu.url, TEST_API_KEY),
     });
     const up = await stack.up();
     assert.equal(up.outputs.status.value, "SUCCESS");

@@ -114,3 +114,6 @@ export function waitForFinished(emu: Emulator, modelId: string, timeoutMs = 5000
     return l && !["RUNNING", "CANCELLING", "LOST_CONNECTION"].includes(l.loadStatus) ? l : undefined;
   }, timeoutMs);
 }
+
+/** The API key the provider, host and e2e tests configure (searched for in outputs and state). */
+export const TEST_API_KEY = "test-api-key-7d1f0c9e";

@@ -15,7 +15,10 @@ export interface Stored {
 }
 
 /** One deployment of one resource; throws check failures as an Error listing them. */
-export async function deploy(prev: Stored | undefined, raw: Record<string, unknown>): Promise<Stored & { error?: Error & { reasons?: string[] } }> {
+export async function deploy(
+  prev: Stored | undefined,
+  raw: Record<string, unknown>,
+): Promise<Stored & { error?: Error & { reasons?: string[] } }> {
   const checked = await handlers.check(prev?.inputs ?? {}, raw);
   if (checked.failures.length > 0) {
     throw new Error(`check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join(" | ")}`);
@@ -25,13 +28,27 @@ export async function deploy(prev: Stored | undefined, raw: Record<string, unkno
       const { id, outs } = await handlers.create(checked.inputs);
       return { id, inputs: checked.inputs, outputs: outs, failed: false };
     }
-    const d = await handlers.diff(prev.id, prev.outputs as unknown as Record<string, unknown>, checked.inputs);
+    const d = await handlers.diff(
+      prev.id,
+      prev.outputs as unknown as Record<string, unknown>,
+      checked.inputs,
+    );
     if (!d.changes && !prev.failed) return prev;
-    const { outs } = await handlers.update(prev.id, prev.outputs as unknown as Record<string, unknown>, checked.inputs);
+    const { outs } = await handlers.update(
+      prev.id,
+      prev.outputs as unknown as Record<string, unknown>,
+      checked.inputs,
+    );
     return { id: prev.id, inputs: checked.inputs, outputs: outs, failed: false };
   } catch (err) {
     const e = err as handlers.ReloadFailedError;
     if (!e.id || !e.properties) throw err;
-    return { id: e.id, inputs: checked.inputs, outputs: e.properties as unknown as ReloadOutputs, failed: true, error: e };
+    return {
+      id: e.id,
+      inputs: checked.inputs,
+      outputs: e.properties as unknown as ReloadOutputs,
+      failed: true,
+      error: e,
+    };
   }
 }

@@ -44,7 +44,11 @@ export class ProviderHost {
   static async start(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
     // The first argument is the engine address; the host only needs it to be present.
-    const child = spawn(process.execPath, [script, "127.0.0.1:1"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [script, "127.0.0.1:1"], {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const output: string[] = [];
     const port = await new Promise<number>((resolve, reject) => {
       let first = true;
@@ -56,7 +60,9 @@ export class ProviderHost {
           } else output.push(line);
         }
       });
-      child.stderr!.setEncoding("utf8").on("data", (chunk: string) => output.push(...chunk.split("\n").filter(Boolean)));
+      child
+        .stderr!.setEncoding("utf8")
+        .on("data", (chunk: string) => output.push(...chunk.split("\n").filter(Boolean)));
       child.once("exit", (code) => reject(new Error(`provider host exited (${code}): ${output.join("\n")}`)));
       setTimeout(() => reject(new Error("provider host did not print its port in 30 s")), 30_000).unref();
     });
@@ -66,7 +72,12 @@ export class ProviderHost {
 
   private call<Req, Res>(method: string, req: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
-      const fn = (this.client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[method];
+      const fn = (
+        this.client as unknown as Record<
+          string,
+          (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void
+        >
+      )[method];
       fn.call(this.client, req, (err, res) => (err ? reject(err) : resolve(res)));
     });
   }
@@ -78,7 +89,11 @@ export class ProviderHost {
     await this.call("configure", req);
   }
 
-  async check(urnName: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  async check(
+    urnName: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new provproto.CheckRequest();
     req.setUrn(urn(urnName));
     req.setOlds(struct(olds));
@@ -90,7 +105,12 @@ export class ProviderHost {
     };
   }
 
-  async diff(urnName: string, id: string, olds: Props, news: Props): Promise<{ changes: number; replaces: string[] }> {
+  async diff(
+    urnName: string,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: number; replaces: string[] }> {
     const req = new provproto.DiffRequest();
     req.setId(id);
     req.setUrn(urn(urnName));
@@ -104,7 +124,9 @@ export class ProviderHost {
     const req = new provproto.CreateRequest();
     req.setUrn(urn(urnName));
     req.setProperties(struct(props));
-    const res = await this.call<provproto.CreateRequest, provproto.CreateResponse>("create", req).catch(rethrowInit);
+    const res = await this.call<provproto.CreateRequest, provproto.CreateResponse>("create", req).catch(
+      rethrowInit,
+    );
     return { id: res.getId(), outs: res.getProperties()?.toJavaScript() as Props };
   }
 
@@ -114,7 +136,9 @@ export class ProviderHost {
     req.setUrn(urn(urnName));
     req.setOlds(struct(olds));
     req.setNews(struct(news));
-    const res = await this.call<provproto.UpdateRequest, provproto.UpdateResponse>("update", req).catch(rethrowInit);
+    const res = await this.call<provproto.UpdateRequest, provproto.UpdateResponse>("update", req).catch(
+      rethrowInit,
+    );
     return { outs: res.getProperties()?.toJavaScript() as Props };
   }
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { startEmulator, type Emulator } from "../../emulator";
 import { UNKNOWN } from "../../provider/plan";
 import { celonisProvider } from "../../provider/provider";
-import { DEMO } from "../helpers/demo";
+import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 import { ProviderHost, REPO_ROOT, serializeProvider, type InitFailure } from "../helpers/host";
 
 const DIFF_NONE = 1;
@@ -24,10 +24,14 @@ describe("the real dynamic-provider host over gRPC", function () {
   const seen: unknown[] = [];
 
   before(async () => {
-    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 150 });
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 150 });
     providerText = await serializeProvider(celonisProvider);
     host = await ProviderHost.start(REPO_ROOT, envWithout(/^(CELONIS_|OAUTH_)/));
-    await host.configure({ "celonis:url": emu.url, "celonis:apiToken": DEMO.apiKey, "celonis:keyType": "bearer" });
+    await host.configure({
+      "celonis:url": emu.url,
+      "celonis:apiToken": TEST_API_KEY,
+      "celonis:keyType": "bearer",
+    });
   });
   beforeEach(() => emu.reset());
   after(async () => {
@@ -45,27 +49,47 @@ describe("the real dynamic-provider host over gRPC", function () {
   it("serializes small, with no client, config or credential", () => {
     console.log(`      __provider: ${providerText.length} bytes`);
     assert.ok(providerText.length < 6000, `__provider is ${providerText.length} bytes`);
-    assert.ok(!providerText.includes(DEMO.apiKey));
+    assert.ok(!providerText.includes(TEST_API_KEY));
     assert.ok(!/axios|CelonisClient|apiToken/.test(providerText), "the shim captures no client or config");
   });
 
   it("walks a resource through check, create, diff, update, read and delete", async () => {
-    const c1 = await host.check("r1", {}, raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v1" } }));
+    const c1 = await host.check(
+      "r1",
+      {},
+      raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v1" } }),
+    );
     assert.deepEqual(c1.failures, []);
-    assert.deepEqual(c1.inputs.plan, { action: "reload", loadType: "PARTIAL", tables: ["ACTIVITIES", "VENDORS"], reasons: ["created"] });
+    assert.deepEqual(c1.inputs.plan, {
+      action: "reload",
+      loadType: "PARTIAL",
+      tables: ["ACTIVITIES", "VENDORS"],
+      reasons: ["created"],
+    });
     assert.equal(c1.inputs.__provider, providerText);
 
     const created = await host.create("r1", c1.inputs);
     seen.push(created);
     assert.equal((created.outs.lastLoad as { status: string }).status, "SUCCESS");
     assert.equal(created.outs.__provider, providerText, "the host keeps __provider in the outputs");
-    assert.ok(host.output.some((l) => /triggering a PARTIAL load of tables ACTIVITIES, VENDORS/.test(l)), host.output.join("\n"));
+    assert.ok(
+      host.output.some((l) => /triggering a PARTIAL load of tables ACTIVITIES, VENDORS/.test(l)),
+      host.output.join("\n"),
+    );
 
-    const c2 = await host.check("r1", c1.inputs, raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v1" } }));
+    const c2 = await host.check(
+      "r1",
+      c1.inputs,
+      raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v1" } }),
+    );
     assert.deepEqual(c2.inputs.plan, c1.inputs.plan, "nothing changed: the plan is kept");
     assert.equal((await host.diff("r1", created.id, created.outs, c2.inputs)).changes, DIFF_NONE);
 
-    const c3 = await host.check("r1", c2.inputs, raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v2" } }));
+    const c3 = await host.check(
+      "r1",
+      c2.inputs,
+      raw({ tables: ["ACTIVITIES", "VENDORS"], tableTriggers: { ACTIVITIES: "v2" } }),
+    );
     assert.deepEqual(c3.inputs.plan, {
       action: "reload",
       loadType: "PARTIAL",
@@ -95,7 +119,7 @@ describe("the real dynamic-provider host over gRPC", function () {
   it("a model change is a replace", async () => {
     const c = await host.check("r2", {}, raw());
     const created = await host.create("r2", c.inputs);
-    const c2 = await host.check("r2", c.inputs, raw({ dataModelId: DEMO.salesModel }));
+    const c2 = await host.check("r2", c.inputs, raw({ dataModelId: DEMO.o2cModel }));
     const d = await host.diff("r2", created.id, created.outs, c2.inputs);
     assert.deepEqual(d, { changes: DIFF_SOME, replaces: ["dataModelId"] });
   });
@@ -116,7 +140,11 @@ describe("the real dynamic-provider host over gRPC", function () {
   });
 
   it("a failed load crosses the wire as partial state and the update finishes it", async () => {
-    emu.setBehaviour(DEMO.model, { outcome: "ERROR", message: "Table 'CASES': column CASE_KEY not found", times: 1 });
+    emu.setBehaviour(DEMO.model, {
+      outcome: "ERROR",
+      message: "Table 'CASES': column CASE_KEY not found",
+      times: 1,
+    });
     const c = await host.check("r5", {}, raw({ tables: ["CASES"] }));
     const err = (await host.create("r5", c.inputs).then(
       () => assert.fail("create should fail"),
@@ -140,7 +168,7 @@ describe("the real dynamic-provider host over gRPC", function () {
   it("no credential anywhere on the wire or in the host's output", () => {
     const text = JSON.stringify(seen) + host.output.join("\n") + JSON.stringify(emu.requests());
     assert.ok(seen.length >= 4);
-    assert.ok(!text.includes(DEMO.apiKey));
+    assert.ok(!text.includes(TEST_API_KEY));
   });
 
   it("missing credentials fail check with the config keys to set", async () => {

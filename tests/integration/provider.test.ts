@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { startEmulator, type Emulator } from "../../emulator";
 import * as handlers from "../../provider/handlers";
-import { DEMO } from "../helpers/demo";
-import { deploy, type Stored } from "../helpers/engine";
+import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { deploy } from "../helpers/engine";
 
 const base = { poolId: DEMO.pool, dataModelId: DEMO.model };
 
@@ -16,13 +16,13 @@ describe("provider handlers against the emulator", function () {
   let lines: string[];
 
   before(async () => {
-    emu = await startEmulator({ port: 0, apiKeys: [DEMO.apiKey], loadMs: 150 });
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 150 });
     handlers.useLogger((l) => lines.push(l));
   });
   beforeEach(() => {
     emu.reset();
     lines = [];
-    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: DEMO.apiKey } });
+    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
   });
   after(async () => {
     handlers.useLogger((l) => console.log(l));
@@ -31,7 +31,11 @@ describe("provider handlers against the emulator", function () {
   });
 
   const triggers = () =>
-    emu.requests().filter((r) => r.method === "POST" && /\/load(\/partial-sync)?$|\/reload$/.test(r.path) && r.status < 300);
+    emu
+      .requests()
+      .filter(
+        (r) => r.method === "POST" && /\/load(\/partial-sync)?$|\/reload$/.test(r.path) && r.status < 300,
+      );
 
   it("create without tables runs one complete load and records it", async () => {
     const s = await deploy(undefined, base);
@@ -44,7 +48,12 @@ describe("provider handlers against the emulator", function () {
     assert.ok(s.outputs.lastLoad!.durationSeconds! >= 0);
     assert.equal(s.outputs.reloadCount, 1);
     assert.equal(s.outputs.reloadedTables.length, 9, "a whole-model load covers every table");
-    assert.deepEqual(s.outputs.plan, { action: "reload", loadType: "COMPLETE", tables: [], reasons: ["created"] });
+    assert.deepEqual(s.outputs.plan, {
+      action: "reload",
+      loadType: "COMPLETE",
+      tables: [],
+      reasons: ["created"],
+    });
     assert.ok(lines.some((l) => /triggering a COMPLETE load of the whole data model/.test(l)));
     assert.ok(lines.some((l) => /SUCCESS in/.test(l)));
   });
@@ -87,9 +96,16 @@ describe("provider handlers against the emulator", function () {
     assert.deepEqual(s2.outputs.plan.tables, ["ACTIVITIES"]);
     assert.deepEqual(s2.outputs.plan.reasons, ["tableTriggers.ACTIVITIES changed"]);
     assert.equal((triggers()[0].body as string[]).length, 1);
-    assert.deepEqual(s2.outputs.reloadedTables.map((t) => t.name), ["ACTIVITIES"]);
+    assert.deepEqual(
+      s2.outputs.reloadedTables.map((t) => t.name),
+      ["ACTIVITIES"],
+    );
     emu.clearRequests();
-    const s3 = await deploy(s2, { ...base, tables: [...tables, "PAYMENTS"], tableTriggers: { ACTIVITIES: 2, CASES: 1 } });
+    const s3 = await deploy(s2, {
+      ...base,
+      tables: [...tables, "PAYMENTS"],
+      tableTriggers: { ACTIVITIES: 2, CASES: 1 },
+    });
     assert.deepEqual(s3.outputs.plan.tables, ["PAYMENTS"]);
     assert.equal(triggers().length, 1);
     assert.equal(s3.outputs.reloadCount, 3);
@@ -142,7 +158,11 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("a load ending ERROR fails with Celonis's message, stays in state, and the next up retries it", async () => {
-    emu.setBehaviour(DEMO.model, { outcome: "ERROR", message: "Table 'CASES': column CASE_KEY not found", times: 1 });
+    emu.setBehaviour(DEMO.model, {
+      outcome: "ERROR",
+      message: "Table 'CASES': column CASE_KEY not found",
+      times: 1,
+    });
     const s1 = await deploy(undefined, { ...base, tables: ["CASES"] });
     assert.ok(s1.failed);
     assert.match(s1.error!.message, /ended ERROR: Table 'CASES': column CASE_KEY not found/);
@@ -165,7 +185,10 @@ describe("provider handlers against the emulator", function () {
     emu.setBehaviour(DEMO.model, { durationMs: 2500, times: 1 });
     const s1 = await deploy(undefined, { ...base, timeoutSeconds: 0.5 });
     assert.ok(s1.failed);
-    assert.match(s1.error!.message, /Timed out after 0.5s .*\(still RUNNING\).*waits for it instead of starting another/);
+    assert.match(
+      s1.error!.message,
+      /Timed out after 0.5s .*\(still RUNNING\).*waits for it instead of starting another/,
+    );
     assert.equal(s1.outputs.planStatus, "running");
     assert.equal(s1.outputs.lastLoad?.status, "RUNNING");
     const s2 = await deploy(s1, { ...base, timeoutSeconds: 0.5 + 10 });
@@ -217,7 +240,9 @@ describe("provider handlers against the emulator", function () {
 
   it("several resources on one model in parallel: loads never overlap", async () => {
     const seeded = emu.loads(DEMO.model).length;
-    const runs = ["ACTIVITIES", "CASES", "INVOICES", "PAYMENTS"].map((t) => deploy(undefined, { ...base, tables: [t] }));
+    const runs = ["ACTIVITIES", "CASES", "INVOICES", "PAYMENTS"].map((t) =>
+      deploy(undefined, { ...base, tables: [t] }),
+    );
     const results = await Promise.all(runs);
     assert.ok(results.every((r) => !r.failed));
     const loads = emu.loads(DEMO.model).slice(seeded);
@@ -248,6 +273,6 @@ describe("provider handlers against the emulator", function () {
     emu.setBehaviour(DEMO.model, { outcome: "ERROR", times: 1 });
     const s = await deploy(undefined, { ...base, tables: ["CASES"] });
     const text = JSON.stringify([s.outputs, s.error?.message, s.error?.stack, lines]);
-    assert.ok(!text.includes(DEMO.apiKey));
+    assert.ok(!text.includes(TEST_API_KEY));
   });
 });

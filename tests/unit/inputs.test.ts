@@ -22,8 +22,18 @@ describe("inputs: validation", () => {
 
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ["missing poolId", { poolId: undefined }, "poolId", /poolId is required.*got undefined/],
-    ["bad dataModelId", { dataModelId: "sales" }, "dataModelId", /must be a Celonis id \(a UUID.*got "sales"/],
-    ["empty tables", { tables: [] }, "tables", /tables is empty.*leave tables out to load the whole data model/],
+    [
+      "bad dataModelId",
+      { dataModelId: "sales" },
+      "dataModelId",
+      /must be a Celonis id \(a UUID.*got "sales"/,
+    ],
+    [
+      "empty tables",
+      { tables: [] },
+      "tables",
+      /tables is empty.*leave tables out to load the whole data model/,
+    ],
     ["tables not a list", { tables: "CASES" }, "tables", /must be a list.*got "CASES"/],
     ["blank table", { tables: ["CASES", " "] }, "tables[1]", /non-empty table name/],
     ["duplicate table", { tables: ["CASES", "cases"] }, "tables[1]", /"cases" duplicates tables\[0\]/],
@@ -33,7 +43,12 @@ describe("inputs: validation", () => {
     ["bad onBusy", { onBusy: "queue" }, "onBusy", /one of "wait", "fail"/],
     ["bad warningsAs", { warningsAs: "ignore" }, "warningsAs", /one of "success", "error"/],
     ["bad flag", { wait: "yes" }, "wait", /true or false, got "yes"/],
-    ["fromCache with tables", { loadType: "fromCache", tables: ["CASES"] }, "loadType", /conflicts with tables/],
+    [
+      "fromCache with tables",
+      { loadType: "fromCache", tables: ["CASES"] },
+      "loadType",
+      /conflicts with tables/,
+    ],
     ["wait false with timeout", { wait: false, timeoutSeconds: 10 }, "wait", /no effect/],
     ["triggers not a list", { triggers: { a: 1 } }, "triggers", /must be a list/],
     ["tableTriggers a list", { tableTriggers: ["x"] }, "tableTriggers", /map table names/],
@@ -68,7 +83,10 @@ describe("inputs: validation", () => {
       { ref: "SALES_ORDERS", id: "t1", name: "SALES_ORDERS" },
       { ref: "CASES", id: "t2", name: "CASES" },
     ];
-    const f = resolvedFailures({ tables: ["O2C_VBAK", "SALES_ORDERS"], tableTriggers: { CASES: 1 } }, resolved);
+    const f = resolvedFailures(
+      { tables: ["O2C_VBAK", "SALES_ORDERS"], tableTriggers: { CASES: 1 } },
+      resolved,
+    );
     assert.equal(f[0].property, "tables[1]");
     assert.match(f[0].reason, /same table as tables\[0\] "O2C_VBAK"/);
     assert.equal(f[1].property, "tableTriggers.CASES");

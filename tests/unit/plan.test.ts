@@ -57,7 +57,12 @@ function done(i: CheckedInputs, status: ReloadOutputs["planStatus"] = "done"): R
 describe("plan: the design table", () => {
   it("created → the tables (partial)", () => {
     const p = planReload(undefined, state({ tables: ["ACTIVITIES", "CASES"] }));
-    assert.deepEqual(p, { action: "reload", loadType: "PARTIAL", tables: ["ACTIVITIES", "CASES"], reasons: ["created"] });
+    assert.deepEqual(p, {
+      action: "reload",
+      loadType: "PARTIAL",
+      tables: ["ACTIVITIES", "CASES"],
+      reasons: ["created"],
+    });
   });
 
   it("created without tables → the whole model, complete or from cache", () => {
@@ -113,7 +118,10 @@ describe("plan: the design table", () => {
   it("tableTriggers entry added → that table; removed → nothing", () => {
     const tables = ["ACTIVITIES", "CASES"];
     const added = planReload(state({ tables }), state({ tables, tableTriggers: { CASES: 1 } }));
-    assert.deepEqual([added.loadType, added.tables, added.reasons], ["PARTIAL", ["CASES"], ["tableTriggers.CASES added"]]);
+    assert.deepEqual(
+      [added.loadType, added.tables, added.reasons],
+      ["PARTIAL", ["CASES"], ["tableTriggers.CASES added"]],
+    );
     const removed = planReload(state({ tables, tableTriggers: { CASES: 1 } }), state({ tables }));
     assert.equal(removed.action, "none");
     assert.deepEqual(removed.reasons, ["tableTriggers.CASES removed (no reload)"]);
@@ -125,7 +133,10 @@ describe("plan: the design table", () => {
   });
 
   it("tables added → partial, only the added ones", () => {
-    const p = planReload(state({ tables: ["ACTIVITIES"] }), state({ tables: ["ACTIVITIES", "CASES", "VENDORS"] }));
+    const p = planReload(
+      state({ tables: ["ACTIVITIES"] }),
+      state({ tables: ["ACTIVITIES", "CASES", "VENDORS"] }),
+    );
     assert.deepEqual(p, {
       action: "reload",
       loadType: "PARTIAL",
@@ -136,7 +147,12 @@ describe("plan: the design table", () => {
 
   it("tables only removed → none (state update)", () => {
     const p = planReload(state({ tables: ["ACTIVITIES", "CASES"] }), state({ tables: ["CASES"] }));
-    assert.deepEqual(p, { action: "none", loadType: null, tables: [], reasons: ["tables removed: ACTIVITIES (no reload)"] });
+    assert.deepEqual(p, {
+      action: "none",
+      loadType: null,
+      tables: [],
+      reasons: ["tables removed: ACTIVITIES (no reload)"],
+    });
   });
 
   it("tables removed entirely → complete load", () => {
@@ -151,7 +167,10 @@ describe("plan: the design table", () => {
 
   it("a table written by alias instead of name is the same table", () => {
     const old = state({ tables: ["CASES"], resolvedTables: [{ ref: "CASES", id: "t1", name: "CASES" }] });
-    const next = state({ tables: ["cases_alias"], resolvedTables: [{ ref: "cases_alias", id: "t1", name: "CASES" }] });
+    const next = state({
+      tables: ["cases_alias"],
+      resolvedTables: [{ ref: "cases_alias", id: "t1", name: "CASES" }],
+    });
     assert.equal(planReload(old, next).action, "none");
     assert.equal(reloadFingerprint(old), reloadFingerprint(next));
   });
@@ -167,7 +186,12 @@ describe("plan: the design table", () => {
 
   it("only wait/timeout/policy options changed → no reload, but an update", () => {
     const before = inputs({ tables: ["CASES"] });
-    const after: CheckedInputs = { ...inputs({ tables: ["CASES"] }, before), timeoutSeconds: 60, onBusy: "fail", wait: false };
+    const after: CheckedInputs = {
+      ...inputs({ tables: ["CASES"] }, before),
+      timeoutSeconds: 60,
+      onBusy: "fail",
+      wait: false,
+    };
     assert.deepEqual(after.plan, before.plan, "check keeps the plan while nothing reload-relevant changed");
     const d = decideUpdate(done(before), after);
     assert.equal(d.changes, true);
@@ -187,7 +211,12 @@ describe("plan: the design table", () => {
     const before = inputs({ tables: ["CASES"], triggers: ["x"] });
     const after = inputs({ tables: ["CASES"], triggers: ["x"] }, before);
     const d = decideUpdate({ ...done(before), __provider: "old code" } as ReloadOutputs, after);
-    assert.deepEqual(d, { replaces: [], changes: false, run: { action: "none", loadType: null, tables: [], reasons: [] }, adopt: null });
+    assert.deepEqual(d, {
+      replaces: [],
+      changes: false,
+      run: { action: "none", loadType: null, tables: [], reasons: [] },
+      adopt: null,
+    });
   });
 
   it("previous reload failed → the same reload again, and the preview keeps saying so", () => {
@@ -216,7 +245,15 @@ describe("plan: the design table", () => {
     const i = inputs({ tables: ["CASES"] });
     const olds: ReloadOutputs = {
       ...done(i, "running"),
-      lastLoad: { loadId: "L1", status: "RUNNING", loadType: "PARTIAL", startedAt: null, finishedAt: null, durationSeconds: null, message: null },
+      lastLoad: {
+        loadId: "L1",
+        status: "RUNNING",
+        loadType: "PARTIAL",
+        startedAt: null,
+        finishedAt: null,
+        durationSeconds: null,
+        message: null,
+      },
     };
     const d = decideUpdate(olds, inputs({ tables: ["CASES"] }, i));
     assert.equal(d.changes, true);
@@ -253,7 +290,12 @@ describe("plan: the design table", () => {
 });
 
 describe("plan: merging an owed reload into a new one", () => {
-  const P = (loadType: Plan["loadType"], tables: string[] = []): Plan => ({ action: "reload", loadType, tables, reasons: ["r"] });
+  const P = (loadType: Plan["loadType"], tables: string[] = []): Plan => ({
+    action: "reload",
+    loadType,
+    tables,
+    reasons: ["r"],
+  });
   const none: Plan = { action: "none", loadType: null, tables: [], reasons: [] };
   it("none on either side keeps the other", () => {
     assert.deepEqual(mergePlans(none, P("PARTIAL", ["A"])), P("PARTIAL", ["A"]));
@@ -270,7 +312,9 @@ describe("plan: merging an owed reload into a new one", () => {
 describe("plan: properties over random inputs", () => {
   const json = fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<never>;
   const tableSet = fc.option(fc.subarray(TABLES, { minLength: 1 }), { nil: null });
-  const triggerMap = fc.option(fc.dictionary(fc.constantFrom(...TABLES), json, { maxKeys: 3 }), { nil: null });
+  const triggerMap = fc.option(fc.dictionary(fc.constantFrom(...TABLES), json, { maxKeys: 3 }), {
+    nil: null,
+  });
   const arbState = fc
     .record({
       tables: tableSet,
@@ -280,7 +324,10 @@ describe("plan: properties over random inputs", () => {
     })
     .map((r) => {
       // tableTriggers only for listed tables, as check enforces.
-      const tt = r.tableTriggers && r.tables ? Object.fromEntries(Object.entries(r.tableTriggers).filter(([k]) => r.tables!.includes(k))) : r.tableTriggers;
+      const tt =
+        r.tableTriggers && r.tables
+          ? Object.fromEntries(Object.entries(r.tableTriggers).filter(([k]) => r.tables!.includes(k)))
+          : r.tableTriggers;
       return state({ ...r, tableTriggers: tt });
     });
 
@@ -322,7 +369,8 @@ describe("plan: properties over random inputs", () => {
         const changed =
           canonicalJson(old.triggers ?? null) !== canonicalJson(next.triggers ?? null) ||
           Object.entries(next.tableTriggers ?? {}).some(
-            ([k, v]) => !(k in (old.tableTriggers ?? {})) || canonicalJson(old.tableTriggers![k]) !== canonicalJson(v),
+            ([k, v]) =>
+              !(k in (old.tableTriggers ?? {})) || canonicalJson(old.tableTriggers![k]) !== canonicalJson(v),
           );
         return !changed || planReload(old, next).action === "reload";
       }),

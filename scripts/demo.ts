@@ -1,0 +1,201 @@
+// `npm run demo`: the provider end to end on a fresh clone, with no Celonis account and no Pulumi
+// install of your own. It builds/reuses the Pulumi CLI, starts the Celonis emulator in-process, then
+// runs the quickstart example through the real engine (preview with the plan, up, a second preview
+// with nothing to do) and shows a partial reload: one per-table trigger changes, one table reloads.
+// Everything runs on a throwaway file backend under .pulumi/demo-state; nothing is left running.
+
+import * as fs from "fs";
+import * as path from "path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { DEFAULT_CREDENTIALS, loadSeed, startEmulator, type Emulator } from "../emulator";
+import {
+  REPO_ROOT,
+  describeStackError,
+  emulatorConfig,
+  ensureToolchain,
+  exampleProgram,
+  openStack,
+} from "./stack";
+
+const STACK = "demo";
+const API_KEY = DEFAULT_CREDENTIALS.apiKey;
+const STEPS = 10;
+const started = Date.now();
+let stepNo = 0;
+
+const print = (s: string): boolean => process.stdout.write(s);
+const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+
+function step(title: string): void {
+  stepNo += 1;
+  const head = `── ${stepNo}/${STEPS}  ${title} `;
+  console.log(`\n${head}${"─".repeat(Math.max(4, 100 - head.length))} [${elapsed()}]`);
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`check failed: ${what}`);
+  console.log(`✔ ${what}`);
+}
+
+/** POSTs that start a load, as the emulator logged them. */
+function loadTriggers(emulator: Emulator): { kind: "COMPLETE" | "PARTIAL"; tableIds: string[] }[] {
+  return emulator
+    .requests()
+    .filter((r) => r.method === "POST" && /\/load(\/partial-sync)?$/.test(r.path) && r.status < 300)
+    .map((r) =>
+      r.path.endsWith("/partial-sync")
+        ? { kind: "PARTIAL" as const, tableIds: (r.body as string[]) ?? [] }
+        : { kind: "COMPLETE" as const, tableIds: [] },
+    );
+}
+
+function changes(summary: Record<string, number | undefined>): string[] {
+  return Object.entries(summary)
+    .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
+    .map(([op, n]) => `${op}: ${n}`);
+}
+
+async function outputsOf(stack: Stack): Promise<Record<string, unknown>> {
+  const outs = await stack.outputs();
+  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+}
+
+async function main(): Promise<void> {
+  const opened: Stack[] = [];
+  let emulator: Emulator | undefined;
+  try {
+    step("Pulumi CLI (scripts/pulumi-toolchain.sh: built once from Go modules, then reused)");
+    ensureToolchain();
+
+    step("Celonis emulator");
+    emulator = await startEmulator({ port: 0, apiKeys: [API_KEY], loadMs: 3000 });
+    console.log(`emulator listening on ${emulator.url} (API key "${API_KEY}", loads take 3 s)`);
+
+    step("quickstart: a stack on a file backend");
+    const demoState = path.join(REPO_ROOT, ".pulumi", "demo-state");
+    fs.rmSync(demoState, { recursive: true, force: true });
+    fs.mkdirSync(demoState, { recursive: true });
+    const stateDir = fs.mkdtempSync(path.join(demoState, "run-"));
+    const quickDir = path.join(REPO_ROOT, "examples", "quickstart");
+    const quick = await openStack({
+      projectName: "quickstart",
+      stackName: STACK,
+      workDir: quickDir,
+      stateDir,
+      program: exampleProgram(quickDir),
+      config: emulatorConfig(emulator.url, API_KEY),
+    });
+    opened.push(quick);
+    console.log(`stack "${STACK}" of examples/quickstart, state in ${path.relative(REPO_ROOT, stateDir)}`);
+    console.log(`config: celonis:url = ${emulator.url}, celonis:apiToken = [secret]`);
+
+    step("quickstart: pulumi preview --diff  (the plan: what `up` will reload, and why)");
+    const pv1 = await quick.preview({ diff: true, onOutput: print });
+    check(pv1.changeSummary.create === 2, "preview plans to create the stack and the DataModelReload");
+    check(loadTriggers(emulator).length === 0, "preview started no load");
+
+    step("quickstart: pulumi up  (creates the resource: a COMPLETE load of the P2P Demo Model)");
+    const up1 = await quick.up({ onOutput: print });
+    console.log(`outputs: ${JSON.stringify(await outputsOf(quick))}`);
+    check(up1.outputs.status?.value === "SUCCESS", "the load ended SUCCESS");
+    const firstLoads = loadTriggers(emulator);
+    check(
+      firstLoads.length === 1 && firstLoads[0].kind === "COMPLETE",
+      "the emulator saw exactly one COMPLETE load",
+    );
+
+    step("quickstart: pulumi preview --diff again, with nothing changed");
+    emulator.clearRequests();
+    const pv2 = await quick.preview({ diff: true, onOutput: print });
+    check(
+      changes(pv2.changeSummary).length === 0,
+      `no changes planned (${JSON.stringify(pv2.changeSummary)})`,
+    );
+    check(loadTriggers(emulator).length === 0, "no load started");
+
+    step("partial-by-name: pulumi up  (tables ACTIVITIES, CASES and VENDORS, an alias of LFA1)");
+    const partialDir = path.join(REPO_ROOT, "examples", "partial-by-name");
+    const partial = await openStack({
+      projectName: "partial-by-name",
+      stackName: STACK,
+      workDir: partialDir,
+      stateDir,
+      program: exampleProgram(partialDir),
+      config: {
+        ...emulatorConfig(emulator.url, API_KEY),
+        "partial-by-name:activitiesVersion": { value: "v1" },
+      },
+    });
+    opened.push(partial);
+    emulator.clearRequests();
+    await partial.up({ onOutput: print });
+    const created = loadTriggers(emulator);
+    check(
+      created.length === 1 && created[0].kind === "PARTIAL" && created[0].tableIds.length === 3,
+      "one PARTIAL load of the 3 tables",
+    );
+
+    step("partial-by-name: activitiesVersion v1 → v2, then pulumi preview --diff");
+    await partial.setConfig("partial-by-name:activitiesVersion", { value: "v2" });
+    let previewText = "";
+    const pv3 = await partial.preview({
+      diff: true,
+      onOutput: (s) => {
+        previewText += s;
+        print(s);
+      },
+    });
+    check(pv3.changeSummary.update === 1, "preview plans one update");
+    check(
+      previewText.includes("tableTriggers.ACTIVITIES changed"),
+      'the plan names the table and the reason: "tableTriggers.ACTIVITIES changed"',
+    );
+
+    step("partial-by-name: pulumi up  (only ACTIVITIES reloads)");
+    emulator.clearRequests();
+    await partial.up({ onOutput: print });
+    const outs = await outputsOf(partial);
+    console.log(
+      `outputs: plan = ${JSON.stringify(outs.plan)}, reloadedTables = ${JSON.stringify(outs.reloadedTables)}`,
+    );
+    const activitiesId = loadSeed()
+      .pools.flatMap((p) => p.dataModels)
+      .find((m) => m.name === "P2P Demo Model")
+      ?.tables.find((t) => t.name === "ACTIVITIES")?.id;
+    const triggered = loadTriggers(emulator);
+    console.log(`emulator request log: ${JSON.stringify(triggered)}`);
+    check(
+      triggered.length === 1 &&
+        triggered[0].kind === "PARTIAL" &&
+        triggered[0].tableIds.length === 1 &&
+        triggered[0].tableIds[0] === activitiesId,
+      `exactly one partial-sync, with the ACTIVITIES table only (${activitiesId})`,
+    );
+
+    step("pulumi destroy  (deleting a reload loads nothing), stop the emulator");
+    for (const stack of [...opened].reverse()) {
+      const r = await stack.destroy();
+      await stack.workspace.removeStack(stack.name);
+      opened.splice(opened.indexOf(stack), 1);
+      console.log(
+        `${stack.name} of ${path.basename(stack.workspace.workDir)}: ${JSON.stringify(r.summary.resourceChanges)}`,
+      );
+    }
+  } finally {
+    // After a failure: forget the stacks (their state dir is wiped on the next run), stop the emulator.
+    for (const stack of opened)
+      await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+    await emulator?.stop();
+  }
+}
+
+main().then(
+  () => {
+    console.log(`\ndemo passed in ${elapsed()}`);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error(`\ndemo FAILED after ${elapsed()}: ${describeStackError(err)}`);
+    process.exit(1);
+  },
+);
