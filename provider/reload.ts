@@ -92,8 +92,10 @@ function short(id: string | null): string {
 }
 
 function progressPrinter(ctx: RunContext, label: string) {
-  // The client already reports only on a status change or every few seconds.
+  // The client already reports only on a status change or every few seconds. The end of a load gets
+  // its own line from the caller, with the verdict, so terminal reports are not printed here.
   return (p: LoadProgress) => {
+    if (p.status !== "NOT_STARTED" && !NON_TERMINAL.has(p.status)) return;
     const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
     ctx.log(
       `${label}: load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`,
@@ -114,7 +116,8 @@ export async function runPlan(
 ): Promise<RunOutcome> {
   const now = ctx.now ?? Date.now;
   const { poolId, dataModelId } = inputs;
-  const label = `celonis ${dataModelId.slice(0, 8)}`;
+  // The full id: seeded and real model ids often share a prefix.
+  const label = `celonis model ${dataModelId}`;
   const deadline = now() + inputs.timeoutSeconds * 1000;
   const onProgress = progressPrinter(ctx, label);
 
