@@ -23,11 +23,18 @@ describe("e2e: the npm-packed package installed into a project", function () {
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(PROJECT, { recursive: true });
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", WORK], { cwd: REPO_ROOT, encoding: "utf8" });
+    const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", WORK], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
     const tarball = path.join(WORK, packed.trim().split("\n").pop()!);
     fs.writeFileSync(
       path.join(PROJECT, "package.json"),
-      JSON.stringify({ name: "packed-user-project", private: true, dependencies: { "pulumi-celonis": `file:${tarball}` } }),
+      JSON.stringify({
+        name: "packed-user-project",
+        private: true,
+        dependencies: { "pulumi-celonis": `file:${tarball}` },
+      }),
     );
     // @pulumi/pulumi is a peer dependency: this project finds the repository's copy further up, as a
     // user's project has its own.
@@ -44,7 +51,12 @@ describe("e2e: the npm-packed package installed into a project", function () {
   it("ships compiled JavaScript, type declarations and the emulator bin", () => {
     const pkg = path.join(PROJECT, "node_modules", "pulumi-celonis");
     assert.ok(!fs.lstatSync(pkg).isSymbolicLink(), "a real install, not a link to the checkout");
-    for (const f of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/handlers.js", "dist/emulator/cli.js"]) {
+    for (const f of [
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/handlers.js",
+      "dist/emulator/cli.js",
+    ]) {
       assert.ok(fs.existsSync(path.join(pkg, f)), `missing ${f}`);
     }
     assert.ok(fs.existsSync(path.join(PROJECT, "node_modules", ".bin", "celonis-emulator")));
@@ -52,13 +64,19 @@ describe("e2e: the npm-packed package installed into a project", function () {
   });
 
   it("runs a stack with the installed package, and reports the __provider size", async () => {
-    const installed = require(path.join(PROJECT, "node_modules", "pulumi-celonis")) as typeof import("../../provider");
+    const installed = require(
+      path.join(PROJECT, "node_modules", "pulumi-celonis"),
+    ) as typeof import("../../provider");
     const stack = await openStack({
       projectName: "packed",
       workDir: PROJECT,
       stateDir: path.join(WORK, "state"),
       program: async () => {
-        const r = new installed.DataModelReload("orders", { poolId: DEMO.pool, dataModelId: DEMO.model, tables: ["CASES"] });
+        const r = new installed.DataModelReload("orders", {
+          poolId: DEMO.pool,
+          dataModelId: DEMO.model,
+          tables: ["CASES"],
+        });
         return { status: r.lastLoad.apply((l) => l?.status) };
       },
       config: emulatorConfig(emu.url, TEST_API_KEY),
@@ -66,12 +84,14 @@ describe("e2e: the npm-packed package installed into a project", function () {
     const up = await stack.up();
     assert.equal(up.outputs.status.value, "SUCCESS");
     const state = await stack.exportStack();
-    const res = (state.deployment.resources as { type: string; outputs: Record<string, string> }[]).find((r) =>
-      r.type.endsWith("celonis:DataModelReload"),
+    const res = (state.deployment.resources as { type: string; outputs: Record<string, string> }[]).find(
+      (r) => r.type.endsWith("celonis:DataModelReload"),
     )!;
     const text = res.outputs.__provider;
     assert.ok(text.includes("pulumi-celonis/dist/provider/handlers"));
-    assert.ok(text.includes(path.join(PROJECT, "node_modules", "pulumi-celonis", "dist", "provider", "handlers.js")));
+    assert.ok(
+      text.includes(path.join(PROJECT, "node_modules", "pulumi-celonis", "dist", "provider", "handlers.js")),
+    );
     console.log(`      __provider per resource: ${Buffer.byteLength(text)} bytes`);
     assert.ok(Buffer.byteLength(text) < 6000);
     const again = await stack.up();
