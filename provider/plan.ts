@@ -276,7 +276,9 @@ export function decideUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
     !olds.plan ||
     reloadFingerprint({ ...oldState, resolvedTables: olds.resolvedTables ?? null }) !==
       reloadFingerprint(news);
-  const base = reloadChanged ? news.plan : NO_RELOAD;
+  // A plan decided "at deploy time" (inputs unknown when check ran) is decided here, from the outputs.
+  const deferred = news.plan.action === "reload" && news.plan.loadType === null && olds.plan !== undefined;
+  const base = !reloadChanged ? NO_RELOAD : deferred ? planReload(oldState, news) : news.plan;
   const owed = status === "owed" && olds.plan ? olds.plan : NO_RELOAD;
   const inputsChanged = INPUT_KEYS.some(
     (k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null),

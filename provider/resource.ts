@@ -6,6 +6,16 @@ import type { ResolvedTable } from "./celonis/types";
 import { celonisProvider } from "./provider";
 import type { LastLoad, LoadTypeOption, OnBusy, Plan, PlanStatus, ReloadedTable, WarningsAs } from "./types";
 
+/** Outputs the provider computes: registered as unknown so the engine exposes them. Internal. */
+export const OUTPUT_PLACEHOLDERS = {
+  resolvedTables: undefined,
+  plan: undefined,
+  planStatus: undefined,
+  lastLoad: undefined,
+  reloadedTables: undefined,
+  reloadCount: undefined,
+} as const;
+
 /** Arguments of a {@link DataModelReload}. */
 export interface DataModelReloadArgs {
   /** Data pool id (a UUID). Changing it replaces the resource, and the new one loads on create. */
@@ -107,21 +117,6 @@ export class DataModelReload extends pulumi.dynamic.Resource {
    * @param opts Resource options; `dependsOn` orders the reload after what it depends on.
    */
   constructor(name: string, args: DataModelReloadArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      celonisProvider,
-      name,
-      {
-        ...args,
-        resolvedTables: undefined,
-        plan: undefined,
-        planStatus: undefined,
-        lastLoad: undefined,
-        reloadedTables: undefined,
-        reloadCount: undefined,
-      },
-      opts,
-      "celonis",
-      "DataModelReload",
-    );
+    super(celonisProvider, name, { ...args, ...OUTPUT_PLACEHOLDERS }, opts, "celonis", "DataModelReload");
   }
 }

@@ -11,6 +11,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import { celonisProvider } from "../../provider/provider";
+import { OUTPUT_PLACEHOLDERS } from "../../provider/resource";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 
@@ -43,15 +44,7 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
   };
   class UpgradedReload extends pulumi.dynamic.Resource {
     constructor(name: string, a: DataModelReloadArgs) {
-      const outs = {
-        resolvedTables: undefined,
-        plan: undefined,
-        planStatus: undefined,
-        lastLoad: undefined,
-        reloadedTables: undefined,
-        reloadCount: undefined,
-      };
-      super(upgradedProvider, name, { ...a, ...outs }, {}, "celonis", "DataModelReload");
+      super(upgradedProvider, name, { ...a, ...OUTPUT_PLACEHOLDERS }, {}, "celonis", "DataModelReload");
     }
   }
 
@@ -160,6 +153,22 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
       new Set(loadTriggers()[0].body as string[]),
       new Set(["ACTIVITIES", "VENDORS", "INVOICES"].map(tableId)),
     );
+  });
+
+  it("a secret trigger stays secret in state and output, and its change still reloads", async () => {
+    const secret = "s3cret-trigger-5e1f";
+    args = { ...args, triggers: [pulumi.secret(secret)] };
+    emu.clearRequests();
+    const up = await stack.up({ onOutput: print });
+    assert.equal(loadTriggers().length, 1);
+    assert.match(up.stdout, /triggers changed \(triggers\[0\]\)/);
+    // The Automation API's export decrypts secrets ("plaintext"); the files on disk must not.
+    const triggers = (await resourceOutputs()).triggers as Record<string, unknown>;
+    assert.ok("4dabf18193072939515e22adb298388d" in triggers, "triggers stored as a secret");
+    const where = (text: string) =>
+      text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 50);
+    assert.ok(!readTree(WORK).includes(secret), `state files: ${where(readTree(WORK))}`);
+    assert.ok(!output.join("").includes(secret), `CLI output: ${where(output.join(""))}`);
   });
 
   it("changing only timeoutSeconds reloads nothing", async () => {

@@ -272,6 +272,16 @@ describe("plan: the design table", () => {
     assert.deepEqual(d.replaces, ["dataModelId"]);
   });
 
+  it("a plan left to deploy time is decided in update, from the outputs", () => {
+    const before = inputs({ tables: ["CASES", "VENDORS"], tableTriggers: { CASES: 1 } });
+    const deferred: CheckedInputs = {
+      ...inputs({ tables: ["CASES", "VENDORS"], tableTriggers: { CASES: 2 } }, before),
+      plan: { action: "reload", loadType: null, tables: [], reasons: ["decided at deploy time"] },
+    };
+    const d = decideUpdate(done(before), deferred);
+    assert.deepEqual([d.run.loadType, d.run.tables], ["PARTIAL", ["CASES"]]);
+  });
+
   it("secret trigger values never appear in plan or reasons", () => {
     const secret = "s3cr3t-value-123";
     const p = planReload(
