@@ -73,6 +73,7 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(path.join(WORK, "project"), { recursive: true });
     fs.mkdirSync(path.join(WORK, "project-nocreds"), { recursive: true });
+    fs.mkdirSync(path.join(WORK, "project-chain"), { recursive: true });
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
     stack = await openStack({
       projectName: "celonis-e2e",
@@ -258,6 +259,50 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
     } finally {
       args = saved;
     }
+  });
+
+  it("a reload chained to another's output previews as decided at deploy time, then reloads after it", async () => {
+    let version = "1";
+    const chain = await openStack({
+      projectName: "celonis-e2e-chain",
+      workDir: path.join(WORK, "project-chain"),
+      stateDir: path.join(WORK, "state"),
+      program: async () => {
+        const first = new DataModelReload("p2p", {
+          poolId: DEMO.pool,
+          dataModelId: DEMO.model,
+          triggers: [version],
+        });
+        const second = new DataModelReload("o2c", {
+          poolId: DEMO.pool,
+          dataModelId: DEMO.o2cModel,
+          tables: ["SALES_ORDERS"],
+          triggers: [first.lastLoad.apply((l) => l?.loadId ?? null)],
+        });
+        return { firstLoad: first.lastLoad, secondLoad: second.lastLoad };
+      },
+      config: emulatorConfig(emu.url, TEST_API_KEY),
+    });
+    await chain.up({ onOutput: print });
+    version = "2";
+    const preview = await chain.preview({ diff: true, onOutput: print });
+    assert.equal(preview.changeSummary.update, 2, "the dependent reload shows as an update too");
+    assert.match(
+      preview.stdout,
+      /triggers not known until deploy: whether and what to reload is decided then/,
+    );
+    emu.clearRequests();
+    const up = await chain.up({ onOutput: print });
+    const posts = emu.requests().filter((r) => r.method === "POST" && r.status < 300);
+    assert.deepEqual(
+      posts.map((r) => r.path.includes(DEMO.o2cModel)),
+      [false, true],
+      "the first model loads, then the one chained to it",
+    );
+    const first = up.outputs.firstLoad.value as { finishedAt: string };
+    const second = up.outputs.secondLoad.value as { startedAt: string };
+    assert.ok(second.startedAt >= first.finishedAt);
+    await chain.destroy();
   });
 
   it("destroy triggers nothing", async () => {

@@ -24,7 +24,12 @@ describe("the real dynamic-provider host over gRPC", function () {
   const seen: unknown[] = [];
 
   before(async () => {
-    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 150 });
+    emu = await startEmulator({
+      port: 0,
+      apiKeys: [TEST_API_KEY],
+      oauthClients: [{ clientId: "host-client", clientSecret: "host-client-secret-93ab" }],
+      loadMs: 150,
+    });
     providerText = await serializeProvider(celonisProvider);
     host = await ProviderHost.start(REPO_ROOT, envWithout(/^(CELONIS_|OAUTH_)/));
     await host.configure({
@@ -169,6 +174,28 @@ describe("the real dynamic-provider host over gRPC", function () {
     const text = JSON.stringify(seen) + host.output.join("\n") + JSON.stringify(emu.requests());
     assert.ok(seen.length >= 4);
     assert.ok(!text.includes(TEST_API_KEY));
+  });
+
+  it("an OAuth client from stack config works through the host (token fetched, never shown)", async () => {
+    const oauthHost = await ProviderHost.start(REPO_ROOT, envWithout(/^(CELONIS_|OAUTH_)/));
+    try {
+      await oauthHost.configure({
+        "celonis:url": emu.url,
+        "celonis:clientId": "host-client",
+        "celonis:clientSecret": "host-client-secret-93ab",
+      });
+      const c = await oauthHost.check("r7", {}, raw({ tables: ["CASES"] }));
+      assert.deepEqual(c.failures, []);
+      const created = await oauthHost.create("r7", c.inputs);
+      assert.equal((created.outs.lastLoad as { status: string }).status, "SUCCESS");
+      const kinds = new Set(emu.requests().map((r) => r.auth));
+      assert.ok(kinds.has("basic") || kinds.has("form"), "a token was requested with client credentials");
+      assert.ok(kinds.has("oauth"), "data calls used the OAuth token");
+      const text = JSON.stringify([created, emu.requests()]) + oauthHost.output.join("\n");
+      assert.ok(!text.includes("host-client-secret-93ab"));
+    } finally {
+      await oauthHost.stop();
+    }
   });
 
   it("missing credentials fail check with the config keys to set", async () => {
