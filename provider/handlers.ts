@@ -11,7 +11,7 @@ import { resolveTables } from "./celonis/resolve";
 import type { ResolvedTable } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, validateInputs, type CheckFailure } from "./inputs";
-import { containsUnknown, decideUpdate, INPUT_KEYS, planForCheck, UNKNOWN } from "./plan";
+import { containsUnknown, decideUpdate, INPUT_KEYS, mergePlans, planForCheck, UNKNOWN } from "./plan";
 import { describeError, runPlan, toLastLoad, type RunOutcome } from "./reload";
 import type { CheckedInputs, Plan, ReloadOutputs } from "./types";
 
@@ -140,15 +140,14 @@ export class ReloadFailedError extends Error {
 function outputs(
   inputs: CheckedInputs,
   olds: Partial<ReloadOutputs> | undefined,
-  ran: Plan,
   outcome: RunOutcome,
 ): ReloadOutputs {
   const reloaded =
-    outcome.planStatus === "done" && ran.action === "reload" && outcome.reloadedTables !== null;
+    outcome.planStatus === "done" && outcome.plan.action === "reload" && outcome.reloadedTables !== null;
   return {
     ...echo(inputs),
     // A failed or timed-out plan is recorded as what is still owed; diff and update pick it up.
-    plan: outcome.planStatus === "done" ? inputs.plan : ran,
+    plan: outcome.planStatus === "done" ? inputs.plan : outcome.plan,
     planStatus: outcome.planStatus,
     lastLoad: outcome.lastLoad ?? olds?.lastLoad ?? null,
     reloadedTables: outcome.reloadedTables ?? olds?.reloadedTables ?? [],
@@ -168,9 +167,16 @@ async function run(
   try {
     outcome = await runPlan({ client: celonis(), log }, inputs, plan, adopt);
   } catch (err) {
-    outcome = { planStatus: "owed", lastLoad: null, reloadedTables: null, error: describeError(err) };
+    const owed = adopt ? mergePlans(adopt.plan, plan) : plan;
+    outcome = {
+      planStatus: "owed",
+      lastLoad: null,
+      reloadedTables: null,
+      plan: owed,
+      error: describeError(err),
+    };
   }
-  const outs = outputs(inputs, olds, plan, outcome);
+  const outs = outputs(inputs, olds, outcome);
   if (outcome.error !== null) {
     throw new ReloadFailedError(outcome.error, id, { ...outs, __provider: provider }, [outcome.error]);
   }

@@ -15,6 +15,8 @@ export interface RunOutcome {
   lastLoad: LastLoad | null;
   /** Tables the successful reload covered; null when no reload succeeded in this run. */
   reloadedTables: ReloadedTable[] | null;
+  /** The plan to record as still owed or running (unused when done). */
+  plan: Plan;
   error: string | null;
 }
 
@@ -130,26 +132,35 @@ export async function runPlan(
       const candidates = [info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])];
       const adopted = candidates.find((l) => l?.dataLoadId === adopt.loadId) ?? idle.load;
       if (idle.outcome === "timeout" && adopted && NON_TERMINAL.has(adopted.loadStatus)) {
-        return timedOut(inputs, adopted);
+        if (plan.action === "none") return timedOut(inputs, adopted, adopt.plan);
+        // New changes wait behind the running load: record both as owed (the next up waits for the
+        // load as any busy model, then runs them), rather than lose the new part.
+        return { ...timedOut(inputs, adopted, mergePlans(adopt.plan, plan)), planStatus: "owed" };
       }
       if (adopted?.dataLoadId === adopt.loadId && judgeLoad(adopted, inputs.warningsAs).ok) {
         ctx.log(`${label}: load ${short(adopt.loadId)} from the last run ended ${adopted.loadStatus}`);
         if (plan.action === "none") {
-          return { planStatus: "done", lastLoad: toLastLoad(adopted), reloadedTables: null, error: null };
+          return {
+            planStatus: "done",
+            lastLoad: toLastLoad(adopted),
+            reloadedTables: null,
+            plan,
+            error: null,
+          };
         }
       } else {
         owed = mergePlans(adopt.plan, plan);
       }
     }
     if (owed.action === "none") {
-      return { planStatus: "done", lastLoad: null, reloadedTables: null, error: null };
+      return { planStatus: "done", lastLoad: null, reloadedTables: null, plan: owed, error: null };
     }
 
     // A load started elsewhere: wait for it, or fail, as onBusy says.
     const current = await ctx.client.getLastLoad(poolId, dataModelId);
     if (current && NON_TERMINAL.has(current.loadStatus)) {
       const busy = await handleBusy(ctx, inputs, current, deadline, label, onProgress);
-      if (busy) return { ...busy, lastLoad: toLastLoad(current) };
+      if (busy) return { ...busy, lastLoad: toLastLoad(current), plan: owed };
     }
 
     const resolved =
@@ -170,7 +181,7 @@ export async function runPlan(
         if (!isLoadAlreadyRunning(err)) throw err;
         const latest = await ctx.client.getLastLoad(poolId, dataModelId);
         const busy = await handleBusy(ctx, inputs, latest, deadline, label, onProgress);
-        if (busy) return { ...busy, lastLoad: latest ? toLastLoad(latest) : null };
+        if (busy) return { ...busy, lastLoad: latest ? toLastLoad(latest) : null, plan: owed };
       }
     }
 
@@ -189,6 +200,7 @@ export async function runPlan(
         planStatus: "done",
         lastLoad: ours ? toLastLoad(ours) : null,
         reloadedTables: tables,
+        plan: owed,
         error: null,
       };
     }
@@ -199,7 +211,7 @@ export async function runPlan(
       onProgress,
     });
     const load = result.load;
-    if (result.outcome === "timeout") return timedOut(inputs, load);
+    if (result.outcome === "timeout") return timedOut(inputs, load, owed);
 
     const verdict = judgeLoad(result.load, inputs.warningsAs);
     const lastLoad = toLastLoad(result.load);
@@ -210,13 +222,14 @@ export async function runPlan(
         ctx.log(
           `${label}: load ${short(load!.dataLoadId)} ${load!.loadStatus} in ${lastLoad.durationSeconds ?? "?"}s`,
         );
-      return { planStatus: "done", lastLoad, reloadedTables: tables, error: null };
+      return { planStatus: "done", lastLoad, reloadedTables: tables, plan: owed, error: null };
     }
     const why = result.load.message ? `: ${result.load.message}` : "";
     return {
       planStatus: "owed",
       lastLoad,
       reloadedTables: null,
+      plan: owed,
       error:
         `Celonis load ${result.load.dataLoadId} of data model ${dataModelId} ended ${result.load.loadStatus}${why}. ` +
         "The reload is still owed: the next `pulumi up` runs it again.",
@@ -224,12 +237,13 @@ export async function runPlan(
   });
 }
 
-function timedOut(inputs: CheckedInputs, load: LoadRecord | null): RunOutcome {
+function timedOut(inputs: CheckedInputs, load: LoadRecord | null, plan: Plan): RunOutcome {
   const running = load !== null && NON_TERMINAL.has(load.loadStatus);
   return {
     planStatus: running ? "running" : "owed",
     lastLoad: load ? toLastLoad(load) : null,
     reloadedTables: null,
+    plan,
     error: running
       ? `Timed out after ${inputs.timeoutSeconds}s waiting for Celonis load ${load!.dataLoadId} of data model ${inputs.dataModelId} ` +
         `(still ${load!.loadStatus}). It keeps running in Celonis; the next \`pulumi up\` waits for it instead of starting another ` +
@@ -247,7 +261,7 @@ async function handleBusy(
   deadline: number,
   label: string,
   onProgress: (p: LoadProgress) => void,
-): Promise<Omit<RunOutcome, "lastLoad"> | null> {
+): Promise<Omit<RunOutcome, "lastLoad" | "plan"> | null> {
   const id = current?.dataLoadId ?? null;
   if (inputs.onBusy === "fail") {
     return {

@@ -199,6 +199,36 @@ describe("provider handlers against the emulator", function () {
     assert.equal(s2.outputs.lastLoad?.status, "SUCCESS");
   });
 
+  it("a load that times out twice stays owed with its plan, and is retried once it has failed", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 1500, outcome: "ERROR", times: 1 });
+    const s1 = await deploy(undefined, { ...base, timeoutSeconds: 0.3 });
+    assert.equal(s1.outputs.planStatus, "running");
+    const s2 = await deploy(s1, { ...base, timeoutSeconds: 0.3 });
+    assert.equal(s2.outputs.planStatus, "running");
+    assert.deepEqual(s2.outputs.plan, s1.outputs.plan, "the running load's plan is kept, not forgotten");
+    await new Promise((r) => setTimeout(r, 1500));
+    const s3 = await deploy(s2, { ...base, timeoutSeconds: 10 });
+    assert.equal(s3.failed, false, s3.error?.message);
+    assert.equal(s3.outputs.lastLoad?.status, "SUCCESS");
+    assert.equal(triggers().length, 2, "the failed load, then one retry");
+  });
+
+  it("new changes while a timed-out load still runs are owed together, and run after it", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
+    const s1 = await deploy(undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
+    assert.equal(s1.outputs.planStatus, "running");
+    const s2 = await deploy(s1, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 0.3 });
+    assert.equal(s2.outputs.planStatus, "owed");
+    assert.deepEqual(s2.outputs.plan.tables, ["CASES", "INVOICES"]);
+    const s3 = await deploy(s2, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 10 });
+    assert.equal(s3.failed, false, s3.error?.message);
+    assert.equal(triggers().length, 2);
+    assert.deepEqual(
+      new Set(triggers()[1].body as string[]),
+      new Set([DEMO.tables.CASES, DEMO.tables.INVOICES]),
+    );
+  });
+
   it("onBusy fail: a load started elsewhere fails the update and leaves the reload owed", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
     const outside = emu.startLoad(DEMO.model);
