@@ -44,7 +44,7 @@ else
   command -v go >/dev/null 2>&1 || { say "Go is needed to build the Pulumi CLI (none on PATH)"; exit 1; }
   say "checking that github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION resolves"
   (cd "$root/toolchain" && timeout 120 go list -m -json "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" >/dev/null)
-  say "building pulumi $PULUMI_VERSION from toolchain/go.mod (cold: 10-25 min on 2 cores; warm cache: seconds)"
+  say "building pulumi $PULUMI_VERSION from toolchain/go.mod (cold: about 7.5 min on 2 cores; with a warm Go build cache: about 10 s)"
   (cd "$root/toolchain" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
