@@ -64,6 +64,10 @@ function echo(inputs: CheckedInputs): CheckedInputs {
   return out as unknown as CheckedInputs;
 }
 
+/**
+ * Validates and defaults the inputs, resolves table references (an unknown name fails with close
+ * matches), and attaches the plan: kept as it was while nothing reload-relevant changed.
+ */
 export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
   const { inputs, failures } = validateInputs(news);
   const api = celonis();
@@ -115,6 +119,7 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
   return { inputs: { ...news, ...state, plan }, failures };
 }
 
+/** Whether the engine must update (or replace) the resource; always a boolean, never "unknown". */
 export async function diff(
   _id: string,
   olds: Props,
@@ -183,6 +188,7 @@ async function run(
   return outs;
 }
 
+/** Runs the plan of a new resource; a failed load keeps it in state as partially created. */
 export async function create(news: Props): Promise<{ id: string; outs: ReloadOutputs }> {
   const inputs = news as unknown as CheckedInputs;
   const id = `${inputs.dataModelId}/${randomUUID().slice(0, 8)}`;
@@ -190,6 +196,7 @@ export async function create(news: Props): Promise<{ id: string; outs: ReloadOut
   return { id, outs };
 }
 
+/** Runs what changed, plus a reload still owed, or waits for a load that timed out last time. */
 export async function update(id: string, olds: Props, news: Props): Promise<{ outs: ReloadOutputs }> {
   const inputs = news as unknown as CheckedInputs;
   const previous = olds as Partial<ReloadOutputs>;
@@ -197,6 +204,7 @@ export async function update(id: string, olds: Props, news: Props): Promise<{ ou
   return { outs: await run(id, inputs, previous, d.run, d.adopt, news.__provider) };
 }
 
+/** Refresh: `lastLoad` from the service, and the status of a load that was still running. */
 export async function read(id: string, props: Props): Promise<{ id: string; props: Props }> {
   const state = props as Partial<ReloadOutputs>;
   if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };

@@ -1,0 +1,92 @@
+// The runner's pure pieces: how a Celonis load record becomes `lastLoad`, what a final status means,
+// how a plan becomes a trigger, and the per-model queue that keeps loads of one model apart.
+
+import assert from "node:assert/strict";
+import { judgeLoad, loadRequestFor, toLastLoad, withModelLock } from "../../provider/reload";
+import type { LoadRecord } from "../../provider/celonis/types";
+
+const record = (over: Partial<LoadRecord> = {}): LoadRecord => ({
+  dataLoadId: "L1",
+  dataModelId: "M1",
+  startDate: Date.UTC(2026, 10, 29, 9, 0, 0),
+  endDate: Date.UTC(2026, 10, 29, 9, 0, 12, 345),
+  loadStatus: "SUCCESS",
+  message: null,
+  loadType: "PARTIAL",
+  ...over,
+});
+
+describe("reload: pure pieces", () => {
+  it("toLastLoad: ISO dates, seconds to a tenth, nulls where unknown", () => {
+    assert.deepEqual(toLastLoad(record()), {
+      loadId: "L1",
+      status: "SUCCESS",
+      loadType: "PARTIAL",
+      startedAt: "2026-11-29T09:00:00.000Z",
+      finishedAt: "2026-11-29T09:00:12.345Z",
+      durationSeconds: 12.3,
+      message: null,
+    });
+    const running = toLastLoad(record({ endDate: null, loadStatus: "RUNNING", loadType: null }));
+    assert.deepEqual([running.finishedAt, running.durationSeconds, running.loadType], [null, null, null]);
+  });
+
+  it("judgeLoad: SUCCESS ok; WARNING ok with a warning unless warningsAs error; the rest fail", () => {
+    assert.deepEqual(judgeLoad(record(), "success"), { ok: true, warning: null });
+    assert.deepEqual(judgeLoad(record({ loadStatus: "WARNING", message: "3 rows" }), "success"), {
+      ok: true,
+      warning: "3 rows",
+    });
+    assert.equal(judgeLoad(record({ loadStatus: "WARNING" }), "error").ok, false);
+    for (const s of ["ERROR", "CANCELED", "LOST_CONNECTION"] as const) {
+      assert.equal(judgeLoad(record({ loadStatus: s }), "success").ok, false, s);
+    }
+  });
+
+  it("loadRequestFor: whole-model kinds, and partial tables mapped to their ids", () => {
+    const resolved = [
+      { ref: "VENDORS", id: "t3", name: "VENDORS" },
+      { ref: "CASES", id: "t2", name: "CASES" },
+    ];
+    const plan = (loadType: "COMPLETE" | "FROM_CACHE" | "PARTIAL", tables: string[] = []) => ({
+      action: "reload" as const,
+      loadType,
+      tables,
+      reasons: [],
+    });
+    assert.deepEqual(loadRequestFor(plan("COMPLETE"), []), { kind: "COMPLETE" });
+    assert.deepEqual(loadRequestFor(plan("FROM_CACHE"), []), { kind: "FROM_CACHE" });
+    assert.deepEqual(loadRequestFor(plan("PARTIAL", ["CASES", "VENDORS"]), resolved), {
+      kind: "PARTIAL",
+      tableIds: ["t2", "t3"],
+    });
+    assert.throws(
+      () => loadRequestFor(plan("PARTIAL", ["GONE"]), resolved),
+      /GONE of the plan is not in the data model/,
+    );
+  });
+
+  it("withModelLock: one at a time per model, in order, parallel across models, and a failure does not block", async () => {
+    const events: string[] = [];
+    const job =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        events.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        events.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
+    const results = await Promise.allSettled([
+      withModelLock("m1", job("a", 30, true)),
+      withModelLock("m1", job("b", 10)),
+      withModelLock("m2", job("x", 5)),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["rejected", "fulfilled", "fulfilled"],
+    );
+    assert.ok(events.indexOf("end a") < events.indexOf("start b"), events.join(", "));
+    assert.ok(events.indexOf("start x") < events.indexOf("end a"), "another model did not wait");
+  });
+});
