@@ -4,7 +4,6 @@
 // functions of status.ts, resolve.ts and retry.ts, and HTTP details live in http.ts.
 
 import type {
-  AuthConfig,
   IdleResult,
   LoadInfoSync,
   LoadProgress,
@@ -22,25 +21,19 @@ import {
   isLoadAlreadyRunning,
   type ErrorContext,
 } from "./errors";
-import { CelonisHttp, type HttpOutcome, type HttpRequest, type HttpResponse, type RetryInfo } from "./http";
+import {
+  CelonisHttp,
+  type CelonisHttpOptions,
+  type HttpOutcome,
+  type HttpRequest,
+  type HttpResponse,
+} from "./http";
 import { parseJson, parseLoadInfo, parseLoadRecord, parseTables } from "./parse";
 import { resolveTables as resolveRefs, tableNames } from "./resolve";
 import { expectedDurationMs, isOurLoad, isTerminal, latestLoadFromInfo, nextPollDelayMs } from "./status";
 
-export interface CelonisClientOptions {
-  /** `https://<team>.<realm>.celonis.cloud`; `http://` only for a loopback host. */
-  url: string;
-  auth: AuthConfig;
-  /** Per-request timeout. Default 30 s. */
-  timeoutMs?: number;
-  /** Retries of transient failures. Defaults: 6 attempts, 500 ms base, 20 s cap, 120 s per call. */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; budgetMs?: number };
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  random?: () => number;
-  /** Told about each retry (method, path, status, delay) — for progress lines; holds no header. */
-  onRetry?: (info: RetryInfo) => void;
-}
+/** How to reach Celonis: the HTTP layer's options (url, auth, timeouts, retries, test hooks). */
+export type CelonisClientOptions = CelonisHttpOptions;
 
 export interface TriggerResult {
   /** The last load before the trigger (null: none): pass it to waitForLoad. */

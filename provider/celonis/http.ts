@@ -134,14 +134,17 @@ export interface RetryInfo {
 }
 
 export interface CelonisHttpOptions {
+  /** `https://<team>.<realm>.celonis.cloud`; `http://` only for a loopback host. */
   url: string;
   auth: AuthConfig;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
+  /** Retries of transient failures. Defaults: 6 attempts, 500 ms base, 20 s cap, 120 s per call. */
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; budgetMs?: number };
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** Told about each retry (method, path, status, delay) — for progress lines; holds no header. */
   onRetry?: (info: RetryInfo) => void;
 }
 
