@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CelonisClient } from "./celonis/client";
 import { CelonisError } from "./celonis/errors";
 import { resolveTables } from "./celonis/resolve";
-import type { ResolvedTable } from "./celonis/types";
+import type { ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, validateInputs, type CheckFailure } from "./inputs";
 import { containsUnknown, decideUpdate, INPUT_KEYS, mergePlans, planForCheck, UNKNOWN } from "./plan";
@@ -28,12 +28,14 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     connection = err instanceof ConfigError ? err : new ConfigError(String(err));
   }
   client = undefined;
+  tableLists.clear();
 }
 
 /** Sets the connection directly (tests and programs that drive the handlers without Pulumi). */
 export function useConnection(conn: Connection | undefined): void {
   connection = conn;
   client = undefined;
+  tableLists.clear();
 }
 
 function celonis(): CelonisClient {
@@ -57,6 +59,21 @@ export function useLogger(logger: (line: string) => void): void {
   log = logger;
 }
 
+/** How long `check` reuses a model's table list: one deployment's previews of many resources on one
+ * model then cost one request, not one each (Celonis rate-limits). Runs always read it fresh. */
+const TABLES_TTL_MS = 60_000;
+const tableLists = new Map<string, { at: number; tables: Promise<TableConfig[]> }>();
+
+function cachedTables(api: CelonisClient, poolId: string, dataModelId: string): Promise<TableConfig[]> {
+  const key = `${poolId}/${dataModelId}`;
+  const hit = tableLists.get(key);
+  if (hit && Date.now() - hit.at < TABLES_TTL_MS) return hit.tables;
+  const tables = api.listTables(poolId, dataModelId);
+  tableLists.set(key, { at: Date.now(), tables });
+  tables.catch(() => tableLists.delete(key)); // never keep a failure
+  return tables;
+}
+
 /** The inputs echoed into outputs: everything `diff` compares, and nothing else. */
 function echo(inputs: CheckedInputs): CheckedInputs {
   const out: Props = {};
@@ -77,7 +94,7 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
   const idsValid = !failures.some((f) => f.property === "poolId" || f.property === "dataModelId");
   if (idsKnown && idsValid) {
     try {
-      const tables = await api.listTables(inputs.poolId, inputs.dataModelId);
+      const tables = await cachedTables(api, inputs.poolId, inputs.dataModelId);
       const result = resolveTables(refs, tables);
       resolvedTables = result.resolved;
       const valid = tables.map((t) => t.aliasOrName);

@@ -153,7 +153,15 @@ export async function runPlan(
       }
     }
     if (owed.action === "none") {
-      return { planStatus: "done", lastLoad: null, reloadedTables: null, plan: owed, error: null };
+      // Nothing to load; still report the model's current last load (e.g. reloadOnCreate: false).
+      const current = adopt ? null : await ctx.client.getLastLoad(poolId, dataModelId);
+      return {
+        planStatus: "done",
+        lastLoad: current ? toLastLoad(current) : null,
+        reloadedTables: null,
+        plan: owed,
+        error: null,
+      };
     }
 
     // A load started elsewhere: wait for it, or fail, as onBusy says.

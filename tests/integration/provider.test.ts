@@ -131,6 +131,26 @@ describe("provider handlers against the emulator", function () {
     assert.equal(s3.outputs.lastLoad?.loadType, "COMPLETE");
   });
 
+  it("reloadOnCreate false: creating loads nothing but records the model's last load", async () => {
+    const s = await deploy(undefined, { ...base, reloadOnCreate: false });
+    assert.equal(triggers().length, 0);
+    assert.equal(s.outputs.plan.action, "none");
+    assert.equal(s.outputs.reloadCount, 0);
+    assert.equal(s.outputs.lastLoad?.loadId, emu.loads(DEMO.model).at(-1)?.dataLoadId, "the seeded load");
+    const s2 = await deploy(s, { ...base, reloadOnCreate: false, triggers: ["v2"] });
+    assert.equal(triggers().length, 1, "a later trigger change does reload");
+    assert.equal(s2.outputs.reloadCount, 1);
+  });
+
+  it("check reads a model's table list once for many resources (rate limits)", async () => {
+    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
+    emu.clearRequests();
+    await Promise.all(
+      ["CASES", "INVOICES", "PAYMENTS"].map((t) => handlers.check({}, { ...base, tables: [t] })),
+    );
+    assert.equal(emu.requests().filter((r) => r.path.endsWith("/tables")).length, 1);
+  });
+
   it("check: an unknown table fails with close matches and the valid names", async () => {
     const r = await handlers.check({}, { ...base, tables: ["ACTIVITES", "CASES"] });
     assert.equal(r.failures.length, 1);
