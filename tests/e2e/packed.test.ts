@@ -1,5 +1,5 @@
-// The package as a user installs it: `npm pack`, install the tarball into a fresh project, run a
-// stack with it under the real engine. Proves the published files (compiled JS, declarations, the
+// The package as a user installs it: `npm pack`, install the tarball into a copy of the quickstart
+// example, run that example under the real engine. Proves the published files (compiled JS, declarations, the
 // emulator bin) are complete and that the provider host finds the handlers in node_modules.
 // Reports the `__provider` size each resource adds to the state.
 
@@ -8,20 +8,21 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
-import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { emulatorConfig, ensureToolchain, exampleProgram, openStack, REPO_ROOT } from "../../scripts/stack";
+import { TEST_API_KEY } from "../helpers/emulator";
 
 const WORK = path.join(REPO_ROOT, ".test-work", "packed");
-const PROJECT = path.join(WORK, "project");
+/** A copy of the quickstart example, outside the checkout's own link to itself. */
+const PROJECT = path.join(WORK, "quickstart");
 
-describe("e2e: the npm-packed package installed into a project", function () {
+describe("e2e: the npm-packed package installed into the quickstart example", function () {
   this.timeout(300_000);
   let emu: Emulator;
 
   before(async () => {
     ensureToolchain();
     fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(PROJECT, { recursive: true });
+    fs.cpSync(path.join(REPO_ROOT, "examples", "quickstart"), PROJECT, { recursive: true });
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", WORK], {
       cwd: REPO_ROOT,
@@ -31,7 +32,7 @@ describe("e2e: the npm-packed package installed into a project", function () {
     fs.writeFileSync(
       path.join(PROJECT, "package.json"),
       JSON.stringify({
-        name: "packed-user-project",
+        name: "quickstart",
         private: true,
         dependencies: { "pulumi-celonis": `file:${tarball}` },
       }),
@@ -63,22 +64,14 @@ describe("e2e: the npm-packed package installed into a project", function () {
     assert.ok(!fs.existsSync(path.join(pkg, "tests")), "tests are not published");
   });
 
-  it("runs a stack with the installed package, and reports the __provider size", async () => {
-    const installed = require(
-      path.join(PROJECT, "node_modules", "pulumi-celonis"),
-    ) as typeof import("../../provider");
+  it("runs the example with the installed package, and reports the __provider size", async () => {
+    const installed = require.resolve("pulumi-celonis", { paths: [PROJECT] });
+    assert.ok(installed.startsWith(path.join(PROJECT, "node_modules")), `resolved ${installed}`);
     const stack = await openStack({
-      projectName: "packed",
+      projectName: "quickstart",
       workDir: PROJECT,
       stateDir: path.join(WORK, "state"),
-      program: async () => {
-        const r = new installed.DataModelReload("orders", {
-          poolId: DEMO.pool,
-          dataModelId: DEMO.model,
-          tables: ["CASES"],
-        });
-        return { status: r.lastLoad.apply((l) => l?.status) };
-      },
+      program: exampleProgram(PROJECT),
       config: emulatorConfig(emu.url, TEST_API_KEY),
     });
     const up = await stack.up();
