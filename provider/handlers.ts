@@ -20,6 +20,21 @@ type Props = Record<string, unknown>;
 let connection: Connection | ConfigError | undefined;
 let client: CelonisClient | undefined;
 
+/** How long `check` reuses a model's table list: one deployment's previews of many resources on one
+ * model then cost one request, not one each (Celonis rate-limits). Runs always read it fresh. */
+const TABLES_TTL_MS = 60_000;
+const tableLists = new Map<string, { at: number; tables: Promise<TableConfig[]> }>();
+
+function cachedTables(api: CelonisClient, poolId: string, dataModelId: string): Promise<TableConfig[]> {
+  const key = `${poolId}/${dataModelId}`;
+  const hit = tableLists.get(key);
+  if (hit && Date.now() - hit.at < TABLES_TTL_MS) return hit.tables;
+  const tables = api.listTables(poolId, dataModelId);
+  tableLists.set(key, { at: Date.now(), tables });
+  tables.catch(() => tableLists.delete(key)); // never keep a failure
+  return tables;
+}
+
 /** Reads credentials from stack config (secrets arrive decrypted) with env fallbacks. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   try {
@@ -57,21 +72,6 @@ let log: (line: string) => void = (line) => console.log(line);
 /** Redirects progress and warning lines (tests collect them). */
 export function useLogger(logger: (line: string) => void): void {
   log = logger;
-}
-
-/** How long `check` reuses a model's table list: one deployment's previews of many resources on one
- * model then cost one request, not one each (Celonis rate-limits). Runs always read it fresh. */
-const TABLES_TTL_MS = 60_000;
-const tableLists = new Map<string, { at: number; tables: Promise<TableConfig[]> }>();
-
-function cachedTables(api: CelonisClient, poolId: string, dataModelId: string): Promise<TableConfig[]> {
-  const key = `${poolId}/${dataModelId}`;
-  const hit = tableLists.get(key);
-  if (hit && Date.now() - hit.at < TABLES_TTL_MS) return hit.tables;
-  const tables = api.listTables(poolId, dataModelId);
-  tableLists.set(key, { at: Date.now(), tables });
-  tables.catch(() => tableLists.delete(key)); // never keep a failure
-  return tables;
 }
 
 /** The inputs echoed into outputs: everything `diff` compares, and nothing else. */
