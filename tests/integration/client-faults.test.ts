@@ -4,6 +4,7 @@
 import { strict as assert } from "node:assert";
 import util from "node:util";
 import { startEmulator, type Emulator } from "../../emulator";
+import { DEMO } from "../helpers/emulator";
 import {
   CelonisClient,
   CelonisError,
@@ -11,9 +12,9 @@ import {
   type RetryInfo,
 } from "../../provider/celonis";
 
-const DEMO_POOL = "d0000000-0000-4000-a000-000000000001";
-const P2P = "d1000000-0000-4000-a000-000000000001";
-const P2P_SEED_LOAD = "d3000000-0000-4000-a000-000000000001";
+const DEMO_POOL = DEMO.pool;
+const P2P = DEMO.model;
+const P2P_SEED_LOAD = DEMO.seededLoadId;
 
 const API_KEY = "k1-api-key-0123456789";
 const APP_KEY = "a1-app-key-9876543210";
@@ -199,7 +200,7 @@ describe("celonis client vs emulator: faults and retries", function () {
       });
       const t = await client().triggerLoad(DEMO_POOL, P2P, {
         kind: "PARTIAL",
-        tableIds: ["d2000000-0000-4000-a000-000000000101"],
+        tableIds: [DEMO.tables.ACTIVITIES],
       });
       assert.equal(t.confirmedBy, "poll");
       assert.equal(triggerPosts().length, 1);

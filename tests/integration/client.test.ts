@@ -3,6 +3,7 @@
 // for someone else's load, the last-load fallback, and the 400/403/404 messages.
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
+import { DEMO } from "../helpers/emulator";
 import {
   CelonisClient,
   CelonisError,
@@ -12,15 +13,15 @@ import {
   type LoadProgress,
 } from "../../provider/celonis";
 
-const DEMO_POOL = "d0000000-0000-4000-a000-000000000001";
-const FINANCE_POOL = "d0000000-0000-4000-a000-000000000002";
-const P2P = "d1000000-0000-4000-a000-000000000001"; // 9 tables, one past SUCCESS load
-const O2C = "d1000000-0000-4000-a000-000000000002"; // never loaded
-const AP = "d1000000-0000-4000-a000-000000000003"; // in the finance pool
-const P2P_SEED_LOAD = "d3000000-0000-4000-a000-000000000001";
-const T_ACTIVITIES = "d2000000-0000-4000-a000-000000000101";
-const T_CASES = "d2000000-0000-4000-a000-000000000102";
-const T_LFA1 = "d2000000-0000-4000-a000-000000000103"; // alias VENDORS
+const DEMO_POOL = DEMO.pool;
+const FINANCE_POOL = DEMO.financePool;
+const P2P = DEMO.model; // 9 tables, one past SUCCESS load
+const O2C = DEMO.o2cModel; // never loaded
+const AP = DEMO.apModel; // in the finance pool
+const P2P_SEED_LOAD = DEMO.seededLoadId;
+const T_ACTIVITIES = DEMO.tables.ACTIVITIES;
+const T_CASES = DEMO.tables.CASES;
+const T_LFA1 = DEMO.tables.VENDORS; // alias VENDORS
 
 const API_KEY = "k1-api-key-0123456789";
 const APP_KEY = "a1-app-key-9876543210";
