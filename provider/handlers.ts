@@ -12,7 +12,8 @@ import type { ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, validateInputs, type CheckFailure } from "./inputs";
 import { containsUnknown, decideUpdate, INPUT_KEYS, mergePlans, planForCheck, UNKNOWN } from "./plan";
-import { describeError, runPlan, toLastLoad, type RunOutcome } from "./reload";
+import { judgeLoad, runPlan, toLastLoad, type RunOutcome } from "./reload";
+import { isTerminal } from "./celonis/status";
 import type { CheckedInputs, Plan, ReloadOutputs } from "./types";
 
 type Props = Record<string, unknown>;
@@ -195,7 +196,8 @@ async function run(
       lastLoad: null,
       reloadedTables: null,
       plan: owed,
-      error: describeError(err),
+      // Client errors are built from status and body only, so their messages hold no credential.
+      error: err instanceof Error ? err.message : String(err),
     };
   }
   const outs = outputs(inputs, olds, outcome);
@@ -230,10 +232,8 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
   const lastLoad = toLastLoad(load);
   let planStatus = state.planStatus ?? "done";
   let reloadCount = state.reloadCount ?? 0;
-  const terminal = !["RUNNING", "CANCELLING", "LOST_CONNECTION"].includes(load.loadStatus);
-  if (planStatus === "running" && load.dataLoadId === state.lastLoad?.loadId && terminal) {
-    const ok =
-      load.loadStatus === "SUCCESS" || (load.loadStatus === "WARNING" && state.warningsAs !== "error");
+  if (planStatus === "running" && load.dataLoadId === state.lastLoad?.loadId && isTerminal(load.loadStatus)) {
+    const { ok } = judgeLoad(load, state.warningsAs ?? "success");
     planStatus = ok ? "done" : "owed";
     if (ok) reloadCount += 1;
   }

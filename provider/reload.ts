@@ -4,7 +4,8 @@
 // to print) are small pure functions exported for tests; the I/O is the client's.
 
 import type { CelonisClient } from "./celonis/client";
-import { CelonisError, isLoadAlreadyRunning } from "./celonis/errors";
+import { isLoadAlreadyRunning } from "./celonis/errors";
+import { isTerminal } from "./celonis/status";
 import type { LoadProgress, LoadRecord, LoadRequest, ResolvedTable } from "./celonis/types";
 import { mergePlans } from "./plan";
 import type { CheckedInputs, LastLoad, Plan, PlanStatus, ReloadedTable } from "./types";
@@ -27,8 +28,6 @@ export interface RunContext {
   log: (line: string) => void;
   now?: () => number;
 }
-
-const NON_TERMINAL = new Set(["RUNNING", "CANCELLING", "LOST_CONNECTION"]);
 
 /** A Celonis load record as the resource shows it: ISO dates, seconds, nulls where unknown. */
 export function toLastLoad(load: LoadRecord): LastLoad {
@@ -97,7 +96,7 @@ function progressPrinter(ctx: RunContext, label: string) {
   // The client already reports only on a status change or every few seconds. The end of a load gets
   // its own line from the caller, with the verdict, so terminal reports are not printed here.
   return (p: LoadProgress) => {
-    if (p.status !== "NOT_STARTED" && !NON_TERMINAL.has(p.status)) return;
+    if (p.status !== "NOT_STARTED" && isTerminal(p.status)) return;
     const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
     ctx.log(
       `${label}: load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`,
@@ -131,7 +130,7 @@ export async function runPlan(
       const info = await ctx.client.getLoadInfo(poolId, dataModelId);
       const candidates = [info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])];
       const adopted = candidates.find((l) => l?.dataLoadId === adopt.loadId) ?? idle.load;
-      if (idle.outcome === "timeout" && adopted && NON_TERMINAL.has(adopted.loadStatus)) {
+      if (idle.outcome === "timeout" && adopted && !isTerminal(adopted.loadStatus)) {
         if (plan.action === "none") return timedOut(inputs, adopted, adopt.plan);
         // New changes wait behind the running load: record both as owed (the next up waits for the
         // load as any busy model, then runs them), rather than lose the new part.
@@ -166,7 +165,7 @@ export async function runPlan(
 
     // A load started elsewhere: wait for it, or fail, as onBusy says.
     const current = await ctx.client.getLastLoad(poolId, dataModelId);
-    if (current && NON_TERMINAL.has(current.loadStatus)) {
+    if (current && !isTerminal(current.loadStatus)) {
       const busy = await handleBusy(ctx, inputs, current, deadline, label, onProgress);
       if (busy) return { ...busy, lastLoad: toLastLoad(current), plan: owed };
     }
@@ -246,7 +245,7 @@ export async function runPlan(
 }
 
 function timedOut(inputs: CheckedInputs, load: LoadRecord | null, plan: Plan): RunOutcome {
-  const running = load !== null && NON_TERMINAL.has(load.loadStatus);
+  const running = load !== null && !isTerminal(load.loadStatus);
   return {
     planStatus: running ? "running" : "owed",
     lastLoad: load ? toLastLoad(load) : null,
@@ -294,10 +293,4 @@ async function handleBusy(
     };
   }
   return null;
-}
-
-/** The message of any error, safe to show: client errors are already free of credentials. */
-export function describeError(err: unknown): string {
-  if (err instanceof CelonisError) return err.message;
-  return err instanceof Error ? err.message : String(err);
 }

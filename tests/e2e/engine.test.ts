@@ -12,6 +12,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import { celonisProvider } from "../../provider/provider";
 import { OUTPUT_PLACEHOLDERS } from "../../provider/resource";
+import { serializeProvider } from "../helpers/host";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 
@@ -182,6 +183,15 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
   });
 
   it("upgrading nothing but provider code reloads nothing and shows no change", async () => {
+    const [current, next] = await Promise.all([
+      serializeProvider(celonisProvider),
+      serializeProvider(upgradedProvider),
+    ]);
+    assert.notEqual(
+      next,
+      current,
+      "the upgraded provider serializes differently, as a new package version would",
+    );
     upgraded = true;
     try {
       const before = (await resourceOutputs()).__provider as string;
