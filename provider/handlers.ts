@@ -11,7 +11,15 @@ import { resolveTables } from "./celonis/resolve";
 import type { ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, validateInputs, type CheckFailure } from "./inputs";
-import { containsUnknown, decideUpdate, INPUT_KEYS, mergePlans, planForCheck, UNKNOWN } from "./plan";
+import {
+  containsUnknown,
+  decideUpdate,
+  INPUT_KEYS,
+  mergePlans,
+  NO_RELOAD,
+  planForCheck,
+  UNKNOWN,
+} from "./plan";
 import { judgeLoad, runPlan, toLastLoad, type RunOutcome } from "./reload";
 import { isTerminal } from "./celonis/status";
 import type { CheckedInputs, Plan, ReloadOutputs } from "./types";
@@ -73,6 +81,16 @@ let log: (line: string) => void = (line) => console.log(line);
 /** Redirects progress and warning lines (tests collect them). */
 export function useLogger(logger: (line: string) => void): void {
   log = logger;
+}
+
+/**
+ * What a provider face passes with one create/update/read: where this resource's progress lines go
+ * (the plugin attaches them to the resource; default: the logger above), and a signal that stops
+ * waits early (Ctrl-C, the engine's Cancel). A stopped wait records its load as running.
+ */
+export interface CallContext {
+  log?: (line: string) => void;
+  signal?: AbortSignal;
 }
 
 /** The inputs echoed into outputs: everything `diff` compares, and nothing else. */
@@ -208,7 +226,10 @@ async function run(
 }
 
 /** Runs the plan of a new resource; a failed load keeps it in state as partially created. */
-export async function create(news: Props): Promise<{ id: string; outs: ReloadOutputs }> {
+export async function create(
+  news: Props,
+  _ctx: CallContext = {},
+): Promise<{ id: string; outs: ReloadOutputs }> {
   const inputs = news as unknown as CheckedInputs;
   const id = `${inputs.dataModelId}/${randomUUID().slice(0, 8)}`;
   const outs = await run(id, inputs, undefined, inputs.plan, null, news.__provider);
@@ -216,7 +237,12 @@ export async function create(news: Props): Promise<{ id: string; outs: ReloadOut
 }
 
 /** Runs what changed, plus a reload still owed, or waits for a load that timed out last time. */
-export async function update(id: string, olds: Props, news: Props): Promise<{ outs: ReloadOutputs }> {
+export async function update(
+  id: string,
+  olds: Props,
+  news: Props,
+  _ctx: CallContext = {},
+): Promise<{ outs: ReloadOutputs }> {
   const inputs = news as unknown as CheckedInputs;
   const previous = olds as Partial<ReloadOutputs>;
   const d = decideUpdate(previous, inputs);
@@ -224,8 +250,13 @@ export async function update(id: string, olds: Props, news: Props): Promise<{ ou
 }
 
 /** Refresh: `lastLoad` from the service, and the status of a load that was still running. */
-export async function read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+export async function read(
+  id: string,
+  props: Props,
+  _ctx: CallContext = {},
+): Promise<{ id: string; props: Props }> {
   const state = props as Partial<ReloadOutputs>;
+  if (state.poolId === undefined && state.dataModelId === undefined) return importModel(id);
   if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
   const load = await celonis().getLastLoad(state.poolId, state.dataModelId);
   if (!load) return { id, props };
@@ -238,6 +269,35 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
     if (ok) reloadCount += 1;
   }
   return { id, props: { ...props, lastLoad, planStatus, reloadCount } };
+}
+
+/**
+ * `pulumi import` (a read with only an id, `<poolId>/<dataModelId>`): the model adopted as it is,
+ * every option at its default, nothing loaded. Its last load is read so a missing model fails here.
+ */
+async function importModel(id: string): Promise<{ id: string; props: Props }> {
+  const [poolId, dataModelId, ...rest] = id.split("/");
+  const { inputs, failures } = validateInputs({ poolId, dataModelId });
+  if (rest.length > 0 || failures.length > 0) {
+    throw new Error(
+      `import id must be "<poolId>/<dataModelId>" (two Celonis UUIDs), got "${id}"` +
+        (failures.length > 0 ? `: ${failures.map((f) => f.reason).join("; ")}` : ""),
+    );
+  }
+  const load = await celonis().getLastLoad(inputs.poolId, inputs.dataModelId);
+  const checked: CheckedInputs = {
+    ...inputs,
+    resolvedTables: null,
+    plan: { ...NO_RELOAD, reasons: ["imported: nothing reloaded"] },
+  };
+  const outs: ReloadOutputs = {
+    ...echo(checked),
+    planStatus: "done",
+    lastLoad: load ? toLastLoad(load) : null,
+    reloadedTables: [],
+    reloadCount: 0,
+  };
+  return { id, props: outs as unknown as Props };
 }
 
 /** Data cannot be un-loaded: deleting the resource only forgets it. */

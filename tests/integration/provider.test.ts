@@ -311,6 +311,25 @@ describe("provider handlers against the emulator", function () {
     assert.equal(r.id, s.id);
   });
 
+  it("read with only an id (pulumi import) adopts the model without loading it", async () => {
+    const { id, props } = await handlers.read(`${DEMO.pool}/${DEMO.model}`, {});
+    assert.equal(id, `${DEMO.pool}/${DEMO.model}`);
+    assert.equal(triggers().length, 0, "importing loads nothing");
+    assert.equal(props.poolId, DEMO.pool);
+    assert.equal(props.dataModelId, DEMO.model);
+    assert.equal(props.planStatus, "done");
+    assert.equal(props.reloadCount, 0);
+    assert.equal((props.lastLoad as { loadId: string }).loadId, DEMO.seededLoadId);
+    // The adopted state is what the next deployment compares with: the same inputs change nothing.
+    const checked = await handlers.check(props, base);
+    assert.equal((await handlers.diff(id, props, checked.inputs)).changes, false);
+    await assert.rejects(handlers.read("not-a-pool/x", {}), /import id must be "<poolId>\/<dataModelId>"/);
+    await assert.rejects(
+      handlers.read(`${DEMO.pool}/d1000000-0000-4000-a000-0000000000ff`, {}),
+      /404|not found/i,
+    );
+  });
+
   it("delete triggers nothing", async () => {
     const s = await deploy(undefined, { ...base });
     emu.clearRequests();
