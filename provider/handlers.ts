@@ -287,7 +287,7 @@ async function importModel(id: string): Promise<{ id: string; props: Props }> {
   const load = await celonis().getLastLoad(inputs.poolId, inputs.dataModelId);
   const checked: CheckedInputs = {
     ...inputs,
-    resolvedTables: null,
+    resolvedTables: [], // what check resolves for no table references
     plan: { ...NO_RELOAD, reasons: ["imported: nothing reloaded"] },
   };
   const outs: ReloadOutputs = {
