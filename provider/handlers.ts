@@ -8,23 +8,39 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CelonisClient } from "./celonis/client";
 import { CelonisError } from "./celonis/errors";
 import { resolveTables } from "./celonis/resolve";
-import type { ResolvedTable, TableConfig } from "./celonis/types";
+import { isTerminal } from "./celonis/status";
+import type { LoadRecord, ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
-import { resolvedFailures, tableRefs, validateInputs, type CheckFailure } from "./inputs";
+import { resolvedFailures, tableRefs, unresolvedFailures, validateInputs, type CheckFailure } from "./inputs";
+import { installHostGuard } from "./host-guard";
+import { Journal, changeKey, journalPath, type ChangeParts } from "./journal";
+import {
+  adopted,
+  interrupted,
+  loadEnded,
+  loadSeen,
+  notFound,
+  persisted,
+  planned,
+  type Reload,
+} from "./lifecycle";
 import {
   containsUnknown,
   decideUpdate,
   INPUT_KEYS,
-  mergePlans,
   NO_RELOAD,
   planForCheck,
+  runningLoad,
   UNKNOWN,
+  type UpdateDecision,
 } from "./plan";
-import { judgeLoad, runPlan, toLastLoad, type RunOutcome } from "./reload";
-import { isTerminal } from "./celonis/status";
-import type { CheckedInputs, Plan, ReloadOutputs } from "./types";
+import { NOT_VISIBLE_GRACE_MS, planTables, runPlan, toLastLoad, type RunOutcome } from "./reload";
+import type { CheckedInputs, Plan, PlanLoad, ReloadedTable, ReloadOutputs } from "./types";
 
 type Props = Record<string, unknown>;
+
+// In the dynamic-provider host: exit when the engine goes away (see host-guard.ts).
+installHostGuard();
 
 let connection: Connection | ConfigError | undefined;
 let client: CelonisClient | undefined;
@@ -71,7 +87,11 @@ function celonis(): CelonisClient {
     }
   }
   if (connection instanceof ConfigError) throw connection;
-  client ??= new CelonisClient({ url: connection.url, auth: connection.auth });
+  client ??= new CelonisClient({
+    url: connection.url,
+    auth: connection.auth,
+    timeoutMs: connection.requestTimeoutMs,
+  });
   return client;
 }
 
@@ -91,6 +111,24 @@ export function useLogger(logger: (line: string) => void): void {
 export interface CallContext {
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** Who the resource is (a plugin passes its URN); the dynamic resource sends `__scope` instead. */
+  scope?: string;
+}
+
+let journal: Journal | null | undefined;
+
+/** The trigger journal of this project (see journal.ts); null when turned off. */
+function journalHere(): Journal | null {
+  if (journal === undefined) {
+    const file = journalPath(process.env, process.cwd());
+    journal = file ? new Journal(file, (m) => log(`warning: ${m}`)) : null;
+  }
+  return journal;
+}
+
+/** Uses `j` as the journal (tests; null turns it off; undefined goes back to the default). */
+export function useJournal(j: Journal | null | undefined): void {
+  journal = j;
 }
 
 /** The inputs echoed into outputs: everything `diff` compares, and nothing else. */
@@ -117,26 +155,7 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
       const result = resolveTables(refs, tables);
       resolvedTables = result.resolved;
       const valid = tables.map((t) => t.aliasOrName);
-      for (const miss of result.unknown) {
-        const i = inputs.tables?.indexOf(miss.ref) ?? -1;
-        const property = i >= 0 ? `tables[${i}]` : `tableTriggers.${miss.ref}`;
-        const close =
-          miss.suggestions.length > 0
-            ? ` Did you mean ${miss.suggestions.map((s) => `"${s}"`).join(", ")}?`
-            : "";
-        failures.push({
-          property,
-          reason:
-            `${property}: no table "${miss.ref}" in data model ${inputs.dataModelId}.${close} ` +
-            `Valid names: ${valid.slice(0, 30).join(", ")}${valid.length > 30 ? ", …" : ""}`,
-        });
-      }
-      for (const amb of result.ambiguous ?? []) {
-        failures.push({
-          property: "tables",
-          reason: `"${amb.ref}" matches several tables (${amb.candidates.join(", ")}): write the exact name or the table id`,
-        });
-      }
+      failures.push(...unresolvedFailures(inputs, result.unknown, result.ambiguous ?? [], valid));
       failures.push(...resolvedFailures(inputs, resolvedTables));
     } catch (err) {
       if (!(err instanceof CelonisError)) throw err;
@@ -178,49 +197,98 @@ export class ReloadFailedError extends Error {
   }
 }
 
-function outputs(
+/** The reload-relevant inputs: what outputs keep from the old state while a change is not carried out. */
+const RELOAD_KEYS = [
+  "poolId",
+  "dataModelId",
+  "tables",
+  "triggers",
+  "tableTriggers",
+  "resolvedTables",
+] as const;
+
+/**
+ * What the resource records after a run. The inputs are echoed (what the next diff compares), except
+ * that new changes left for the next `up` (an earlier load of ours still ran) keep the old values, so
+ * the next diff still sees them.
+ */
+async function outputsOf(
   inputs: CheckedInputs,
   olds: Partial<ReloadOutputs> | undefined,
   outcome: RunOutcome,
-): ReloadOutputs {
-  const reloaded =
-    outcome.planStatus === "done" && outcome.plan.action === "reload" && outcome.reloadedTables !== null;
+): Promise<ReloadOutputs> {
+  const { planStatus, planLoad } = persisted(outcome.reload);
+  const echoed = echo(inputs) as unknown as Props;
+  if (outcome.deferredNewChanges && olds) for (const k of RELOAD_KEYS) echoed[k] = olds[k] ?? null;
+  const last = outcome.succeeded.at(-1);
   return {
-    ...echo(inputs),
-    // A failed or timed-out plan is recorded as what is still owed; diff and update pick it up.
-    plan: outcome.planStatus === "done" ? inputs.plan : outcome.plan,
-    planStatus: outcome.planStatus,
+    ...(echoed as unknown as CheckedInputs),
+    // A plan not carried out is recorded as what is still owed or running; update picks it up.
+    plan: planStatus === "done" ? inputs.plan : outcome.reload.plan,
+    planStatus,
+    planLoad,
     lastLoad: outcome.lastLoad ?? olds?.lastLoad ?? null,
-    reloadedTables: outcome.reloadedTables ?? olds?.reloadedTables ?? [],
-    reloadCount: (olds?.reloadCount ?? 0) + (reloaded ? 1 : 0),
+    reloadedTables: last ? await coveredTables(inputs, last.tables) : (olds?.reloadedTables ?? []),
+    reloadCount: (olds?.reloadCount ?? 0) + outcome.succeeded.length,
   };
+}
+
+/** The tables a successful load covered: its own, or every table of the model (best effort). */
+async function coveredTables(
+  state: Pick<CheckedInputs, "poolId" | "dataModelId">,
+  tables: ReloadedTable[] | null,
+): Promise<ReloadedTable[]> {
+  if (tables) return tables;
+  try {
+    const all = await celonis().listTables(state.poolId, state.dataModelId);
+    return all.map((t) => ({ id: t.id, name: t.aliasOrName }));
+  } catch (err) {
+    if (!(err instanceof CelonisError)) throw err;
+    return [];
+  }
+}
+
+/** Who a resource is, for the journal: set by the resource (project/stack/name) or a plugin (URN). */
+function scopeOf(news: Props, ctx: CallContext): string | null {
+  return ctx.scope ?? (typeof news.__scope === "string" ? news.__scope : null);
 }
 
 async function run(
   id: string,
-  inputs: CheckedInputs,
+  news: Props,
   olds: Partial<ReloadOutputs> | undefined,
-  plan: Plan,
-  adopt: { loadId: string; plan: Plan } | null,
-  provider: unknown,
+  decision: Pick<UpdateDecision, "run" | "adopt">,
+  ctx: CallContext,
 ): Promise<ReloadOutputs> {
+  const inputs = news as unknown as CheckedInputs;
+  const journalKey = changeKey({
+    scope: scopeOf(news, ctx),
+    from: (olds as ChangeParts["from"]) ?? null,
+    to: inputs,
+    plan: decision.run,
+  });
+  const job = { inputs, plan: decision.run, adopt: decision.adopt, journalKey };
   let outcome: RunOutcome;
   try {
-    outcome = await runPlan({ client: celonis(), log }, inputs, plan, adopt);
+    const runCtx = { client: celonis(), log: ctx.log ?? log, signal: ctx.signal, journal: journalHere() };
+    outcome = await runPlan(runCtx, job);
   } catch (err) {
-    const owed = adopt ? mergePlans(adopt.plan, plan) : plan;
+    // Only before anything ran (no connection): nothing can have been triggered.
+    const message = err instanceof Error ? err.message : String(err);
     outcome = {
-      planStatus: "owed",
+      reload: interrupted(planned(decision.run), message),
       lastLoad: null,
-      reloadedTables: null,
-      plan: owed,
-      // Client errors are built from status and body only, so their messages hold no credential.
-      error: err instanceof Error ? err.message : String(err),
+      succeeded: [],
+      deferredNewChanges: false,
     };
   }
-  const outs = outputs(inputs, olds, outcome);
-  if (outcome.error !== null) {
-    throw new ReloadFailedError(outcome.error, id, { ...outs, __provider: provider }, [outcome.error]);
+  const outs = await outputsOf(inputs, olds, outcome);
+  // The engine records what this call returns (outputs, or partial state with the error): from here
+  // on the resource's state carries the load, so the journal entry has done its job.
+  journalHere()?.forget(journalKey);
+  const error = outcome.reload.phase === "done" ? null : outcome.reload.error;
+  if (error !== null) {
+    throw new ReloadFailedError(error, id, { ...outs, __provider: news.__provider }, [error]);
   }
   return outs;
 }
@@ -228,28 +296,27 @@ async function run(
 /** Runs the plan of a new resource; a failed load keeps it in state as partially created. */
 export async function create(
   news: Props,
-  _ctx: CallContext = {},
+  ctx: CallContext = {},
 ): Promise<{ id: string; outs: ReloadOutputs }> {
   const inputs = news as unknown as CheckedInputs;
   const id = `${inputs.dataModelId}/${randomUUID().slice(0, 8)}`;
-  const outs = await run(id, inputs, undefined, inputs.plan, null, news.__provider);
+  const outs = await run(id, news, undefined, { run: inputs.plan, adopt: null }, ctx);
   return { id, outs };
 }
 
-/** Runs what changed, plus a reload still owed, or waits for a load that timed out last time. */
+/** Runs what changed, plus a reload still owed; a load of an earlier run is settled first. */
 export async function update(
   id: string,
   olds: Props,
   news: Props,
-  _ctx: CallContext = {},
+  ctx: CallContext = {},
 ): Promise<{ outs: ReloadOutputs }> {
-  const inputs = news as unknown as CheckedInputs;
   const previous = olds as Partial<ReloadOutputs>;
-  const d = decideUpdate(previous, inputs);
-  return { outs: await run(id, inputs, previous, d.run, d.adopt, news.__provider) };
+  const decision = decideUpdate(previous, news as unknown as CheckedInputs);
+  return { outs: await run(id, news, previous, decision, ctx) };
 }
 
-/** Refresh: `lastLoad` from the service, and the status of a load that was still running. */
+/** Refresh: `lastLoad` from the service, and the outcome of a plan load that was still running. */
 export async function read(
   id: string,
   props: Props,
@@ -258,17 +325,54 @@ export async function read(
   const state = props as Partial<ReloadOutputs>;
   if (state.poolId === undefined && state.dataModelId === undefined) return importModel(id);
   if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
-  const load = await celonis().getLastLoad(state.poolId, state.dataModelId);
-  if (!load) return { id, props };
-  const lastLoad = toLastLoad(load);
-  let planStatus = state.planStatus ?? "done";
-  let reloadCount = state.reloadCount ?? 0;
-  if (planStatus === "running" && load.dataLoadId === state.lastLoad?.loadId && isTerminal(load.loadStatus)) {
-    const { ok } = judgeLoad(load, state.warningsAs ?? "success");
-    planStatus = ok ? "done" : "owed";
-    if (ok) reloadCount += 1;
+  const api = celonis();
+  const last = await api.getLastLoad(state.poolId, state.dataModelId);
+  const refreshed: Props = { ...props, lastLoad: last ? toLastLoad(last) : (state.lastLoad ?? null) };
+  const load = state.planStatus === "running" ? runningLoad(state) : null;
+  if (!load || !state.plan) return { id, props: refreshed };
+  const match = load.loadId
+    ? { loadId: load.loadId }
+    : {
+        previousLoadId: load.previousLoadId,
+        triggeredAt: Date.parse(load.triggeredAt),
+        loadType: load.loadType,
+      };
+  const found = await api.findLoad(state.poolId, state.dataModelId, match);
+  const reload = settleOnRefresh(state.plan, load, found, state.warningsAs ?? "success", Date.now());
+  const { planStatus, planLoad } = persisted(reload);
+  const succeeded = reload.phase === "done";
+  return {
+    id,
+    props: {
+      ...refreshed,
+      planStatus,
+      planLoad,
+      reloadCount: (state.reloadCount ?? 0) + (succeeded ? 1 : 0),
+      reloadedTables: succeeded
+        ? await coveredTables(state as CheckedInputs, planTables(state.plan))
+        : (state.reloadedTables ?? []),
+    },
+  };
+}
+
+/**
+ * What a refresh learns about a running plan's load, as a lifecycle step: ended (done or owed),
+ * never appeared (owed, once it no longer can), or still running. Pure.
+ */
+export function settleOnRefresh(
+  plan: Plan,
+  load: PlanLoad,
+  found: LoadRecord | null,
+  warningsAs: CheckedInputs["warningsAs"],
+  nowMs: number,
+): Reload {
+  const r = adopted(planned(plan), load);
+  if (!found) {
+    const gone = load.loadId !== null || nowMs > Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
+    return gone ? notFound(r, "Celonis shows no load for the plan's trigger") : r;
   }
-  return { id, props: { ...props, lastLoad, planStatus, reloadCount } };
+  const seen = loadSeen(r, found);
+  return isTerminal(found.loadStatus) ? loadEnded(seen, found, warningsAs) : seen;
 }
 
 /**
@@ -293,6 +397,7 @@ async function importModel(id: string): Promise<{ id: string; props: Props }> {
   const outs: ReloadOutputs = {
     ...echo(checked),
     planStatus: "done",
+    planLoad: null,
     lastLoad: load ? toLastLoad(load) : null,
     reloadedTables: [],
     reloadCount: 0,

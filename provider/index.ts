@@ -7,6 +7,7 @@ export type {
   LoadTypeOption,
   OnBusy,
   Plan,
+  PlanLoad,
   PlanStatus,
   ReloadedTable,
   WarningsAs,

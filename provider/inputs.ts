@@ -2,7 +2,15 @@
 // mistake becomes a failure naming the property, the bad value and what would be valid, so it fails
 // the preview instead of the deployment. Values not known yet (preview) are accepted as they are.
 
+import {
+  ambiguousTableText,
+  unknownTableText,
+  validTablesText,
+  type AmbiguousTableRef,
+  type UnknownTableRef,
+} from "./celonis/errors";
 import type { ResolvedTable } from "./celonis/types";
+import { TriggerValueError, toJsonValue } from "./json-values";
 import { UNKNOWN } from "./plan";
 import type { CheckedInputs, JsonValue, LoadTypeOption, OnBusy, WarningsAs } from "./types";
 
@@ -30,17 +38,35 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The validated inputs, before table resolution and planning. */
 export type ValidatedInputs = Omit<CheckedInputs, "resolvedTables" | "plan">;
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** A bad value as the user wrote it, short: numbers JSON cannot show (NaN) and non-JSON types by name. */
+export function show(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (
+    value === undefined ||
+    typeof value === "function" ||
+    typeof value === "symbol" ||
+    typeof value === "bigint"
+  ) {
+    return typeof value === "function" ? "a function" : String(value);
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined; // circular
+  }
+  if (text === undefined) return Object.prototype.toString.call(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function isJson(value: unknown): value is JsonValue {
-  if (value === null || ["string", "boolean"].includes(typeof value)) return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJson);
-  if (typeof value === "object") return Object.values(value as object).every(isJson);
-  return false;
+/** `value` as JSON (see json-values.ts), or the failure naming where it cannot be. */
+function jsonOf(value: unknown, property: string): { value: JsonValue } | { failure: CheckFailure } {
+  try {
+    return { value: toJsonValue(value, property) };
+  } catch (err) {
+    if (!(err instanceof TriggerValueError)) throw err;
+    return { failure: { property: err.path, reason: err.message } };
+  }
 }
 
 /**
@@ -57,11 +83,18 @@ export function validateInputs(raw: Record<string, unknown>): {
   const id = (property: "poolId" | "dataModelId"): string => {
     const value = raw[property];
     if (value === UNKNOWN) return UNKNOWN;
-    if (typeof value !== "string" || value.trim() === "") {
-      fail(
-        property,
-        `${property} is required: the ${property === "poolId" ? "data pool" : "data model"} id (a UUID), got ${show(value)}`,
-      );
+    const what = `the ${property === "poolId" ? "data pool" : "data model"} id (a UUID)`;
+    if (
+      value === undefined ||
+      value === null ||
+      value === "" ||
+      (typeof value === "string" && !value.trim())
+    ) {
+      fail(property, `${property} is required: ${what}, got ${show(value)}`);
+      return "";
+    }
+    if (typeof value !== "string") {
+      fail(property, `${property} must be a string: ${what}, got ${show(value)}`);
       return "";
     }
     if (!UUID.test(value.trim())) {
@@ -113,9 +146,11 @@ export function validateInputs(raw: Record<string, unknown>): {
     if (raw.triggers === UNKNOWN) triggers = [UNKNOWN];
     else if (!Array.isArray(raw.triggers)) {
       fail("triggers", `triggers must be a list of values (any JSON), got ${show(raw.triggers)}`);
-    } else if (!isJson(raw.triggers)) {
-      fail("triggers", "triggers must hold JSON values only (no functions, NaN or Infinity)");
-    } else triggers = raw.triggers;
+    } else {
+      const json = jsonOf(raw.triggers, "triggers");
+      if ("failure" in json) failures.push(json.failure);
+      else triggers = json.value as JsonValue[];
+    }
   }
 
   let tableTriggers: { [table: string]: JsonValue } | null = null;
@@ -127,10 +162,10 @@ export function validateInputs(raw: Record<string, unknown>): {
         "tableTriggers",
         `tableTriggers must map table names to values, e.g. { ACTIVITIES: "v2" }, got ${show(tt)}`,
       );
-    } else if (!isJson(tt)) {
-      fail("tableTriggers", "tableTriggers must hold JSON values only (no functions, NaN or Infinity)");
     } else {
-      tableTriggers = tt as { [table: string]: JsonValue };
+      const json = jsonOf(tt, "tableTriggers");
+      if ("failure" in json) failures.push(json.failure);
+      else tableTriggers = json.value as { [table: string]: JsonValue };
     }
   }
 
@@ -238,5 +273,35 @@ export function resolvedFailures(
       }
     }
   }
+  return failures;
+}
+
+/** Most unknown table references reported one by one; the rest are counted in one more failure. */
+export const MAX_UNKNOWN_REPORTED = 10;
+
+/**
+ * Failures for references that did not resolve: one per unknown reference (the first
+ * MAX_UNKNOWN_REPORTED, the first of them also listing the valid names, once), one counting the
+ * rest, one per ambiguous reference. Pure.
+ */
+export function unresolvedFailures(
+  inputs: Pick<ValidatedInputs, "tables" | "dataModelId">,
+  unknown: UnknownTableRef[],
+  ambiguous: AmbiguousTableRef[],
+  validNames: string[],
+): CheckFailure[] {
+  const where = `in data model ${inputs.dataModelId}`;
+  const failures = unknown.slice(0, MAX_UNKNOWN_REPORTED).map((u, n) => {
+    const i = inputs.tables?.indexOf(u.ref) ?? -1;
+    const property = i >= 0 ? `tables[${i}]` : `tableTriggers.${u.ref}`;
+    const valid = n === 0 ? ` ${validTablesText(validNames)}` : "";
+    return { property, reason: `${property}: ${unknownTableText(u)} ${where}.${valid}` };
+  });
+  const rest = unknown.length - MAX_UNKNOWN_REPORTED;
+  if (rest > 0) {
+    failures.push({ property: "tables", reason: `tables: ${rest} more references match no table ${where}` });
+  }
+  for (const a of ambiguous)
+    failures.push({ property: "tables", reason: `tables: ${ambiguousTableText(a)}` });
   return failures;
 }

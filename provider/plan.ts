@@ -5,7 +5,7 @@
 
 import { createHash } from "crypto";
 import type { ResolvedTable } from "./celonis/types";
-import type { CheckedInputs, JsonValue, LoadTypeOption, Plan, ReloadOutputs } from "./types";
+import type { CheckedInputs, JsonValue, LoadTypeOption, Plan, PlanLoad, ReloadOutputs } from "./types";
 
 /** The value the engine sends for an input that is not known yet (preview), also nested. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -116,11 +116,25 @@ function describeListChange(name: string, before: JsonValue[] | null, after: Jso
   return `${name} changed (${changed.map((i) => `${name}[${i}]`).join(", ")})`;
 }
 
-function createScope(state: ReloadState): Pick<Plan, "loadType" | "tables"> {
+/**
+ * A partial reload of the tables in `keyed` (table key → display name): their names, and their ids
+ * when every one is resolved, so the load sends exactly what the plan shows.
+ */
+function partialReload(keyed: Map<string, string>, reasons: string[]): Plan {
+  const tables: string[] = [];
+  const tableIds: string[] = [];
+  for (const [key, name] of keyed) {
+    tables.push(name);
+    if (key.startsWith("id:")) tableIds.push(key.slice(3));
+  }
+  const ids = tableIds.length === tables.length ? { tableIds } : {};
+  return { action: "reload", loadType: "PARTIAL", tables, ...ids, reasons };
+}
+
+function createPlan(state: ReloadState, reasons: string[]): Plan {
   const tables = keyedTables(state);
-  return tables
-    ? { loadType: "PARTIAL", tables: [...new Set(tables.values())] }
-    : { loadType: wholeModelLoadType(state.loadType), tables: [] };
+  if (tables) return partialReload(tables, reasons);
+  return { action: "reload", loadType: wholeModelLoadType(state.loadType), tables: [], reasons };
 }
 
 function unknownInputs(state: ReloadState): string[] {
@@ -152,7 +166,7 @@ export function planReload(old: ReloadState | undefined, next: ReloadState): Pla
     if (!next.reloadOnCreate) {
       return { ...NO_RELOAD, reasons: [`${why}; reloadOnCreate is false`] };
     }
-    return { action: "reload", ...createScope(next), reasons: [why] };
+    return createPlan(next, [why]);
   }
 
   const reasons: string[] = [];
@@ -197,9 +211,7 @@ export function planReload(old: ReloadState | undefined, next: ReloadState): Pla
   if (whole) {
     return { action: "reload", loadType: wholeModelLoadType(next.loadType), tables: [], reasons };
   }
-  if (partial.size > 0) {
-    return { action: "reload", loadType: "PARTIAL", tables: [...new Set(partial.values())], reasons };
-  }
+  if (partial.size > 0) return partialReload(partial, reasons);
   return { ...NO_RELOAD, reasons: info.length > 0 ? info : ["no reload-relevant change"] };
 }
 
@@ -227,9 +239,21 @@ export function mergePlans(owed: Plan, next: Plan): Plan {
   const types = [owed.loadType, next.loadType];
   if (types.includes(null)) return { action: "reload", loadType: null, tables: [], reasons };
   if (types.includes("COMPLETE")) return { action: "reload", loadType: "COMPLETE", tables: [], reasons };
-  const tables = [...new Set([...owed.tables, ...next.tables])];
-  if (tables.length > 0) return { action: "reload", loadType: "PARTIAL", tables, reasons };
+  if (owed.tables.length + next.tables.length > 0) return partialReload(tableUnion(owed, next), reasons);
   return { action: "reload", loadType: "FROM_CACHE", tables: [], reasons };
+}
+
+/** The tables of two partial plans, each once (by id where the plans have ids, else by name). */
+function tableUnion(...plans: Plan[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const withIds = plans.every((p) => p.loadType !== "PARTIAL" || p.tableIds?.length === p.tables.length);
+  for (const p of plans) {
+    p.tables.forEach((name, i) => {
+      const id = p.tableIds?.[i];
+      out.set(withIds && id ? `id:${id}` : `ref:${name}`, name);
+    });
+  }
+  return out;
 }
 
 /** The input properties, in the order users read them; everything `diff` compares. */
@@ -258,10 +282,11 @@ export interface UpdateDecision {
   /** The reload to run now (merging a reload still owed from a failed run). */
   run: Plan;
   /**
-   * A load that timed out last time and may still be running: wait for it instead of triggering
-   * another. If it turns out to have failed, its `plan` is owed and runs now.
+   * A load an earlier run triggered that has not been seen to end (the plan is `running`): it is
+   * settled first instead of triggering another. If it failed (or never started), `plan` is owed
+   * and runs now, merged with `run`.
    */
-  adopt: { loadId: string; plan: Plan } | null;
+  adopt: { load: PlanLoad; plan: Plan } | null;
 }
 
 /** Decides from the stored outputs and the new checked inputs. Pure. */
@@ -283,13 +308,28 @@ export function decideUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
   const inputsChanged = INPUT_KEYS.some(
     (k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null),
   );
+  const running = status === "running" ? runningLoad(olds) : null;
   return {
     replaces,
     changes: replaces.length > 0 || reloadChanged || status !== "done" || inputsChanged,
     run: mergePlans(owed, base),
-    adopt:
-      status === "running" && olds.lastLoad?.loadId && olds.plan
-        ? { loadId: olds.lastLoad.loadId, plan: olds.plan }
-        : null,
+    adopt: running && olds.plan ? { load: running, plan: olds.plan } : null,
+  };
+}
+
+/**
+ * The load of a `running` plan: `planLoad`, or for state written by 0.1.0 (which had no planLoad)
+ * the `lastLoad` it recorded when its wait timed out.
+ */
+export function runningLoad(olds: Partial<ReloadOutputs>): PlanLoad | null {
+  if (olds.planLoad) return olds.planLoad;
+  const last = olds.lastLoad;
+  if (!last?.loadId) return null;
+  return {
+    loadId: last.loadId,
+    loadType: last.loadType ?? olds.plan?.loadType ?? "COMPLETE",
+    triggeredAt: last.startedAt ?? new Date(0).toISOString(),
+    previousLoadId: null,
+    status: last.status,
   };
 }

@@ -1,32 +1,76 @@
-// Carries out one reload plan against Celonis: one load per data model at a time in this process,
-// the onBusy policy, the trigger, the wait with its own deadline, progress lines, and the mapping of
-// the final status to what the resource records. The decisions it needs (what a status means, when
-// to print) are small pure functions exported for tests; the I/O is the client's.
+// Carries out one reload plan against Celonis, in the steps a reader can check one by one:
+//   settle  – a load an earlier run triggered (a timed-out wait, `wait: false`, an interrupted
+//             deployment found in the journal) is found again and waited for, never triggered twice;
+//   busy    – a load started elsewhere is waited for, or refused, as `onBusy` says;
+//   trigger – the load is triggered (the journal records it first), under the client's protocol;
+//   wait    – our load is followed to its end, within the resource's own deadline;
+//   verdict – its final status decides done or owed.
+// Every step moves the reload along lifecycle.ts; any error, timeout or cancellation ends the run
+// through `interrupted`, which never forgets a load that may have started. The outcome says what
+// the resource records. One load per data model at a time in this process (withModelLock).
 
 import type { CelonisClient } from "./celonis/client";
-import { isLoadAlreadyRunning } from "./celonis/errors";
-import { isTerminal } from "./celonis/status";
-import type { LoadProgress, LoadRecord, LoadRequest, ResolvedTable } from "./celonis/types";
+import { CancelledError, CelonisError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
+import { sleepUnlessCancelled } from "./celonis/http";
+import { isTerminal, matchesLoad, type LoadMatch } from "./celonis/status";
+import type { LoadProgress, LoadRecord, LoadRequest } from "./celonis/types";
+import type { Journal } from "./journal";
+import {
+  adopted,
+  interrupted,
+  isInFlight,
+  loadEnded,
+  loadSeen,
+  notFound,
+  notStarted,
+  nothingToLoad,
+  planned,
+  triggerSent,
+  type Reload,
+} from "./lifecycle";
 import { mergePlans } from "./plan";
-import type { CheckedInputs, LastLoad, Plan, PlanStatus, ReloadedTable } from "./types";
+import type { CheckedInputs, LastLoad, Plan, PlanLoad, ReloadedTable } from "./types";
 
-/** What a run leaves in the outputs. `error` set means the update fails (with partial state). */
-export interface RunOutcome {
-  planStatus: PlanStatus;
-  lastLoad: LastLoad | null;
-  /** Tables the successful reload covered; null when no reload succeeded in this run. */
-  reloadedTables: ReloadedTable[] | null;
-  /** The plan to record as still owed or running (unused when done). */
-  plan: Plan;
-  error: string | null;
-}
+/** How long after its trigger a load may take to become visible in Celonis before we conclude the
+ * trigger started nothing (also the client's not-visible grace). */
+export const NOT_VISIBLE_GRACE_MS = 120_000;
 
 /** What the runner needs from its surroundings. */
 export interface RunContext {
   client: CelonisClient;
   /** A progress or warning line for the user (the provider prints it; the CLI shows it). */
   log: (line: string) => void;
+  /** Stops waits early (the run then records its load as running). */
+  signal?: AbortSignal;
+  /** Where triggers are written down before they are sent (see journal.ts); null: none. */
+  journal?: Journal | null;
   now?: () => number;
+}
+
+/** What to run: the plan, an earlier run's load to settle first, and the change's journal key. */
+export interface RunJob {
+  inputs: CheckedInputs;
+  plan: Plan;
+  adopt: { load: PlanLoad; plan: Plan } | null;
+  journalKey: string | null;
+}
+
+/** A load of ours that succeeded in this run; `tables` null: the whole model. */
+export interface SucceededLoad {
+  load: PlanLoad;
+  tables: ReloadedTable[] | null;
+}
+
+/** What a run leaves for the resource to record. */
+export interface RunOutcome {
+  /** The last reload of the run: its phase, plan, load and error decide what is stored. */
+  reload: Reload;
+  /** The model's last load as last seen in this run (null: not read). */
+  lastLoad: LastLoad | null;
+  /** Loads of ours that succeeded in this run (an adopted one, then a new one). */
+  succeeded: SucceededLoad[];
+  /** New changes left for the next `up` because an earlier load of ours was still running. */
+  deferredNewChanges: boolean;
 }
 
 /** A Celonis load record as the resource shows it: ISO dates, seconds, nulls where unknown. */
@@ -47,250 +91,411 @@ export function toLastLoad(load: LoadRecord): LastLoad {
   };
 }
 
-/** How a finished load counts for the plan: success, success with a warning, or failure. */
-export function judgeLoad(
-  load: LoadRecord,
-  warningsAs: CheckedInputs["warningsAs"],
-): { ok: boolean; warning: string | null } {
-  if (load.loadStatus === "SUCCESS") return { ok: true, warning: null };
-  if (load.loadStatus === "WARNING") {
-    return { ok: warningsAs !== "error", warning: load.message ?? "the load reported a warning" };
-  }
-  return { ok: false, warning: null };
-}
-
-/** The trigger a plan needs, with partial tables mapped from display names to table config ids. */
-export function loadRequestFor(plan: Plan, resolved: readonly ResolvedTable[]): LoadRequest {
+/**
+ * The trigger a plan needs. Partial loads send the plan's own table ids (what the preview showed);
+ * a plan stored by 0.1.0 has none, and `resolve` maps its names once. Pure but for `resolve`.
+ */
+export async function loadRequestFor(
+  plan: Plan,
+  resolve: (names: string[]) => Promise<string[]>,
+): Promise<LoadRequest> {
   if (plan.loadType === "FROM_CACHE") return { kind: "FROM_CACHE" };
   if (plan.loadType !== "PARTIAL") return { kind: "COMPLETE" };
-  const ids = plan.tables.map((name) => {
-    const hit = resolved.find((t) => t.name === name || t.ref === name);
-    if (!hit) throw new Error(`table ${name} of the plan is not in the data model any more`);
-    return hit.id;
-  });
+  const ids =
+    plan.tableIds && plan.tableIds.length === plan.tables.length ? plan.tableIds : await resolve(plan.tables);
   return { kind: "PARTIAL", tableIds: [...new Set(ids)] };
 }
 
-const queues = new Map<string, Promise<unknown>>();
+/** The tables a plan's load covers: names with their ids; null for a whole-model load. */
+export function planTables(plan: Plan): ReloadedTable[] | null {
+  if (plan.loadType !== "PARTIAL") return null;
+  return plan.tables.map((name, i) => ({ id: plan.tableIds?.[i] ?? name, name }));
+}
+
+const queues = new Map<string, Promise<void>>();
 
 /**
- * Runs `fn` when no other run for the same data model is in progress in this process. One provider
- * process serves every resource of a deployment, so this is what keeps their loads from overlapping.
+ * Runs `fn` when no other run for the same data model is in progress in this process (one provider
+ * process serves every resource of a deployment, so this keeps their loads from overlapping). The
+ * wait for the lock is bounded by `deadline` and `signal` too: then it throws without running `fn`.
  */
-export function withModelLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export async function withModelLock<T>(
+  key: string,
+  fn: () => Promise<T>,
+  opts: { deadline?: number; signal?: AbortSignal } = {},
+): Promise<T> {
   const previous = queues.get(key) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  const tail = run.catch(() => undefined);
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = previous.then(() => mine);
   queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
+  try {
+    await untilDone(previous, opts);
+    return await fn();
+  } finally {
+    release();
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+  }
+}
+
+async function untilDone(p: Promise<void>, opts: { deadline?: number; signal?: AbortSignal }): Promise<void> {
+  if (opts.deadline === undefined && !opts.signal) return p;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    if (opts.deadline !== undefined) {
+      const ms = Math.max(0, opts.deadline - Date.now());
+      timer = setTimeout(
+        () => reject(new Stop("timed out waiting for other reloads of this data model")),
+        ms,
+      );
+    }
+    onAbort = () => reject(new CancelledError());
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
   });
-  return run;
+  try {
+    await Promise.race([p, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) opts.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** An expected end of a run, with the message the update fails with. */
+class Stop extends Error {}
+
+/** Carries out `job`. Never throws for load outcomes or Celonis errors: see RunOutcome. */
+export async function runPlan(ctx: RunContext, job: RunJob): Promise<RunOutcome> {
+  const now = ctx.now ?? Date.now;
+  const run = new ReloadRun(ctx, job, now() + job.inputs.timeoutSeconds * 1000, now);
+  const { poolId, dataModelId } = job.inputs;
+  try {
+    await withModelLock(`${poolId}/${dataModelId}`, () => run.execute(), {
+      deadline: run.deadline,
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    run.stopped(err);
+  }
+  return run.outcome();
+}
+
+/** One run of the steps above; `reload` is always the current state, so an error can be recorded. */
+class ReloadRun {
+  reload: Reload;
+  private lastLoad: LastLoad | null = null;
+  private readonly succeeded: SucceededLoad[] = [];
+  private deferred = false;
+  /** Whether this run's loads are written to the journal (its own trigger, or a journaled one). */
+  private journaling = false;
+  private readonly inputs: CheckedInputs;
+  private readonly label: string;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly job: RunJob,
+    readonly deadline: number,
+    private readonly now: () => number,
+  ) {
+    this.inputs = job.inputs;
+    this.reload = planned(job.plan);
+    // The full id: seeded and real model ids often share a prefix.
+    this.label = `celonis model ${job.inputs.dataModelId}`;
+  }
+
+  async execute(): Promise<void> {
+    let plan = this.job.plan;
+    if (this.job.adopt) {
+      const { load, plan: earlier } = this.job.adopt;
+      this.log(
+        `load ${short(load.loadId)} from the last run carries that run's plan: settling it (not triggering another)`,
+      );
+      this.deferred = plan.action === "reload"; // until the earlier load has ended
+      await this.settle(earlier, load, this.inputs.wait || plan.action === "reload");
+      if (isInFlight(this.reload)) return;
+      this.deferred = false;
+      if (this.reload.phase === "owed") plan = mergePlans(earlier, plan);
+    }
+    this.reload = planned(plan);
+    if (plan.action === "none") {
+      this.reload = nothingToLoad(this.reload);
+      if (!this.job.adopt) await this.noteLastLoad();
+      return;
+    }
+    if (await this.settleJournaled(plan)) return;
+    if (!(await this.triggerWhenIdle(plan))) return;
+    if (this.inputs.wait) await this.waitFor(this.matchOf(this.reload.load!, false));
+    else
+      this.log(`load ${short(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
+  }
+
+  /** Records an error, timeout or cancellation: see lifecycle.interrupted. */
+  stopped(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.reload = interrupted(this.reload, this.explain(message));
+  }
+
+  outcome(): RunOutcome {
+    return {
+      reload: this.reload,
+      lastLoad: this.lastLoad,
+      succeeded: this.succeeded,
+      deferredNewChanges: this.deferred,
+    };
+  }
+
+  // ---- settle: a load triggered earlier ---------------------------------------------------------
+
+  /** Finds `load` again and follows it (or, when `follow` is false, only looks at it once). */
+  private async settle(plan: Plan, load: PlanLoad, follow: boolean): Promise<void> {
+    this.reload = adopted(planned(plan), load);
+    const match = this.matchOf(load, true);
+    const found = await this.findEarlierLoad(match, load);
+    if (!found) {
+      this.reload = notFound(
+        this.reload,
+        `Celonis shows no load for the trigger of ${load.triggeredAt}${load.loadId ? ` (load ${load.loadId})` : ""}`,
+      );
+      this.log(`${this.reload.error}: the reload is owed and runs now`);
+      return;
+    }
+    this.reload = loadSeen(this.reload, found);
+    this.lastLoad = toLastLoad(found);
+    if (isTerminal(found.loadStatus)) return this.finish(found);
+    if (follow) await this.waitFor({ loadId: found.dataLoadId });
+  }
+
+  /** The earlier load; while its id is unknown, looked for until it may still appear. */
+  private async findEarlierLoad(match: LoadMatch, load: PlanLoad): Promise<LoadRecord | null> {
+    const { poolId, dataModelId } = this.inputs;
+    const visibleBy = Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
+    for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
+      const found = await this.ctx.client.findLoad(poolId, dataModelId, match, this.limits());
+      if (found || load.loadId || this.now() >= visibleBy) return found;
+      if (this.now() >= this.deadline) throw new Stop(this.notVisibleYet());
+      await this.pause(Math.min(delay, visibleBy - this.now(), this.deadline - this.now()));
+    }
+  }
+
+  /** A load of this very change triggered by an interrupted deployment (see journal.ts). */
+  private async settleJournaled(plan: Plan): Promise<boolean> {
+    const key = this.job.journalKey;
+    const load = key ? this.ctx.journal?.find(key) : null;
+    if (!key || !load) return false;
+    this.journaling = true;
+    this.log(
+      `load ${short(load.loadId)} for this change was triggered at ${load.triggeredAt} by a deployment ` +
+        "that was interrupted: settling it instead of triggering another",
+    );
+    await this.settle(plan, load, true);
+    if (this.reload.phase !== "owed") return true;
+    this.ctx.journal?.forget(key);
+    this.reload = planned(plan);
+    return false;
+  }
+
+  // ---- busy + trigger -----------------------------------------------------------------------------
+
+  /**
+   * Waits out (or refuses) a load started elsewhere, then triggers; again if Celonis answers that a
+   * load is already running. False when Celonis refused the trigger (the reload is then owed).
+   */
+  private async triggerWhenIdle(plan: Plan): Promise<boolean> {
+    for (;;) {
+      const previous = await this.whenIdle();
+      try {
+        await this.trigger(plan, previous);
+        return true;
+      } catch (err) {
+        if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
+        const why = `${err.message}. Nothing was started; the reload is still owed`;
+        this.reload = notStarted(this.reload, why);
+        if (this.job.journalKey) this.ctx.journal?.forget(this.job.journalKey);
+        if (!isLoadAlreadyRunning(err)) return false;
+        this.reload = planned(plan); // someone else's load started meanwhile: wait for it, try again
+      }
+    }
+  }
+
+  /** The model's last load once nothing runs on it (onBusy "wait"), or a Stop (onBusy "fail", timeout). */
+  private async whenIdle(): Promise<LoadRecord | null> {
+    const { client } = this.ctx;
+    const { poolId, dataModelId, onBusy } = this.inputs;
+    const current = await client.getLastLoad(poolId, dataModelId, this.limits());
+    if (current) this.lastLoad = toLastLoad(current);
+    if (!current || isTerminal(current.loadStatus)) return current;
+    const id = current.dataLoadId;
+    if (onBusy === "fail") {
+      throw new Stop(
+        `Data model ${dataModelId} is busy: load ${id} is ${current.loadStatus} (started outside this deployment) ` +
+          'and onBusy is "fail". The reload is still owed: run `pulumi up` again when it has finished, or set onBusy: "wait"',
+      );
+    }
+    this.log(`load ${short(id)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`);
+    const idle = await client.waitForIdle(poolId, dataModelId, {
+      ...this.limits(),
+      onProgress: this.progress(),
+    });
+    if (idle.outcome === "timeout") {
+      throw new Stop(
+        `Timed out after ${this.inputs.timeoutSeconds}s waiting for load ${id} (started outside this deployment) ` +
+          `to finish on data model ${dataModelId}; nothing was triggered. The reload is still owed`,
+      );
+    }
+    if (idle.load) this.lastLoad = toLastLoad(idle.load);
+    return idle.load;
+  }
+
+  private async trigger(plan: Plan, previous: LoadRecord | null): Promise<void> {
+    const { client } = this.ctx;
+    const { poolId, dataModelId } = this.inputs;
+    const request = await loadRequestFor(plan, async (names) =>
+      (await client.resolveTables(poolId, dataModelId, names, this.limits())).map((t) => t.id),
+    );
+    const scope = request.kind === "PARTIAL" ? `tables ${plan.tables.join(", ")}` : "the whole data model";
+    this.log(`triggering a ${request.kind} load of ${scope} (${plan.reasons.join("; ")})`);
+    const triggeredAt = this.now();
+    const previousLoadId = previous?.dataLoadId ?? null;
+    this.reload = triggerSent(this.reload, { triggeredAt, previousLoadId, loadType: request.kind });
+    this.journaling = true;
+    this.journal();
+    const confirmed = await client.triggerLoad(poolId, dataModelId, request, {
+      previousLoadId,
+      triggeredAt,
+      ...this.limits(),
+    });
+    const seen = confirmed.load ?? (this.inputs.wait ? null : await this.lookOnce());
+    if (seen) this.seen(seen);
+  }
+
+  /** One look for our load right after the trigger (wait: false records its id when it can). */
+  private async lookOnce(): Promise<LoadRecord | null> {
+    const { poolId, dataModelId } = this.inputs;
+    const last = await this.ctx.client.getLastLoad(poolId, dataModelId, this.limits());
+    return matchesLoad(last, this.matchOf(this.reload.load!, false)) ? last : null;
+  }
+
+  // ---- wait + verdict -----------------------------------------------------------------------------
+
+  private async waitFor(match: LoadMatch): Promise<void> {
+    const { poolId, dataModelId } = this.inputs;
+    const result = await this.ctx.client.waitForLoad(poolId, dataModelId, {
+      match,
+      ...this.limits(),
+      notVisibleGraceMs: NOT_VISIBLE_GRACE_MS,
+      onProgress: this.progress(),
+      onSeen: (load) => this.seen(load),
+    });
+    if (result.outcome === "finished") return this.finish(result.load);
+    if (result.load) this.seen(result.load);
+    throw new Stop(this.reload.load?.loadId ? this.stillRunning() : this.notVisibleYet());
+  }
+
+  private seen(load: LoadRecord): void {
+    this.reload = loadSeen(this.reload, load);
+    this.lastLoad = toLastLoad(load);
+    this.journal();
+  }
+
+  private finish(load: LoadRecord): void {
+    this.reload = loadEnded(this.reload, load, this.inputs.warningsAs);
+    this.lastLoad = toLastLoad(load);
+    const id = short(load.dataLoadId);
+    if (this.reload.phase !== "done") {
+      this.log(`load ${id} ended ${load.loadStatus}${load.message ? `: ${load.message}` : ""}`);
+      return;
+    }
+    if (this.reload.warning)
+      this.ctx.log(`warning: ${this.label}: load ${id} ended WARNING: ${this.reload.warning}`);
+    else this.log(`load ${id} ${load.loadStatus} in ${this.lastLoad.durationSeconds ?? "?"}s`);
+    this.succeeded.push({ load: this.reload.load!, tables: planTables(this.reload.plan) });
+  }
+
+  // ---- small helpers ------------------------------------------------------------------------------
+
+  /** The model's last load, for the outputs of a run with nothing to load (best effort). */
+  private async noteLastLoad(): Promise<void> {
+    const { poolId, dataModelId } = this.inputs;
+    try {
+      const current = await this.ctx.client.getLastLoad(poolId, dataModelId, this.limits());
+      this.lastLoad = current ? toLastLoad(current) : null;
+    } catch (err) {
+      if (!(err instanceof CelonisError)) throw err;
+      this.log(`could not read the last load (${err.message}); lastLoad is left as it was`);
+    }
+  }
+
+  private journal(): void {
+    const key = this.job.journalKey;
+    if (!key || !this.journaling || !this.reload.load) return;
+    const { poolId, dataModelId } = this.inputs;
+    this.ctx.journal?.record(key, { poolId, dataModelId, load: this.reload.load });
+  }
+
+  /**
+   * How our load is recognised: by id once known; else as the first load after the trigger. A load
+   * found again in the history (`byType`) must also be of our load type: someone else's load of
+   * another kind started after ours is not ours.
+   */
+  private matchOf(load: PlanLoad, byType: boolean): LoadMatch {
+    if (load.loadId) return { loadId: load.loadId };
+    const triggeredAt = Date.parse(load.triggeredAt);
+    return { previousLoadId: load.previousLoadId, triggeredAt, loadType: byType ? load.loadType : null };
+  }
+
+  /** The deadline and cancellation every call and wait of this run honours. */
+  private limits(): { deadline: number; signal?: AbortSignal } {
+    return { deadline: this.deadline, signal: this.ctx.signal };
+  }
+
+  private pause(ms: number): Promise<void> {
+    const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
+    return sleepUnlessCancelled(sleep, Math.max(0, ms), this.ctx.signal);
+  }
+
+  private progress(): (p: LoadProgress) => void {
+    // The client reports only on a status change or every few seconds; the end of a load gets its own
+    // line (finish), with the verdict.
+    return (p) => {
+      if (p.status !== "NOT_STARTED" && isTerminal(p.status)) return;
+      const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
+      this.log(`load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`);
+    };
+  }
+
+  private log(line: string): void {
+    this.ctx.log(`${this.label}: ${line}`);
+  }
+
+  private stillRunning(): string {
+    const load = this.reload.load!;
+    return (
+      `Timed out after ${this.inputs.timeoutSeconds}s waiting for Celonis load ${load.loadId} of data model ` +
+      `${this.inputs.dataModelId} (still ${load.status ?? "RUNNING"}). It keeps running in Celonis; the next ` +
+      "`pulumi up` waits for it instead of starting another (raise timeoutSeconds to wait longer)"
+    );
+  }
+
+  private notVisibleYet(): string {
+    return (
+      `Timed out after ${this.inputs.timeoutSeconds}s: the load triggered at ${this.reload.load?.triggeredAt} ` +
+      `has not become visible in Celonis yet. The next \`pulumi up\` looks for it before triggering anything`
+    );
+  }
+
+  /** The message an interrupted run fails with: what happened, and what the next `up` does. */
+  private explain(message: string): string {
+    if (!isInFlight(this.reload) || /next `pulumi up`/.test(message)) return message;
+    const load = this.reload.load!;
+    const which = load.loadId ? `load ${load.loadId}` : `the load triggered at ${load.triggeredAt}`;
+    const what =
+      this.ctx.signal?.aborted || message.startsWith("stopped:") ? "The deployment was cancelled" : message;
+    return `${what}. ${which} of data model ${this.inputs.dataModelId} may still be running in Celonis; the next \`pulumi up\` settles it instead of starting another`;
+  }
 }
 
 function short(id: string | null): string {
   return id ? id.slice(0, 8) : "(not visible yet)";
-}
-
-function progressPrinter(ctx: RunContext, label: string) {
-  // The client already reports only on a status change or every few seconds. The end of a load gets
-  // its own line from the caller, with the verdict, so terminal reports are not printed here.
-  return (p: LoadProgress) => {
-    if (p.status !== "NOT_STARTED" && isTerminal(p.status)) return;
-    const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
-    ctx.log(
-      `${label}: load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`,
-    );
-  };
-}
-
-/**
- * Runs `plan` for the resource described by `inputs`. Never throws for load outcomes: a failed or
- * timed-out load comes back as `error` with the status to record, so the caller can keep the resource
- * in state. Throws only for unexpected failures before anything was triggered.
- */
-export async function runPlan(
-  ctx: RunContext,
-  inputs: CheckedInputs,
-  plan: Plan,
-  adopt: { loadId: string; plan: Plan } | null,
-): Promise<RunOutcome> {
-  const now = ctx.now ?? Date.now;
-  const { poolId, dataModelId } = inputs;
-  // The full id: seeded and real model ids often share a prefix.
-  const label = `celonis model ${dataModelId}`;
-  const deadline = now() + inputs.timeoutSeconds * 1000;
-  const onProgress = progressPrinter(ctx, label);
-
-  return withModelLock(`${poolId}/${dataModelId}`, async () => {
-    let owed = plan;
-    if (adopt) {
-      ctx.log(`${label}: waiting for load ${short(adopt.loadId)} from the last run (not triggering another)`);
-      const idle = await ctx.client.waitForIdle(poolId, dataModelId, { deadline, onProgress });
-      const info = await ctx.client.getLoadInfo(poolId, dataModelId);
-      const candidates = [info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])];
-      const adopted = candidates.find((l) => l?.dataLoadId === adopt.loadId) ?? idle.load;
-      if (idle.outcome === "timeout" && adopted && !isTerminal(adopted.loadStatus)) {
-        if (plan.action === "none") return timedOut(inputs, adopted, adopt.plan);
-        // New changes wait behind the running load: record both as owed (the next up waits for the
-        // load as any busy model, then runs them), rather than lose the new part.
-        return { ...timedOut(inputs, adopted, mergePlans(adopt.plan, plan)), planStatus: "owed" };
-      }
-      if (adopted?.dataLoadId === adopt.loadId && judgeLoad(adopted, inputs.warningsAs).ok) {
-        ctx.log(`${label}: load ${short(adopt.loadId)} from the last run ended ${adopted.loadStatus}`);
-        if (plan.action === "none") {
-          return {
-            planStatus: "done",
-            lastLoad: toLastLoad(adopted),
-            reloadedTables: null,
-            plan,
-            error: null,
-          };
-        }
-      } else {
-        owed = mergePlans(adopt.plan, plan);
-      }
-    }
-    if (owed.action === "none") {
-      // Nothing to load; still report the model's current last load (e.g. reloadOnCreate: false).
-      const current = adopt ? null : await ctx.client.getLastLoad(poolId, dataModelId);
-      return {
-        planStatus: "done",
-        lastLoad: current ? toLastLoad(current) : null,
-        reloadedTables: null,
-        plan: owed,
-        error: null,
-      };
-    }
-
-    // A load started elsewhere: wait for it, or fail, as onBusy says.
-    const current = await ctx.client.getLastLoad(poolId, dataModelId);
-    if (current && !isTerminal(current.loadStatus)) {
-      const busy = await handleBusy(ctx, inputs, current, deadline, label, onProgress);
-      if (busy) return { ...busy, lastLoad: toLastLoad(current), plan: owed };
-    }
-
-    const resolved =
-      owed.loadType === "PARTIAL" ? await ctx.client.resolveTables(poolId, dataModelId, owed.tables) : [];
-    const request = loadRequestFor(owed, resolved);
-    const scope = request.kind === "PARTIAL" ? `tables ${owed.tables.join(", ")}` : "the whole data model";
-    ctx.log(`${label}: triggering a ${request.kind} load of ${scope} (${owed.reasons.join("; ")})`);
-
-    let trigger: { previousLoadId: string | null; triggeredAt: number };
-    for (;;) {
-      try {
-        const latest = await ctx.client.getLastLoad(poolId, dataModelId);
-        trigger = await ctx.client.triggerLoad(poolId, dataModelId, request, {
-          previousLoadId: latest?.dataLoadId ?? null,
-        });
-        break;
-      } catch (err) {
-        if (!isLoadAlreadyRunning(err)) throw err;
-        const latest = await ctx.client.getLastLoad(poolId, dataModelId);
-        const busy = await handleBusy(ctx, inputs, latest, deadline, label, onProgress);
-        if (busy) return { ...busy, lastLoad: latest ? toLastLoad(latest) : null, plan: owed };
-      }
-    }
-
-    const covered = request.kind === "PARTIAL" ? resolved : await ctx.client.listTables(poolId, dataModelId);
-    const tables: ReloadedTable[] = covered.map((t) => ({
-      id: t.id,
-      name: "aliasOrName" in t ? t.aliasOrName : t.name,
-    }));
-    if (!inputs.wait) {
-      const started = await ctx.client.getLastLoad(poolId, dataModelId);
-      const ours = started && started.dataLoadId !== trigger.previousLoadId ? started : null;
-      ctx.log(
-        `${label}: load ${short(ours?.dataLoadId ?? null)} triggered; not waiting for it (wait: false)`,
-      );
-      return {
-        planStatus: "done",
-        lastLoad: ours ? toLastLoad(ours) : null,
-        reloadedTables: tables,
-        plan: owed,
-        error: null,
-      };
-    }
-    const result = await ctx.client.waitForLoad(poolId, dataModelId, {
-      previousLoadId: trigger.previousLoadId,
-      triggeredAt: trigger.triggeredAt,
-      deadline,
-      onProgress,
-    });
-    const load = result.load;
-    if (result.outcome === "timeout") return timedOut(inputs, load, owed);
-
-    const verdict = judgeLoad(result.load, inputs.warningsAs);
-    const lastLoad = toLastLoad(result.load);
-    if (verdict.ok) {
-      if (verdict.warning)
-        ctx.log(`warning: ${label}: load ${short(load!.dataLoadId)} ended WARNING: ${verdict.warning}`);
-      else
-        ctx.log(
-          `${label}: load ${short(load!.dataLoadId)} ${load!.loadStatus} in ${lastLoad.durationSeconds ?? "?"}s`,
-        );
-      return { planStatus: "done", lastLoad, reloadedTables: tables, plan: owed, error: null };
-    }
-    const why = result.load.message ? `: ${result.load.message}` : "";
-    return {
-      planStatus: "owed",
-      lastLoad,
-      reloadedTables: null,
-      plan: owed,
-      error:
-        `Celonis load ${result.load.dataLoadId} of data model ${dataModelId} ended ${result.load.loadStatus}${why}. ` +
-        "The reload is still owed: the next `pulumi up` runs it again.",
-    };
-  });
-}
-
-function timedOut(inputs: CheckedInputs, load: LoadRecord | null, plan: Plan): RunOutcome {
-  const running = load !== null && !isTerminal(load.loadStatus);
-  return {
-    planStatus: running ? "running" : "owed",
-    lastLoad: load ? toLastLoad(load) : null,
-    reloadedTables: null,
-    plan,
-    error: running
-      ? `Timed out after ${inputs.timeoutSeconds}s waiting for Celonis load ${load!.dataLoadId} of data model ${inputs.dataModelId} ` +
-        `(still ${load!.loadStatus}). It keeps running in Celonis; the next \`pulumi up\` waits for it instead of starting another ` +
-        "(raise timeoutSeconds to wait longer)."
-      : `Timed out after ${inputs.timeoutSeconds}s: the load of data model ${inputs.dataModelId} never became visible in Celonis. ` +
-        "The reload is still owed: the next `pulumi up` runs it again.",
-  };
-}
-
-/** Applies onBusy to a load running elsewhere. Returns an outcome to stop with, or null to go on. */
-async function handleBusy(
-  ctx: RunContext,
-  inputs: CheckedInputs,
-  current: LoadRecord | null,
-  deadline: number,
-  label: string,
-  onProgress: (p: LoadProgress) => void,
-): Promise<Omit<RunOutcome, "lastLoad" | "plan"> | null> {
-  const id = current?.dataLoadId ?? null;
-  if (inputs.onBusy === "fail") {
-    return {
-      planStatus: "owed",
-      reloadedTables: null,
-      error:
-        `Data model ${inputs.dataModelId} is busy: load ${id ?? "?"} is ${current?.loadStatus ?? "RUNNING"} (started outside this deployment) ` +
-        'and onBusy is "fail". The reload is still owed: run `pulumi up` again when it has finished, or set onBusy: "wait".',
-    };
-  }
-  ctx.log(
-    `${label}: load ${short(id)} started elsewhere is ${current?.loadStatus ?? "RUNNING"}; waiting for it (onBusy: wait)`,
-  );
-  const idle = await ctx.client.waitForIdle(inputs.poolId, inputs.dataModelId, { deadline, onProgress });
-  if (idle.outcome === "timeout") {
-    return {
-      planStatus: "owed",
-      reloadedTables: null,
-      error:
-        `Timed out after ${inputs.timeoutSeconds}s waiting for load ${id ?? "?"} (started outside this deployment) to finish ` +
-        `on data model ${inputs.dataModelId}; nothing was triggered. The reload is still owed.`,
-    };
-  }
-  return null;
 }

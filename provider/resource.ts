@@ -3,14 +3,48 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedTable } from "./celonis/types";
+import { toJsonValue } from "./json-values";
 import { celonisProvider } from "./provider";
-import type { LastLoad, LoadTypeOption, OnBusy, Plan, PlanStatus, ReloadedTable, WarningsAs } from "./types";
+import type {
+  LastLoad,
+  LoadTypeOption,
+  OnBusy,
+  Plan,
+  PlanLoad,
+  PlanStatus,
+  ReloadedTable,
+  WarningsAs,
+} from "./types";
+
+/**
+ * A trigger value as the provider will compare it (see json-values.ts), through Outputs and
+ * Promises: a `Date` becomes its ISO string; a value JSON would flatten or drop throws, naming where
+ * it is. Resources and assets pass through (Pulumi sends them as references). Internal.
+ */
+export function triggerInput(value: unknown, path: string, parents: object[] = []): unknown {
+  if (pulumi.Output.isInstance(value)) return value.apply((v) => triggerInput(v, path));
+  if (value instanceof Promise) return value.then((v) => triggerInput(v, path));
+  if (pulumi.Resource.isInstance(value) || pulumi.asset.Asset.isInstance(value)) return value;
+  if (pulumi.asset.Archive.isInstance(value)) return value;
+  if (value === null || typeof value !== "object" || parents.includes(value))
+    return toJsonValue(value, path, parents);
+  const container: object = value;
+  const inner = [...parents, container];
+  if (Array.isArray(container)) {
+    return (container as unknown[]).map((v, i) => triggerInput(v ?? null, `${path}[${i}]`, inner));
+  }
+  const proto = Object.getPrototypeOf(container);
+  if (proto !== Object.prototype && proto !== null) return toJsonValue(container, path, parents);
+  const entries = Object.entries(container).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries.map(([k, v]) => [k, triggerInput(v, `${path}.${k}`, inner)]));
+}
 
 /** Outputs the provider computes: registered as unknown so the engine exposes them. Internal. */
 export const OUTPUT_PLACEHOLDERS = {
   resolvedTables: undefined,
   plan: undefined,
   planStatus: undefined,
+  planLoad: undefined,
   lastLoad: undefined,
   reloadedTables: undefined,
   reloadCount: undefined,
@@ -31,12 +65,15 @@ export interface DataModelReloadArgs {
   /**
    * Any JSON values (outputs of other resources, versions, hashes). When any of them changes (deep
    * compare, key order ignored), the whole scope reloads again: `tables`, or the whole model. Secret
-   * values stay secret: plans and messages name positions, never values.
+   * values stay secret: plans and messages name positions, never values. A `Date` counts as its ISO
+   * string; values JSON cannot hold faithfully (Map, Set, Buffer, class instances, functions, NaN,
+   * circular values) fail the preview, naming where they are.
    */
   triggers?: pulumi.Input<pulumi.Input<unknown>[]>;
   /**
    * Per-table triggers, keyed by a table in `tables` (or in the model when `tables` is omitted). A
-   * change reloads only that table (partial load); removing an entry reloads nothing.
+   * change reloads only that table (partial load); removing an entry reloads nothing. Values follow
+   * the same rules as `triggers`.
    */
   tableTriggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /**
@@ -102,9 +139,18 @@ export class DataModelReload extends pulumi.dynamic.Resource {
   declare public readonly resolvedTables: pulumi.Output<ResolvedTable[] | null>;
   /** The reload decision of the last deployment: action, load type, tables and reasons. */
   declare public readonly plan: pulumi.Output<Plan>;
-  /** `done`, `owed` (failed: the next up retries) or `running` (timed out: the next up waits for it). */
+  /**
+   * `done`; `owed` (the load failed or nothing started: the next up runs the plan again); `running`
+   * (a load was triggered and not seen to end — a timed-out or interrupted wait, or `wait: false`:
+   * the next up or refresh settles that load, never starting another for the same change).
+   */
   declare public readonly planStatus: pulumi.Output<PlanStatus>;
-  /** The last load of the model: id, status, type, ISO dates, duration, Celonis's message. */
+  /**
+   * The plan's own load — the one this resource triggered or adopted: id (null while not yet
+   * visible), type, trigger time, the load before it, last known status. Null when the plan needed none.
+   */
+  declare public readonly planLoad: pulumi.Output<PlanLoad | null>;
+  /** The model's last load, whoever started it: id, status, type, ISO dates, duration, Celonis's message. */
   declare public readonly lastLoad: pulumi.Output<LastLoad | null>;
   /** Tables the last successful reload of this resource covered. */
   declare public readonly reloadedTables: pulumi.Output<ReloadedTable[]>;
@@ -117,6 +163,15 @@ export class DataModelReload extends pulumi.dynamic.Resource {
    * @param opts Resource options; `dependsOn` orders the reload after what it depends on.
    */
   constructor(name: string, args: DataModelReloadArgs, opts?: pulumi.CustomResourceOptions) {
-    super(celonisProvider, name, { ...args, ...OUTPUT_PLACEHOLDERS }, opts, "celonis", "DataModelReload");
+    const inputs = {
+      ...args,
+      triggers: args.triggers === undefined ? undefined : triggerInput(args.triggers, "triggers"),
+      tableTriggers:
+        args.tableTriggers === undefined ? undefined : triggerInput(args.tableTriggers, "tableTriggers"),
+      // Who this resource is, so the trigger journal tells its loads from other stacks' (hidden in diffs).
+      __scope: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+      ...OUTPUT_PLACEHOLDERS,
+    };
+    super(celonisProvider, name, inputs, opts, "celonis", "DataModelReload");
   }
 }

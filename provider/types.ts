@@ -25,6 +25,11 @@ export interface Plan {
   /** COMPLETE / FROM_CACHE for a whole-model load, PARTIAL for tables; null when decided at deploy time. */
   loadType: LoadType | null;
   tables: string[];
+  /**
+   * The table config ids of `tables`, in the same order: what the load sends, so `up` loads exactly
+   * what the preview showed without resolving names again. Absent in plans stored by 0.1.0.
+   */
+  tableIds?: string[];
   reasons: string[];
 }
 
@@ -50,10 +55,27 @@ export interface CheckedInputs {
 export type PlanStatus =
   /** The plan ran to a successful load (or needed no load). */
   | "done"
-  /** The plan's load failed or never started: the next `up` runs it again. */
+  /** The plan's load failed, or nothing was started: the next `up` runs it again. */
   | "owed"
-  /** The wait timed out while the load kept running: the next `up` waits for that load. */
+  /**
+   * A load for the plan was triggered and has not been seen to end (the wait timed out or was
+   * interrupted, or `wait` is false): the next `up` (or `refresh`) settles that load, never starting
+   * another for the same change while it may still run.
+   */
   | "running";
+
+/** The load that carries out the plan: the one this resource triggered, or adopted. */
+export interface PlanLoad {
+  /** Celonis's id for it; null while the trigger was sent but the load has not been seen yet. */
+  loadId: string | null;
+  loadType: LoadType;
+  /** When the trigger was sent (ISO): a load not seen yet is recognised as one started after this. */
+  triggeredAt: string;
+  /** The model's last load before the trigger, which is therefore not ours. */
+  previousLoadId: string | null;
+  /** Its last known status; null while not seen. */
+  status: LoadStatus | null;
+}
 
 /** The last load Celonis reports for the data model, with ISO dates. */
 export interface LastLoad {
@@ -75,6 +97,8 @@ export interface ReloadedTable {
 /** What the resource stores as outputs: the inputs echoed (so `diff` can compare) plus the load facts. */
 export interface ReloadOutputs extends CheckedInputs {
   planStatus: PlanStatus;
+  /** The plan's own load (null when the plan needed none); apart from the model's `lastLoad`. */
+  planLoad: PlanLoad | null;
   lastLoad: LastLoad | null;
   reloadedTables: ReloadedTable[];
   reloadCount: number;

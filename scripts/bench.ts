@@ -54,17 +54,19 @@ async function part2(): Promise<void> {
           emu.setBehaviour(model, { durationMs });
           const before = await client.getLastLoad(pool, model);
           emu.clearRequests();
+          const triggeredAt = Date.now();
+          const previousLoadId = before?.dataLoadId ?? null;
           await client.triggerLoad(
             pool,
             model,
             { kind: "COMPLETE" },
-            { previousLoadId: before?.dataLoadId ?? null },
+            { previousLoadId, triggeredAt, deadline: triggeredAt + 60_000 },
           );
           const start = Date.now();
           let load;
           if (name === "adaptive") {
             const r = await client.waitForLoad(pool, model, {
-              previousLoadId: before?.dataLoadId ?? null,
+              match: { previousLoadId, triggeredAt },
               deadline: start + 60_000,
             });
             load = r.load;

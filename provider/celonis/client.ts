@@ -1,7 +1,8 @@
 // What the provider asks of Celonis, named for what users want: list and resolve tables, trigger a
-// load without ever starting two, wait for *our* load with a deadline, wait for someone else's
-// load, cancel. The calls and their fallbacks live here; the decisions they rely on are the pure
-// functions of status.ts, resolve.ts and retry.ts, and HTTP details live in http.ts.
+// load without ever starting two, wait for *our* load with a deadline, find a load again by id or
+// trigger time, wait for someone else's load. The calls and their fallbacks live here; the trigger
+// protocol lives in trigger.ts, the decisions in the pure functions of status.ts, resolve.ts and
+// retry.ts, and HTTP details in http.ts.
 
 import type {
   IdleResult,
@@ -15,59 +16,73 @@ import type {
   WaitResult,
 } from "./types";
 import {
+  CancelledError,
   CelonisError,
   TableResolutionError,
+  TriggerError,
   errorFromResponse,
-  isLoadAlreadyRunning,
   type ErrorContext,
 } from "./errors";
 import {
   CelonisHttp,
+  sleepUnlessCancelled,
   type CelonisHttpOptions,
-  type HttpOutcome,
   type HttpRequest,
   type HttpResponse,
 } from "./http";
 import { parseJson, parseLoadInfo, parseLoadRecord, parseTables } from "./parse";
 import { resolveTables as resolveRefs, tableNames } from "./resolve";
-import { expectedDurationMs, isOurLoad, isTerminal, latestLoadFromInfo, nextPollDelayMs } from "./status";
+import { DEFAULT_RETRY } from "./retry";
+import {
+  expectedDurationMs,
+  isTerminal,
+  latestLoadFromInfo,
+  matchesLoad,
+  nextPollDelayMs,
+  pickLoad,
+  type LoadMatch,
+} from "./status";
+import { sendTrigger, type TriggerConfirmation, type TriggerDeps, type TriggerPolicy } from "./trigger";
 
 /** How to reach Celonis: the HTTP layer's options (url, auth, timeouts, retries, test hooks). */
-export type CelonisClientOptions = CelonisHttpOptions;
-
-export interface TriggerResult {
-  /** The last load before the trigger (null: none): pass it to waitForLoad. */
-  previousLoadId: string | null;
-  /** When the trigger was sent (client clock, epoch ms). */
-  triggeredAt: number;
+export interface CelonisClientOptions extends CelonisHttpOptions {
   /**
-   * "answer": Celonis accepted the call; "poll": the answer was lost but the new load was seen;
-   * "busy": the answer was lost and the retry was refused as "already running" — taken as our load.
+   * Trigger patience (see trigger.ts). Defaults: 4 attempts; after an attempt got no answer, watch
+   * twice the request timeout for its load (60 s by default: long enough for a request still queued
+   * in a proxy to arrive); after a 5xx answer, 5 s.
    */
-  confirmedBy: "answer" | "poll" | "busy";
+  trigger?: Partial<TriggerPolicy>;
 }
 
 export interface WaitOptions {
-  /** The load id recorded before the trigger; only a different id counts as ours. */
-  previousLoadId: string | null;
+  /** Which load is ours: by id, or the first new load after the trigger. */
+  match: LoadMatch;
   /** Epoch ms after which the wait returns `{outcome: "timeout"}` (the load keeps running). */
   deadline: number;
+  signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
+  /** Called once, when our load is first seen (its id is then known). */
+  onSeen?: (load: LoadRecord) => void;
   /**
    * If no new load has appeared this long after the wait began and nothing is running that it could
-   * be queued behind, the trigger is taken as lost and a CelonisError is thrown. Default 120 s.
+   * be queued behind, the trigger is taken as ignored and a CelonisError is thrown. Default 120 s.
    */
   notVisibleGraceMs?: number;
-  /** From TriggerResult: a load that started well before this is not ours. */
-  triggeredAt?: number;
   /** At most this long between two progress reports with nothing new. Default 10 s. */
   progressIntervalMs?: number;
 }
 
 export interface IdleOptions {
   deadline: number;
+  signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
   progressIntervalMs?: number;
+}
+
+/** Options of one read: its deadline and cancellation. */
+export interface ReadOptions {
+  deadline?: number;
+  signal?: AbortSignal;
 }
 
 const DEFAULT_NOT_VISIBLE_GRACE_MS = 120_000;
@@ -115,11 +130,20 @@ export function triggerRequest(
 /** A Celonis team, reached with one credential. */
 export class CelonisClient {
   private readonly http: CelonisHttp;
+  private readonly triggerPolicy: TriggerPolicy;
   /** Set once `…/v1/…/last-load` answered 404/405/501 for a model that exists: use load-info-sync. */
   private v1LastLoadMissing = false;
 
   constructor(opts: CelonisClientOptions) {
     this.http = new CelonisHttp(opts);
+    this.triggerPolicy = {
+      maxAttempts: 4,
+      unansweredGraceMs: 2 * this.http.timeoutMs,
+      answeredGraceMs: 5_000,
+      baseDelayMs: opts.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+      maxDelayMs: opts.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+      ...opts.trigger,
+    };
   }
 
   /** The checked base URL. */
@@ -133,9 +157,9 @@ export class CelonisClient {
   }
 
   /** The table configs of a data model (`GET …/tables`). */
-  async listTables(poolId: string, dataModelId: string): Promise<TableConfig[]> {
-    const ctx: ErrorContext = { call: "list tables", poolId, dataModelId };
-    const res = await this.get(ctx, `${v1Path(poolId, dataModelId)}/tables`);
+  async listTables(poolId: string, dataModelId: string, opts: ReadOptions = {}): Promise<TableConfig[]> {
+    const ctx: ErrorContext = { call: "list tables", poolId, dataModelId, idempotent: true };
+    const res = await this.get(ctx, `${v1Path(poolId, dataModelId)}/tables`, opts);
     if (!isOk(res)) throw this.fail(ctx, res);
     const tables = parseTables(parseJson(res.body));
     if (!tables) throw this.unexpected(ctx, res, "the answer is not a list of tables");
@@ -150,8 +174,9 @@ export class CelonisClient {
     poolId: string,
     dataModelId: string,
     refs: readonly string[],
+    opts: ReadOptions = {},
   ): Promise<ResolvedTable[]> {
-    const tables = await this.listTables(poolId, dataModelId);
+    const tables = await this.listTables(poolId, dataModelId, opts);
     const r = resolveRefs(refs, tables);
     if (r.unknown.length || r.ambiguous.length) {
       throw new TableResolutionError({
@@ -169,15 +194,11 @@ export class CelonisClient {
    * route is missing (404/405/501 while load-info-sync knows the model) or answers something
    * unreadable, reads load-info-sync instead (and, for a missing route, from then on).
    */
-  async getLastLoad(
-    poolId: string,
-    dataModelId: string,
-    opts: { deadline?: number } = {},
-  ): Promise<LoadRecord | null> {
-    const ctx: ErrorContext = { call: "get last load", poolId, dataModelId };
+  async getLastLoad(poolId: string, dataModelId: string, opts: ReadOptions = {}): Promise<LoadRecord | null> {
+    const ctx: ErrorContext = { call: "get last load", poolId, dataModelId, idempotent: true };
     let routeMissing = false;
     if (!this.v1LastLoadMissing) {
-      const res = await this.get(ctx, `${v1Path(poolId, dataModelId)}/last-load`, opts.deadline);
+      const res = await this.get(ctx, `${v1Path(poolId, dataModelId)}/last-load`, opts);
       if (res.status === 204) return null;
       if (isOk(res)) {
         const body = parseJson(res.body);
@@ -191,168 +212,112 @@ export class CelonisClient {
         throw this.fail(ctx, res);
       }
     }
-    const info = await this.fetchLoadInfo(ctx, poolId, dataModelId, opts.deadline);
+    const info = await this.fetchLoadInfo(ctx, poolId, dataModelId, opts);
     if (routeMissing) this.v1LastLoadMissing = true;
     return latestLoadFromInfo(info);
   }
 
   /** `load-info-sync`: current load, history and average durations. */
-  async getLoadInfo(poolId: string, dataModelId: string): Promise<LoadInfoSync> {
-    return this.fetchLoadInfo({ call: "get load info", poolId, dataModelId }, poolId, dataModelId);
+  async getLoadInfo(poolId: string, dataModelId: string, opts: ReadOptions = {}): Promise<LoadInfoSync> {
+    const ctx: ErrorContext = { call: "get load info", poolId, dataModelId, idempotent: true };
+    return this.fetchLoadInfo(ctx, poolId, dataModelId, opts);
   }
 
   /**
-   * Starts a load. Records the previous load id first (reads it unless given), then POSTs. A POST
-   * that fails transiently is retried only after reading the last load shows that no new load
-   * started — so a lost answer never starts a second load (after a plain 429 nothing can have
-   * started, so it is retried without looking). A 400 "already running" is thrown as a CelonisError
-   * with its `frontendErrorKey` (see errors.isLoadAlreadyRunning) for the caller's onBusy policy.
+   * The load `match` describes, from the model's load history (current load included), or null when
+   * Celonis shows none: how a load triggered by an earlier run is found again, even after newer
+   * loads replaced it as the last one.
+   */
+  async findLoad(
+    poolId: string,
+    dataModelId: string,
+    match: LoadMatch,
+    opts: ReadOptions = {},
+  ): Promise<LoadRecord | null> {
+    const info = await this.getLoadInfo(poolId, dataModelId, opts);
+    return pickLoad([info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])], match);
+  }
+
+  /**
+   * Starts a load under the trigger protocol of trigger.ts: a POST whose answer is lost is sent again
+   * only after watching long enough to be sure it started nothing, so a lost or late answer never
+   * starts a second load. `previousLoadId` (the model's last load before the trigger) and
+   * `triggeredAt` (when the caller recorded the trigger) are how the load is recognised. Throws
+   * TriggerError (with `maybeStarted`) when no load is confirmed; a 400 "already running" from the
+   * first attempt is thrown as such (see errors.isLoadAlreadyRunning) for the caller's onBusy policy.
    */
   async triggerLoad(
     poolId: string,
     dataModelId: string,
     req: LoadRequest,
-    opts: { previousLoadId?: string | null } = {},
-  ): Promise<TriggerResult> {
+    opts: { previousLoadId: string | null; triggeredAt?: number; deadline: number; signal?: AbortSignal },
+  ): Promise<TriggerConfirmation> {
     const ctx: ErrorContext = { call: triggerCallName(req), poolId, dataModelId };
-    if (req.kind === "PARTIAL") {
-      const bad =
-        !Array.isArray(req.tableIds) ||
-        req.tableIds.length === 0 ||
-        req.tableIds.some((t) => typeof t !== "string" || !t);
-      if (bad) {
-        throw new CelonisError({
+    if (req.kind === "PARTIAL" && !isTableIdList(req.tableIds)) {
+      throw new TriggerError(
+        new CelonisError({
           ...ctx,
           retryable: false,
           celonisMessage: "a partial load needs at least one table id (non-empty strings)",
-        });
-      }
-    }
-    const previousLoadId =
-      opts.previousLoadId !== undefined
-        ? opts.previousLoadId
-        : ((await this.getLastLoad(poolId, dataModelId))?.dataLoadId ?? null);
-    const triggeredAt = this.http.now();
-    const started = async (): Promise<boolean> =>
-      isOurLoad(await this.getLastLoad(poolId, dataModelId), previousLoadId, triggeredAt);
-    const done = (confirmedBy: TriggerResult["confirmedBy"]): TriggerResult => ({
-      previousLoadId,
-      triggeredAt,
-      confirmedBy,
-    });
-
-    let checkError: unknown;
-    /** Some attempt failed in a way that may have reached Celonis (not a front-door 429). */
-    let maybeReached = false;
-    const { path, query, json } = triggerRequest(poolId, dataModelId, req);
-    let outcome: HttpOutcome;
-    try {
-      outcome = await this.http.request({
-        method: "POST",
-        path,
-        query,
-        json,
-        ...ctx,
-        beforeRetry: async (failure) => {
-          // A 429 is refused at the door: nothing started, and a new load now is someone else's.
-          if (failure.status === 429 && !maybeReached) return "retry";
-          maybeReached = true;
-          try {
-            return (await started()) ? "stop" : "retry";
-          } catch (e) {
-            checkError = e;
-            return "stop";
-          }
-        },
-      });
-    } catch (e) {
-      // No answer after every attempt: one last look, since the call may have taken effect.
-      if (e instanceof CelonisError && e.retryable && (await this.startedQuietly(started)))
-        return done("poll");
-      throw e;
-    }
-    if (outcome.kind === "stopped") {
-      if (checkError === undefined) return done("poll");
-      const why = checkError instanceof CelonisError ? checkError.message : "the check failed";
-      throw new CelonisError(
-        {
-          ...ctx,
-          status: outcome.failure.status,
-          code: outcome.failure.code,
-          retryable: true,
-          celonisMessage:
-            `the trigger failed (${outcome.failure.reason}) and reading the last load to see whether it started failed too ` +
-            `(${why}); not triggering again so as not to start a second load`,
-        },
-        this.http.secrets(),
+        }),
+        false,
       );
     }
-    const res = outcome.response;
-    if (isOk(res)) return done("answer");
-    const err = this.fail(ctx, res);
-    if (err.retryable && (maybeReached || res.status !== 429) && (await this.startedQuietly(started))) {
-      return done("poll");
-    }
-    // A retry refused with "already running" after an attempt whose answer was lost: that attempt
-    // most likely started the load (not yet visible when we looked). Triggering again after the
-    // caller's onBusy wait would load twice, so report the trigger as done.
-    if (maybeReached && outcome.attempts > 1 && isLoadAlreadyRunning(err)) return done("busy");
-    throw err;
+    const { path, query, json } = triggerRequest(poolId, dataModelId, req);
+    const deps: TriggerDeps = {
+      http: this.http,
+      lastLoad: (o) => this.getLastLoad(poolId, dataModelId, o),
+    };
+    const call = {
+      path,
+      query,
+      json,
+      previousLoadId: opts.previousLoadId,
+      triggeredAt: opts.triggeredAt ?? this.http.now(),
+      deadline: opts.deadline,
+      signal: opts.signal,
+    };
+    return sendTrigger(deps, ctx, call, this.triggerPolicy);
   }
 
   /**
-   * Polls until the load we triggered (id ≠ previousLoadId) reaches a terminal status, or the
-   * deadline passes. Transient poll failures are retried within the deadline; others are thrown.
+   * Polls until our load (see WaitOptions.match) reaches a terminal status, or the deadline passes.
+   * Transient poll failures (5xx, 429, lost connections) are ridden out within the deadline; a
+   * failure that asking again cannot fix (a revoked key, a missing permission) is thrown.
    */
   async waitForLoad(poolId: string, dataModelId: string, opts: WaitOptions): Promise<WaitResult> {
     const start = this.http.now();
     const grace = opts.notVisibleGraceMs ?? DEFAULT_NOT_VISIBLE_GRACE_MS;
     const progress = this.progressReporter(opts.onProgress, opts.progressIntervalMs);
-    const poll = this.poller(poolId, dataModelId, opts.deadline);
+    const poll = this.poller(poolId, dataModelId, opts);
     let ours: LoadRecord | null = null;
     let expected: number | null | undefined;
     for (;;) {
-      const load = await poll();
+      const latest = await poll();
       const now = this.http.now();
-      if (load !== undefined) {
-        if (ours) {
-          if (load && load.dataLoadId === ours.dataLoadId) {
-            ours = load;
-            progress(load, now, start, expected);
-            if (isTerminal(load.loadStatus)) return { outcome: "finished", load };
-          } else {
-            // Our load is no longer the last one (a newer load replaced it): find how it ended.
-            const ended = await this.findInHistory(poolId, dataModelId, ours.dataLoadId);
-            if (ended && isTerminal(ended.loadStatus)) {
-              progress(ended, now, start, expected);
-              return { outcome: "finished", load: ended };
-            }
-          }
-        } else if (load && isOurLoad(load, opts.previousLoadId, opts.triggeredAt)) {
-          ours = load;
-          expected = await this.expectedQuietly(poolId, dataModelId, load.loadType);
-          progress(load, now, start, expected);
-          if (isTerminal(load.loadStatus)) return { outcome: "finished", load };
-        } else {
+      if (latest !== undefined) {
+        const found: LoadRecord | null = ours
+          ? await this.follow(poolId, dataModelId, ours, latest, opts)
+          : matchesLoad(latest, opts.match)
+            ? latest
+            : null;
+        if (found && !ours) {
+          expected = await this.expectedQuietly(poolId, dataModelId, found.loadType, opts);
+          opts.onSeen?.(found);
+        }
+        if (found) {
+          ours = found;
+          progress(found, now, start, expected);
+          if (isTerminal(found.loadStatus)) return { outcome: "finished", load: found };
+        } else if (!ours) {
           progress(null, now, start, null);
-          const somethingRunning = load !== null && !isTerminal(load.loadStatus);
-          if (now - start >= grace && !somethingRunning) {
-            throw new CelonisError({
-              call: "wait for load",
-              poolId,
-              dataModelId,
-              retryable: true,
-              celonisMessage:
-                `no new load appeared within ${Math.round(grace / 1000)} s of the trigger ` +
-                `(the last load is still ${load ? `${load.dataLoadId}, ${load.loadStatus}` : "none"}); the trigger seems to have been ignored`,
-            });
-          }
+          const somethingRunning = latest !== null && !isTerminal(latest.loadStatus);
+          if (now - start >= grace && !somethingRunning) throw notVisible(poolId, dataModelId, grace, latest);
         }
       }
       if (now >= opts.deadline) return { outcome: "timeout", load: ours };
-      await this.http.sleep(
-        Math.max(0, Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now)),
-      );
+      const delay = Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now);
+      await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
   }
 
@@ -363,7 +328,7 @@ export class CelonisClient {
   async waitForIdle(poolId: string, dataModelId: string, opts: IdleOptions): Promise<IdleResult> {
     const start = this.http.now();
     const progress = this.progressReporter(opts.onProgress, opts.progressIntervalMs);
-    const poll = this.poller(poolId, dataModelId, opts.deadline);
+    const poll = this.poller(poolId, dataModelId, opts);
     let expected: number | null | undefined;
     let running: LoadRecord | null = null;
     for (;;) {
@@ -372,20 +337,20 @@ export class CelonisClient {
       if (load !== undefined) {
         if (load === null || isTerminal(load.loadStatus)) return { outcome: "idle", load };
         running = load;
-        if (expected === undefined) expected = await this.expectedQuietly(poolId, dataModelId, load.loadType);
+        if (expected === undefined)
+          expected = await this.expectedQuietly(poolId, dataModelId, load.loadType, opts);
         progress(load, now, start, expected);
       }
       if (now >= opts.deadline) {
         if (running) return { outcome: "timeout", load: running };
         // Every poll failed: one plain read decides (and throws if Celonis is still unreachable).
-        const last = await this.getLastLoad(poolId, dataModelId);
+        const last = await this.getLastLoad(poolId, dataModelId, { signal: opts.signal });
         return last === null || isTerminal(last.loadStatus)
           ? { outcome: "idle", load: last }
           : { outcome: "timeout", load: last };
       }
-      await this.http.sleep(
-        Math.max(0, Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now)),
-      );
+      const delay = Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now);
+      await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
   }
 
@@ -405,8 +370,8 @@ export class CelonisClient {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private async get(ctx: ErrorContext, path: string, deadline?: number): Promise<HttpResponse> {
-    const req: HttpRequest = { method: "GET", path, ...ctx, deadline };
+  private async get(ctx: ErrorContext, path: string, opts: ReadOptions = {}): Promise<HttpResponse> {
+    const req: HttpRequest = { method: "GET", path, ...ctx, deadline: opts.deadline, signal: opts.signal };
     const outcome = await this.http.request(req);
     // GET has no beforeRetry, so it never stops early; the union is narrowed for the compiler.
     if (outcome.kind === "stopped") throw new CelonisError({ ...ctx, retryable: true }, this.http.secrets());
@@ -417,13 +382,9 @@ export class CelonisClient {
     ctx: ErrorContext,
     poolId: string,
     dataModelId: string,
-    deadline?: number,
+    opts: ReadOptions,
   ): Promise<LoadInfoSync> {
-    const res = await this.get(
-      ctx,
-      `${legacyPath(poolId, dataModelId)}/load-history/load-info-sync`,
-      deadline,
-    );
+    const res = await this.get(ctx, `${legacyPath(poolId, dataModelId)}/load-history/load-info-sync`, opts);
     if (!isOk(res)) throw this.fail(ctx, res);
     const body = parseJson(res.body);
     if (body === null) return { loadInfo: null, loadHistory: null };
@@ -440,54 +401,53 @@ export class CelonisClient {
   private poller(
     poolId: string,
     dataModelId: string,
-    deadline: number,
+    opts: { deadline: number; signal?: AbortSignal },
   ): () => Promise<LoadRecord | null | undefined> {
     let anyOk = false;
     return async () => {
       try {
-        const load = await this.getLastLoad(poolId, dataModelId, { deadline });
+        const load = await this.getLastLoad(poolId, dataModelId, opts);
         anyOk = true;
         return load;
       } catch (e) {
-        if (e instanceof CelonisError && e.retryable && (anyOk || this.http.now() < deadline))
+        if (e instanceof CelonisError && e.retryable && (anyOk || this.http.now() < opts.deadline))
           return undefined;
         throw e;
       }
     };
   }
 
-  private async startedQuietly(started: () => Promise<boolean>): Promise<boolean> {
-    try {
-      return await started();
-    } catch {
-      return false;
-    }
-  }
-
   private async expectedQuietly(
     poolId: string,
     dataModelId: string,
     loadType: LoadType | null,
+    opts: ReadOptions,
   ): Promise<number | null> {
     try {
-      return expectedDurationMs(await this.getLoadInfo(poolId, dataModelId), loadType);
-    } catch {
+      return expectedDurationMs(await this.getLoadInfo(poolId, dataModelId, opts), loadType);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
       return null; // only for progress and poll pacing
     }
   }
 
-  private async findInHistory(
+  /**
+   * Our load as of the latest poll: the latest load itself, or, once a newer load has replaced it,
+   * its record from the history (how it ended). Unchanged when the history cannot be read.
+   */
+  private async follow(
     poolId: string,
     dataModelId: string,
-    loadId: string,
-  ): Promise<LoadRecord | null> {
+    ours: LoadRecord,
+    latest: LoadRecord | null,
+    opts: ReadOptions,
+  ): Promise<LoadRecord> {
+    if (latest?.dataLoadId === ours.dataLoadId) return latest;
     try {
-      const info = await this.getLoadInfo(poolId, dataModelId);
-      const current = info.loadInfo?.currentComputeLoad;
-      if (current?.dataLoadId === loadId) return current;
-      return info.loadHistory?.dataLoadHistory.find((l) => l.dataLoadId === loadId) ?? null;
-    } catch {
-      return null;
+      return (await this.findLoad(poolId, dataModelId, { loadId: ours.dataLoadId }, opts)) ?? ours;
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      return ours;
     }
   }
 
@@ -529,4 +489,26 @@ export class CelonisClient {
       this.http.secrets(),
     );
   }
+}
+
+function isTableIdList(ids: unknown): boolean {
+  return Array.isArray(ids) && ids.length > 0 && ids.every((t) => typeof t === "string" && t !== "");
+}
+
+function notVisible(
+  poolId: string,
+  dataModelId: string,
+  graceMs: number,
+  latest: LoadRecord | null,
+): CelonisError {
+  const last = latest ? `${latest.dataLoadId}, ${latest.loadStatus}` : "none";
+  return new CelonisError({
+    call: "wait for load",
+    poolId,
+    dataModelId,
+    retryable: true,
+    celonisMessage:
+      `no new load appeared within ${Math.round(graceMs / 1000)} s of the trigger ` +
+      `(the last load is still ${last}); the trigger seems to have been ignored`,
+  });
 }

@@ -156,6 +156,32 @@ export class TableResolutionError extends CelonisError {
   }
 }
 
+/** How one unknown table reference is described, here and in `check`'s failures. Pure. */
+export function unknownTableText(u: UnknownTableRef): string {
+  const hint = u.suggestions.length
+    ? ` (did you mean ${u.suggestions.map((s) => `"${s}"`).join(", ")}?)`
+    : "";
+  return `"${u.ref}" matches no table${hint}`;
+}
+
+/** How one ambiguous table reference is described. Pure. */
+export function ambiguousTableText(a: AmbiguousTableRef): string {
+  const candidates = a.candidates.map((c) => `"${c}"`).join(", ");
+  return `"${a.ref}" is ambiguous: it matches ${candidates}; write the exact name or the table id`;
+}
+
+/** Most table names a message lists; a model with more says how many it left out. */
+export const MAX_LISTED_TABLES = 50;
+
+/** "Valid tables: A, B, … (and 12 more)." Pure. */
+export function validTablesText(validNames: readonly string[]): string {
+  if (validNames.length === 0) return "The data model has no tables.";
+  const shown = validNames.slice(0, MAX_LISTED_TABLES).join(", ");
+  const more =
+    validNames.length > MAX_LISTED_TABLES ? ` (and ${validNames.length - MAX_LISTED_TABLES} more)` : "";
+  return `Valid tables: ${shown}${more}.`;
+}
+
 /** Pure; exported for tests. */
 export function formatTableResolutionMessage(
   dataModelId: string | undefined,
@@ -164,22 +190,43 @@ export function formatTableResolutionMessage(
   validNames: string[],
 ): string {
   const where = dataModelId ? `data model ${dataModelId}` : "the data model";
-  const parts: string[] = [];
-  for (const u of unknown) {
-    const hint = u.suggestions.length
-      ? ` (did you mean ${u.suggestions.map((s) => `"${s}"`).join(", ")}?)`
-      : "";
-    parts.push(`"${u.ref}" matches no table${hint}`);
+  const parts = [...unknown.map(unknownTableText), ...ambiguous.map(ambiguousTableText)];
+  return `Cannot resolve tables in ${where}: ${parts.join("; ")}. ${validTablesText(validNames)}`;
+}
+
+/** A wait or call stopped because the deployment was cancelled (the engine's Cancel, Ctrl-C). */
+export class CancelledError extends Error {
+  constructor(what = "the deployment was cancelled") {
+    super(`stopped: ${what}`);
+    this.name = "CancelledError";
   }
-  for (const a of ambiguous) {
-    parts.push(
-      `"${a.ref}" is ambiguous: it matches ${a.candidates.map((c) => `"${c}"`).join(", ")}; write the exact name or the table id`,
-    );
+}
+
+/** Throws CancelledError when `signal` has fired. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+/**
+ * A trigger that did not go through. `maybeStarted` says whether it may still have started a load
+ * (an answer was lost and the deadline came before the load could be seen): the caller then keeps
+ * the reload running instead of owing it, so the next `up` cannot start a second load.
+ */
+export class TriggerError extends CelonisError {
+  readonly maybeStarted: boolean;
+
+  constructor(cause: CelonisError, maybeStarted: boolean, note?: string) {
+    super({
+      call: cause.call,
+      retryable: cause.retryable,
+      message: note ? `${cause.message}; ${note}` : cause.message,
+    });
+    this.name = "TriggerError";
+    this.maybeStarted = maybeStarted;
+    for (const key of ["dataModelId", "poolId", "status", "frontendErrorKey", "code"] as const) {
+      if (cause[key] !== undefined) Object.assign(this, { [key]: cause[key] });
+    }
   }
-  const valid = validNames.length
-    ? `Valid tables: ${validNames.join(", ")}.`
-    : "The data model has no tables.";
-  return `Cannot resolve tables in ${where}: ${parts.join("; ")}. ${valid}`;
 }
 
 /** Does this error say that a load of the data model is already running (the onBusy case)? */
@@ -198,6 +245,8 @@ export interface ErrorContext {
   call: string;
   dataModelId?: string;
   poolId?: string;
+  /** A read with no effect: a 500 counts as transient (see retry.classifyFailure). */
+  idempotent?: boolean;
 }
 
 /**
@@ -276,7 +325,7 @@ export function errorFromResponse(
       celonisMessage,
       frontendErrorKey,
       reference,
-      retryable: classifyFailure({ status }).retryable,
+      retryable: classifyFailure({ status }, ctx.idempotent).retryable,
     },
     secrets,
   );

@@ -9,7 +9,7 @@ import https from "node:https";
 import axios, { type AxiosInstance } from "axios";
 import type { AuthConfig } from "./types";
 import { Authenticator, type TokenResponse } from "./auth";
-import { CelonisError } from "./errors";
+import { CelonisError, throwIfCancelled } from "./errors";
 import { classifyFailure, retryDelayMs, DEFAULT_RETRY, type HeaderBag } from "./retry";
 
 /** Is `hostname` (as `URL.hostname` gives it) a loopback address? Pure. */
@@ -96,8 +96,10 @@ export interface HttpRequest {
    * to look whether its load already started). Passing it enables retries for POST.
    */
   beforeRetry?: (failure: Failure) => Promise<"retry" | "stop">;
-  /** No retry is started that would sleep past this epoch ms. */
+  /** No retry is started that would sleep past this epoch ms, and no attempt waits past it. */
   deadline?: number;
+  /** Stops the call (in flight or between attempts) with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 /** A Celonis answer: status, lower-case headers and raw body text. */
@@ -150,6 +152,39 @@ export interface CelonisHttpOptions {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Shortest time one attempt is given, even close to a deadline (a last look must be possible). */
+const MIN_ATTEMPT_MS = 1_000;
+
+/**
+ * How long one attempt may take: the request timeout, cut to what is left before the deadline
+ * (but not below MIN_ATTEMPT_MS, so a last look stays possible). Pure.
+ */
+export function attemptTimeoutMs(timeoutMs: number, now: number, deadline?: number): number {
+  if (deadline === undefined) return timeoutMs;
+  return Math.min(timeoutMs, Math.max(MIN_ATTEMPT_MS, deadline - now));
+}
+
+/** `sleep`, ended early by `signal` (then it throws CancelledError). */
+export async function sleepUnlessCancelled(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  throwIfCancelled(signal);
+  if (!signal) return sleep(ms);
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  throwIfCancelled(signal);
+}
+
 type Attempt =
   { response: HttpResponse; usedAuth: string | undefined } | { code: string | undefined; message: string };
 
@@ -160,6 +195,8 @@ export class CelonisHttp {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
+  /** The per-request timeout (ms). */
+  readonly timeoutMs: number;
   private readonly axios: AxiosInstance;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
@@ -177,6 +214,7 @@ export class CelonisHttp {
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
     this.onRetry = opts.onRetry;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.retryOpts = {
       maxAttempts: Math.max(1, opts.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
       baseDelayMs: opts.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
@@ -187,7 +225,7 @@ export class CelonisHttp {
     this.httpsAgent = new https.Agent({ keepAlive: true });
     this.axios = axios.create({
       baseURL: this.baseUrl,
-      timeout: opts.timeoutMs ?? 30_000,
+      timeout: this.timeoutMs,
       validateStatus: () => true,
       maxRedirects: 0, // never replay the Authorization header to wherever a redirect points
       responseType: "text",
@@ -223,7 +261,9 @@ export class CelonisHttp {
     let refreshed = false;
     for (;;) {
       attempt++;
+      throwIfCancelled(req.signal);
       const result = await this.once(req);
+      throwIfCancelled(req.signal);
       if ("response" in result) {
         const res = result.response;
         if (res.status === 401 && req.authenticate !== false && this.auth.canRefresh && !refreshed) {
@@ -236,7 +276,7 @@ export class CelonisHttp {
         if (res.status >= 200 && res.status < 400)
           return { kind: "response", response: res, attempts: attempt };
       }
-      const failure = toFailure(result);
+      const failure = toFailure(result, req.method === "GET");
       const give = (): HttpOutcome => {
         if ("response" in result) return { kind: "response", response: result.response, attempts: attempt };
         throw this.networkError(req, failure, attempt);
@@ -261,7 +301,7 @@ export class CelonisHttp {
         attempt,
         delayMs: delay,
       });
-      await this.sleep(delay);
+      await sleepUnlessCancelled(this.sleep, delay, req.signal);
       if (req.beforeRetry && (await req.beforeRetry(failure)) === "stop") {
         return { kind: "stopped", failure, attempts: attempt };
       }
@@ -290,6 +330,8 @@ export class CelonisHttp {
         params: req.query,
         data,
         headers,
+        timeout: attemptTimeoutMs(this.timeoutMs, this.now(), req.deadline),
+        signal: req.signal,
       });
       return {
         response: {
@@ -337,9 +379,12 @@ export class CelonisHttp {
   }
 }
 
-function toFailure(result: Attempt): Failure {
+function toFailure(result: Attempt, idempotent: boolean): Failure {
   if ("response" in result) {
-    const c = classifyFailure({ status: result.response.status, headers: result.response.headers });
+    const c = classifyFailure(
+      { status: result.response.status, headers: result.response.headers },
+      idempotent,
+    );
     return {
       status: result.response.status,
       headers: result.response.headers,

@@ -1,12 +1,15 @@
-// The public surface of the Celonis API client (no Pulumi in here): the provider imports from this
-// file only, so the modules behind it can be rearranged freely.
+// The Celonis API client's surface in one import (no Pulumi in here), for tests and for anyone using
+// the client on its own. The provider's own modules import the files they need directly.
 
 export * from "./types";
 export { CelonisClient, triggerCallName, triggerRequest } from "./client";
-export type { CelonisClientOptions, TriggerResult, WaitOptions, IdleOptions } from "./client";
+export type { CelonisClientOptions, WaitOptions, IdleOptions, ReadOptions } from "./client";
+export type { TriggerConfirmation } from "./trigger";
 export {
+  CancelledError,
   CelonisError,
   TableResolutionError,
+  TriggerError,
   redact,
   isLoadAlreadyRunning,
   isAlreadyRunningKey,
@@ -22,6 +25,8 @@ export {
   isTerminal,
   isSuccess,
   isOurLoad,
+  matchesLoad,
+  pickLoad,
   nextPollDelayMs,
   expectedDurationMs,
   latestLoadFromInfo,

@@ -46,13 +46,15 @@ const RETRYABLE_CODES: Record<string, string> = {
 
 /**
  * Is this failure transient? 429, 408, 502, 503, 504 and connection-level failures are; 500 is not
- * (Celonis uses it for real errors with a support reference) and neither is any other 4xx.
- * A 401 is handled elsewhere (token refresh), not by retrying.
+ * for a call with an effect (Celonis uses it for real errors with a support reference), but is for
+ * an `idempotent` read, where asking again costs nothing and a single 500 must not end a wait.
+ * No other 4xx is. A 401 is handled elsewhere (token refresh), not by retrying.
  */
-export function classifyFailure(f: FailureInfo): Classification {
+export function classifyFailure(f: FailureInfo, idempotent = false): Classification {
   if (f.status !== undefined && f.status !== 0) {
     const reason = RETRYABLE_STATUS[f.status];
     if (reason) return { retryable: true, reason: `HTTP ${f.status} ${reason}` };
+    if (idempotent && f.status === 500) return { retryable: true, reason: "HTTP 500 internal error" };
     return { retryable: false, reason: `HTTP ${f.status}` };
   }
   const code = (f.code ?? "").toUpperCase();

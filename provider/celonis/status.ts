@@ -45,6 +45,34 @@ export function isOurLoad(
   return true;
 }
 
+/**
+ * How a wait recognises the load it is waiting for: by id, or, while the id is unknown, as the first
+ * load after the trigger (not the previous one, not started before the trigger, of the same type).
+ */
+export type LoadMatch =
+  { loadId: string } | { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null };
+
+/** Is `load` the one `match` describes? Pure. */
+export function matchesLoad(load: LoadRecord | null | undefined, match: LoadMatch): boolean {
+  if (!load) return false;
+  if ("loadId" in match) return load.dataLoadId === match.loadId;
+  if (!isOurLoad(load, match.previousLoadId, match.triggeredAt)) return false;
+  return !match.loadType || !load.loadType || load.loadType === match.loadType;
+}
+
+/** The load `match` describes among `loads` (a history): the earliest that matches. Pure. */
+export function pickLoad(
+  loads: readonly (LoadRecord | null | undefined)[],
+  match: LoadMatch,
+): LoadRecord | null {
+  let best: LoadRecord | null = null;
+  for (const l of loads) {
+    if (!l || !matchesLoad(l, match)) continue;
+    if (!best || (l.startDate ?? Infinity) < (best.startDate ?? Infinity)) best = l;
+  }
+  return best;
+}
+
 /** Upper bound of any poll delay. */
 export const MAX_POLL_DELAY_MS = 15_000;
 /** Steady delay once the quick first polls are done. */

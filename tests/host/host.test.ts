@@ -69,6 +69,7 @@ describe("the real dynamic-provider host over gRPC", function () {
       action: "reload",
       loadType: "PARTIAL",
       tables: ["ACTIVITIES", "VENDORS"],
+      tableIds: [DEMO.tables.ACTIVITIES, DEMO.tables.VENDORS],
       reasons: ["created"],
     });
     assert.equal(c1.inputs.__provider, providerText);
@@ -99,6 +100,7 @@ describe("the real dynamic-provider host over gRPC", function () {
       action: "reload",
       loadType: "PARTIAL",
       tables: ["ACTIVITIES"],
+      tableIds: [DEMO.tables.ACTIVITIES],
       reasons: ["tableTriggers.ACTIVITIES changed"],
     });
     const d3 = await host.diff("r1", created.id, created.outs, c3.inputs);
@@ -132,7 +134,7 @@ describe("the real dynamic-provider host over gRPC", function () {
   it("check fails an unknown table with suggestions", async () => {
     const c = await host.check("r3", {}, raw({ tables: ["INVOICE"] }));
     assert.equal(c.failures[0].property, "tables[0]");
-    assert.match(c.failures[0].reason, /Did you mean "INVOICES"/);
+    assert.match(c.failures[0].reason, /"INVOICE" matches no table \(did you mean "INVOICES"\?\)/);
   });
 
   it("check tolerates unknown values (preview) and plans a deploy-time decision", async () => {

@@ -4,10 +4,12 @@
 import { strict as assert } from "node:assert";
 import util from "node:util";
 import { startEmulator, type Emulator } from "../../emulator";
+import { triggerFor } from "../helpers/client";
 import { DEMO } from "../helpers/emulator";
 import {
   CelonisClient,
   CelonisError,
+  TriggerError,
   type CelonisClientOptions,
   type RetryInfo,
 } from "../../provider/celonis";
@@ -61,6 +63,8 @@ describe("celonis client vs emulator: faults and retries", function () {
         return new Promise((r) => setTimeout(r, Math.min(ms, 30)));
       },
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
+      // Watch briefly for the load of a trigger whose answer was lost (tests of the long window set it).
+      trigger: { answeredGraceMs: 150, unansweredGraceMs: 300 },
       onRetry: (i) => retries.push(i),
       ...extra,
     });
@@ -141,17 +145,30 @@ describe("celonis client vs emulator: faults and retries", function () {
       assert.equal(retries.length, 1);
     });
 
-    it("500 is not retried and carries Celonis's reference", async () => {
+    it("a 500 on a read is retried (a read has no effect); one that persists carries Celonis's reference", async () => {
+      emu.addFault({ match: { path: "/tables" }, kind: "status", status: 500 });
+      assert.equal((await client().listTables(DEMO_POOL, P2P)).length, 9);
+      assert.equal(emu.requests().length, 2);
+      emu.clearRequests();
       emu.addFault({ match: { path: "/tables" }, kind: "status", status: 500, count: 0 });
-      await assert.rejects(client().listTables(DEMO_POOL, P2P), (e: unknown) => {
+      const c = client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
+      await assert.rejects(c.listTables(DEMO_POOL, P2P), (e: unknown) => {
         assert.ok(e instanceof CelonisError);
         assert.equal(e.status, 500);
-        assert.equal(e.retryable, false);
+        assert.equal(e.retryable, true, "a wait polling it keeps going");
         assert.ok(e.reference);
         assert.match(e.message, /HTTP 500: An unexpected error occurred.*\(reference .+\)/);
         return true;
       });
-      assert.equal(emu.requests().length, 1);
+      assert.equal(emu.requests().length, 3);
+    });
+
+    it("a 500 on a trigger is not sent again blindly: the load is looked for first", async () => {
+      emu.addFault({ match: { method: "POST", path: "/load" }, kind: "status", status: 500, after: true });
+      const t = await triggerFor(client(), DEMO_POOL, P2P, { kind: "COMPLETE" });
+      assert.equal(t.confirmedBy, "poll");
+      assert.equal(triggerPosts().length, 1);
+      assert.equal(emu.loads(P2P).length, 2);
     });
 
     it("retries stop after maxAttempts with the last status", async () => {
@@ -170,7 +187,7 @@ describe("celonis client vs emulator: faults and retries", function () {
 
     it("transient poll failures during a wait are ridden out", async () => {
       const c = client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       emu.addFault({ match: { path: "/last-load" }, kind: "status", status: 503, count: 6 });
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 8000 });
       assert.equal(r.outcome, "finished");
@@ -182,7 +199,7 @@ describe("celonis client vs emulator: faults and retries", function () {
     it("an answer dropped after the load started: no second POST", async () => {
       emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop", after: true });
       const c = client();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal(t.confirmedBy, "poll");
       assert.equal(triggerPosts().length, 1);
       assert.equal(emu.loads(P2P).length, 2);
@@ -198,7 +215,7 @@ describe("celonis client vs emulator: faults and retries", function () {
         status: 502,
         after: true,
       });
-      const t = await client().triggerLoad(DEMO_POOL, P2P, {
+      const t = await triggerFor(client(), DEMO_POOL, P2P, {
         kind: "PARTIAL",
         tableIds: [DEMO.tables.ACTIVITIES],
       });
@@ -209,25 +226,26 @@ describe("celonis client vs emulator: faults and retries", function () {
 
     it("an answer slower than the timeout after the load started: no second POST", async () => {
       emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 800, after: true });
-      const t = await client({ timeoutMs: 250 }).triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(client({ timeoutMs: 250 }), DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal(t.confirmedBy, "poll");
       assert.equal(emu.loads(P2P).length, 2);
       await new Promise((r) => setTimeout(r, 700)); // the emulator logs the POST when its slow answer goes out
       assert.equal(triggerPosts().length, 1);
     });
 
-    it("503 and drops before the route ran: the last load is checked, then the POST is repeated once the load did not start", async () => {
+    it("503 and drops before the route ran: the load is watched for, then the POST is repeated once none started", async () => {
       emu.addFault({ match: { method: "POST", path: "/load" }, kind: "status", status: 503 });
       emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop" });
-      const t = await client().triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(client(), DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal(t.confirmedBy, "answer");
       const log = emu
         .requests()
-        .map((r) => `${r.method} ${r.path.replace(/.*\/data-models\/[^/]+\//, "")} ${r.status}`);
+        .map((r) => `${r.method} ${r.path.replace(/.*\/data-models\/[^/]+\//, "")} ${r.status}`)
+        .filter((line, i, all) => line !== all[i - 1]); // the watch looks several times
       assert.deepEqual(log, [
         "GET last-load 200", // previous load id
         "POST load 503",
-        "GET last-load 200", // did it start? no
+        "GET last-load 200", // did it start? not within the watch window
         "POST load 0",
         "GET last-load 200",
         "POST load 204",
@@ -235,11 +253,34 @@ describe("celonis client vs emulator: faults and retries", function () {
       assert.equal(emu.loads(P2P).length, 2);
     });
 
+    it("a trigger that reaches Celonis after the client gave up on it: watched for, not sent again", async () => {
+      // The request waits 1.2 s before the route runs; the client times out after 0.4 s.
+      emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 1200 });
+      const c = client({ timeoutMs: 400, trigger: { unansweredGraceMs: 3000 } });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
+      assert.equal(t.confirmedBy, "poll");
+      assert.equal(emu.loads(P2P).length, 2, "exactly one new load");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(triggerPosts().length, 1, "one POST only");
+    });
+
+    it("a trigger whose answer is lost with the deadline before the watch ends: maybe started, not sent again", async () => {
+      emu.setBehaviour(P2P, { visibleAfterMs: 2000, durationMs: 100 });
+      emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop", after: true });
+      const c = client({ trigger: { unansweredGraceMs: 5000 } });
+      await assert.rejects(
+        triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" }, { deadline: Date.now() + 500 }),
+        (e: unknown) => e instanceof TriggerError && e.maybeStarted && /not triggering again/.test(e.message),
+      );
+      assert.equal(triggerPosts().length, 1);
+    });
+
     it("an answer lost while the new load is not yet visible: the retry's 'already running' is taken as ours", async () => {
-      emu.setBehaviour(P2P, { visibleAfterMs: 300, durationMs: 100 });
+      // Visible only after the client's watch window (0.3 s) has ended: the client sends again.
+      emu.setBehaviour(P2P, { visibleAfterMs: 1000, durationMs: 100 });
       emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop", after: true });
       const c = client();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal(t.confirmedBy, "busy");
       assert.equal(triggerPosts().length, 2);
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 8000 });
@@ -262,7 +303,7 @@ describe("celonis client vs emulator: faults and retries", function () {
         },
       });
       await assert.rejects(
-        c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" }, { previousLoadId: P2P_SEED_LOAD }),
+        triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" }, { previousLoadId: P2P_SEED_LOAD }),
         (e: unknown) => e instanceof CelonisError && e.frontendErrorKey === "DATA_MODEL_LOAD_ALREADY_RUNNING",
       );
     });
@@ -274,7 +315,8 @@ describe("celonis client vs emulator: faults and retries", function () {
         resetSeconds: 1,
         count: 2,
       });
-      const t = await client().triggerLoad(
+      const t = await triggerFor(
+        client(),
         DEMO_POOL,
         P2P,
         { kind: "FROM_CACHE" },
@@ -289,7 +331,7 @@ describe("celonis client vs emulator: faults and retries", function () {
     it("a trigger failing every time gives up without starting anything", async () => {
       emu.addFault({ match: { method: "POST", path: "/load" }, kind: "status", status: 503, count: 0 });
       await assert.rejects(
-        client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } }).triggerLoad(DEMO_POOL, P2P, {
+        triggerFor(client({ trigger: { maxAttempts: 3, answeredGraceMs: 50 } }), DEMO_POOL, P2P, {
           kind: "COMPLETE",
         }),
         (e: unknown) => e instanceof CelonisError && e.status === 503 && e.call === "trigger complete load",
@@ -325,13 +367,13 @@ describe("celonis client vs emulator: faults and retries", function () {
       // 404, 500, 400 already running, 403 via fault, with an OAuth token in play
       const c = client({ auth: oauth, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
       await capture(c.listTables(DEMO_POOL, "no-such-model"));
-      emu.addFault({ match: { path: "/tables" }, kind: "status", status: 500 });
+      emu.addFault({ match: { path: "/tables" }, kind: "status", status: 500, count: 2 });
       await capture(c.listTables(DEMO_POOL, P2P));
       emu.addFault({ match: { path: "/tables" }, kind: "status", status: 403 });
       await capture(c.listTables(DEMO_POOL, P2P));
       emu.setBehaviour(P2P, { stuck: true });
       emu.startLoad(P2P);
-      await capture(c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" }));
+      await capture(triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" }));
       // a body that echoes the credential back
       emu.addFault({
         match: { path: "/tables" },

@@ -3,7 +3,8 @@
 // for someone else's load, the last-load fallback, and the 400/403/404 messages.
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
-import { DEMO } from "../helpers/emulator";
+import { triggerFor } from "../helpers/client";
+import { DEMO, call, legacy } from "../helpers/emulator";
 import {
   CelonisClient,
   CelonisError,
@@ -197,7 +198,7 @@ describe("celonis client vs emulator", function () {
       const c = client({ kind: "bearer", token: LIMITED_KEY });
       assert.equal((await c.listTables(FINANCE_POOL, AP)).length, 4);
       await assert.rejects(
-        c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" }, { previousLoadId: P2P_SEED_LOAD }),
+        triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" }, { previousLoadId: P2P_SEED_LOAD }),
         (e: unknown) => {
           assert.ok(e instanceof CelonisError);
           assert.equal(e.status, 403);
@@ -274,8 +275,8 @@ describe("celonis client vs emulator", function () {
     it("complete load: new load id, COMPLETE, SUCCESS, progress reported", async () => {
       const c = client();
       const progress: LoadProgress[] = [];
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
-      assert.equal(t.previousLoadId, P2P_SEED_LOAD);
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
+      assert.equal("previousLoadId" in t.match && t.match.previousLoadId, P2P_SEED_LOAD);
       assert.equal(t.confirmedBy, "answer");
       const r = await c.waitForLoad(DEMO_POOL, P2P, {
         ...t,
@@ -299,7 +300,7 @@ describe("celonis client vs emulator", function () {
 
     it("load from cache: fullReload=false", async () => {
       const c = client();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "FROM_CACHE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "FROM_CACHE" });
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
       assert.equal(r.load?.loadType, "FROM_CACHE");
       assert.deepEqual(
@@ -311,7 +312,7 @@ describe("celonis client vs emulator", function () {
     it("partial load: table ids in the body of partial-sync", async () => {
       const c = client();
       const ids = (await c.resolveTables(DEMO_POOL, P2P, ["ACTIVITIES", "VENDORS"])).map((x) => x.id);
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "PARTIAL", tableIds: ids });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "PARTIAL", tableIds: ids });
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
       assert.equal(r.outcome, "finished");
       assert.equal(r.load?.loadType, "PARTIAL");
@@ -323,7 +324,12 @@ describe("celonis client vs emulator", function () {
 
     it("an empty partial load is refused before any call", async () => {
       await assert.rejects(
-        client().triggerLoad(DEMO_POOL, P2P, { kind: "PARTIAL", tableIds: [] }),
+        client().triggerLoad(
+          DEMO_POOL,
+          P2P,
+          { kind: "PARTIAL", tableIds: [] },
+          { previousLoadId: P2P_SEED_LOAD, deadline: Date.now() + 5000 },
+        ),
         /at least one table id/,
       );
       assert.equal(emu.requests().length, 0);
@@ -332,8 +338,11 @@ describe("celonis client vs emulator", function () {
     it("a never-loaded model: no last load, then our load", async () => {
       const c = client();
       assert.equal(await c.getLastLoad(DEMO_POOL, O2C), null);
-      const t = await c.triggerLoad(DEMO_POOL, O2C, { kind: "COMPLETE" });
-      assert.equal(t.previousLoadId, null);
+      const t = await triggerFor(c, DEMO_POOL, O2C, { kind: "COMPLETE" });
+      assert.deepEqual(t.match, {
+        previousLoadId: null,
+        triggeredAt: (t.match as { triggeredAt: number }).triggeredAt,
+      });
       const r = await c.waitForLoad(DEMO_POOL, O2C, { ...t, deadline: deadline() });
       assert.equal(r.load?.loadStatus, "SUCCESS");
     });
@@ -342,7 +351,7 @@ describe("celonis client vs emulator", function () {
       emu.setBehaviour(P2P, { visibleAfterMs: 600, durationMs: 200 });
       const c = client();
       const progress: LoadProgress[] = [];
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       // Right after the trigger, last-load still shows the old SUCCESS.
       assert.equal((await c.getLastLoad(DEMO_POOL, P2P))?.dataLoadId, P2P_SEED_LOAD);
       const r = await c.waitForLoad(DEMO_POOL, P2P, {
@@ -362,7 +371,7 @@ describe("celonis client vs emulator", function () {
       emu.setBehaviour(P2P, { durationMs: 200, lostConnectionMs: 300 });
       const c = client();
       const seen = new Set<string>();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       const r = await c.waitForLoad(DEMO_POOL, P2P, {
         ...t,
         deadline: deadline(),
@@ -379,25 +388,28 @@ describe("celonis client vs emulator", function () {
         durationMs: 100,
       });
       const c = client();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
       assert.equal(r.outcome, "finished");
       assert.equal(r.load?.loadStatus, "ERROR");
       assert.equal(r.load?.message, "Table 'CASES': column CASE_KEY not found");
     });
 
-    it("the deadline returns a timeout with our running load; cancel then ends it", async () => {
+    it("the deadline returns a timeout with our running load; a wait by its id then sees it end", async () => {
       emu.setBehaviour(P2P, { stuck: true });
       const c = client();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       const started = Date.now();
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 700 });
       assert.equal(r.outcome, "timeout");
       assert.equal(r.load?.loadStatus, "RUNNING");
       assert.notEqual(r.load?.dataLoadId, P2P_SEED_LOAD);
       assert.ok(Date.now() - started < 2500);
-      await c.cancelLoad(DEMO_POOL, P2P);
-      const after = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
+      await call(emu, legacy(DEMO_POOL, P2P, "cancel-load"), { method: "POST", auth: `Bearer ${API_KEY}` });
+      const after = await c.waitForLoad(DEMO_POOL, P2P, {
+        match: { loadId: r.load!.dataLoadId },
+        deadline: deadline(),
+      });
       assert.equal(after.load?.loadStatus, "CANCELED");
       assert.equal(after.load?.dataLoadId, r.load?.dataLoadId);
     });
@@ -405,7 +417,7 @@ describe("celonis client vs emulator", function () {
     it("a load that never becomes visible times out with load null", async () => {
       emu.setBehaviour(P2P, { visibleAfterMs: 10_000 });
       const c = client();
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 500 });
       assert.deepEqual(r, { outcome: "timeout", load: null });
     });
@@ -415,7 +427,7 @@ describe("celonis client vs emulator", function () {
       // Pretend we triggered: nothing new will ever show up.
       await assert.rejects(
         c.waitForLoad(DEMO_POOL, P2P, {
-          previousLoadId: P2P_SEED_LOAD,
+          match: { previousLoadId: P2P_SEED_LOAD, triggeredAt: Date.now() },
           deadline: deadline(),
           notVisibleGraceMs: 300,
         }),
@@ -427,7 +439,7 @@ describe("celonis client vs emulator", function () {
       emu.setBehaviour(P2P, { durationMs: 400 });
       const other = emu.startLoad(P2P);
       const c = client();
-      await assert.rejects(c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" }), (e: unknown) => {
+      await assert.rejects(triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" }), (e: unknown) => {
         assert.ok(e instanceof CelonisError);
         assert.equal(e.status, 400);
         assert.equal(e.frontendErrorKey, "DATA_MODEL_LOAD_ALREADY_RUNNING");
@@ -448,8 +460,8 @@ describe("celonis client vs emulator", function () {
       assert.equal(idle.load?.loadStatus, "SUCCESS");
       assert.equal(seen[0]?.loadId, other.dataLoadId);
       // Now the model is free: our trigger works and our load is a third one.
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
-      assert.equal(t.previousLoadId, other.dataLoadId);
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
+      assert.equal("previousLoadId" in t.match && t.match.previousLoadId, other.dataLoadId);
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
       assert.equal(r.load?.loadStatus, "SUCCESS");
       assert.equal(emu.loads(P2P).length, 3);
@@ -507,8 +519,8 @@ describe("celonis client vs emulator: v1 last-load missing", function () {
     try {
       assert.equal((await c.getLastLoad(DEMO_POOL, P2P))?.dataLoadId, P2P_SEED_LOAD);
       assert.equal(await c.getLastLoad(DEMO_POOL, O2C), null);
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
-      assert.equal(t.previousLoadId, P2P_SEED_LOAD);
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
+      assert.equal("previousLoadId" in t.match && t.match.previousLoadId, P2P_SEED_LOAD);
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 8000 });
       assert.equal(r.load?.loadStatus, "SUCCESS");
       assert.notEqual(r.load?.dataLoadId, P2P_SEED_LOAD);
@@ -541,8 +553,8 @@ describe("celonis client vs emulator: queued triggers", function () {
     });
     try {
       const other = emu.startLoad(P2P);
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
-      assert.equal(t.previousLoadId, other.dataLoadId);
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
+      assert.equal("previousLoadId" in t.match && t.match.previousLoadId, other.dataLoadId);
       const r = await c.waitForLoad(DEMO_POOL, P2P, {
         ...t,
         deadline: Date.now() + 8000,
@@ -584,7 +596,7 @@ describe("celonis client vs emulator: OAuth token lifetime shorter than the wait
       sleep,
     });
     try {
-      const t = await c.triggerLoad(DEMO_POOL, P2P, { kind: "COMPLETE" });
+      const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 8000 });
       assert.equal(r.load?.loadStatus, "SUCCESS");
       const log = emu.requests();

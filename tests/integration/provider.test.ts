@@ -3,9 +3,13 @@
 // concurrency (several resources on one model never overlap their loads).
 
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import * as handlers from "../../provider/handlers";
-import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { Journal } from "../../provider/journal";
+import { DEMO, TEST_API_KEY, waitForFinished } from "../helpers/emulator";
 import { deploy } from "../helpers/engine";
 
 const base = { poolId: DEMO.pool, dataModelId: DEMO.model };
@@ -20,11 +24,17 @@ describe("provider handlers against the emulator", function () {
     handlers.useLogger((l) => lines.push(l));
   });
   beforeEach(() => {
+    // Each test gets an empty trigger journal of its own (the default lives beside the project).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "celonis-journal-"));
+    handlers.useJournal(new Journal(path.join(dir, "journal.json")));
+  });
+  beforeEach(() => {
     emu.reset();
     lines = [];
     handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
   });
   after(async () => {
+    handlers.useJournal(undefined);
     handlers.useLogger((l) => console.log(l));
     handlers.useConnection(undefined);
     await emu.stop();
@@ -155,8 +165,8 @@ describe("provider handlers against the emulator", function () {
     const r = await handlers.check({}, { ...base, tables: ["ACTIVITES", "CASES"] });
     assert.equal(r.failures.length, 1);
     assert.equal(r.failures[0].property, "tables[0]");
-    assert.match(r.failures[0].reason, /no table "ACTIVITES".*Did you mean "ACTIVITIES"/);
-    assert.match(r.failures[0].reason, /Valid names: .*CASES/);
+    assert.match(r.failures[0].reason, /"ACTIVITES" matches no table \(did you mean "ACTIVITIES"\?\)/);
+    assert.match(r.failures[0].reason, /Valid tables: .*CASES/);
   });
 
   it("check: a model that does not exist fails on dataModelId with Celonis's answer", async () => {
@@ -233,20 +243,20 @@ describe("provider handlers against the emulator", function () {
     assert.equal(triggers().length, 2, "the failed load, then one retry");
   });
 
-  it("new changes while a timed-out load still runs are owed together, and run after it", async () => {
+  it("new changes while a timed-out load still runs wait for it, then load only what is new", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
     const s1 = await deploy(undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
     assert.equal(s1.outputs.planStatus, "running");
     const s2 = await deploy(s1, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 0.3 });
-    assert.equal(s2.outputs.planStatus, "owed");
-    assert.deepEqual(s2.outputs.plan.tables, ["CASES", "INVOICES"]);
+    assert.equal(s2.outputs.planStatus, "running", "the first load still runs and is still ours");
+    assert.equal(s2.outputs.planLoad?.loadId, s1.outputs.planLoad?.loadId);
+    assert.deepEqual(s2.outputs.tables, ["CASES"], "the new table is not recorded as carried out");
     const s3 = await deploy(s2, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 10 });
     assert.equal(s3.failed, false, s3.error?.message);
-    assert.equal(triggers().length, 2);
-    assert.deepEqual(
-      new Set(triggers()[1].body as string[]),
-      new Set([DEMO.tables.CASES, DEMO.tables.INVOICES]),
-    );
+    assert.equal(triggers().length, 2, "the first load counted once, the new table loaded once");
+    assert.deepEqual(triggers()[1].body, [DEMO.tables.INVOICES]);
+    assert.equal(s3.outputs.reloadCount, 2);
+    assert.deepEqual(s3.outputs.tables, ["CASES", "INVOICES"]);
   });
 
   it("onBusy fail: a load started elsewhere fails the update and leaves the reload owed", async () => {
@@ -281,11 +291,35 @@ describe("provider handlers against the emulator", function () {
     assert.equal(bad.outputs.planStatus, "owed");
   });
 
-  it("wait: false triggers and returns with the load still running", async () => {
-    emu.setBehaviour(DEMO.model, { durationMs: 1000, times: 1 });
+  it("wait: false triggers and returns; the load counts only once refresh sees it succeed", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 400, times: 1 });
     const s = await deploy(undefined, { ...base, wait: false });
-    assert.equal(s.outputs.planStatus, "done");
-    assert.equal(s.outputs.lastLoad?.status, "RUNNING");
+    assert.equal(s.failed, false, s.error?.message);
+    assert.equal(s.outputs.planStatus, "running");
+    assert.equal(s.outputs.planLoad?.status, "RUNNING");
+    assert.equal(s.outputs.reloadCount, 0, "not counted before it is known to succeed");
+    await waitForFinished(emu, DEMO.model);
+    const { props } = await handlers.read(s.id, s.outputs as unknown as Record<string, unknown>);
+    assert.equal(props.planStatus, "done");
+    assert.equal(props.reloadCount, 1);
+    assert.equal((props.reloadedTables as unknown[]).length, 9);
+    assert.equal(triggers().length, 1);
+  });
+
+  it("wait: false and a load that ends ERROR: refresh leaves it owed and uncounted; the next up reloads", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 300, outcome: "ERROR", times: 1 });
+    const s = await deploy(undefined, { ...base, tables: ["CASES"], wait: false });
+    await waitForFinished(emu, DEMO.model);
+    const { props } = await handlers.read(s.id, s.outputs as unknown as Record<string, unknown>);
+    assert.equal(props.planStatus, "owed");
+    assert.equal(props.reloadCount, 0);
+    assert.deepEqual(props.reloadedTables, []);
+    const again = await deploy(
+      { ...s, outputs: props as unknown as typeof s.outputs },
+      { ...base, tables: ["CASES"], wait: false },
+    );
+    assert.equal(again.failed, false);
+    assert.equal(triggers().length, 2, "the owed reload ran again");
   });
 
   it("several resources on one model in parallel: loads never overlap", async () => {

@@ -52,7 +52,7 @@ describe("inputs: validation", () => {
     ["wait false with timeout", { wait: false, timeoutSeconds: 10 }, "wait", /no effect/],
     ["triggers not a list", { triggers: { a: 1 } }, "triggers", /must be a list/],
     ["tableTriggers a list", { tableTriggers: ["x"] }, "tableTriggers", /map table names/],
-    ["NaN trigger", { triggers: [NaN] }, "triggers", /JSON values only/],
+    ["NaN trigger", { triggers: [NaN] }, "triggers[0]", /triggers\[0\] is NaN, which JSON cannot hold/],
   ];
   for (const [name, raw, property, reason] of cases) {
     it(`${name} → ${property}`, () => {

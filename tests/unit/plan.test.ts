@@ -51,7 +51,19 @@ function inputs(over: Partial<ReloadState> = {}, old?: CheckedInputs): CheckedIn
 }
 
 function done(i: CheckedInputs, status: ReloadOutputs["planStatus"] = "done"): ReloadOutputs {
-  return { ...i, planStatus: status, lastLoad: null, reloadedTables: [], reloadCount: 1 };
+  return { ...i, planStatus: status, planLoad: null, lastLoad: null, reloadedTables: [], reloadCount: 1 };
+}
+
+function lastLoadOf(loadId: string): NonNullable<ReloadOutputs["lastLoad"]> {
+  return {
+    loadId,
+    status: "RUNNING",
+    loadType: "PARTIAL",
+    startedAt: null,
+    finishedAt: null,
+    durationSeconds: null,
+    message: null,
+  };
 }
 
 describe("plan: the design table", () => {
@@ -61,6 +73,7 @@ describe("plan: the design table", () => {
       action: "reload",
       loadType: "PARTIAL",
       tables: ["ACTIVITIES", "CASES"],
+      tableIds: ["id-ACTIVITIES", "id-CASES"],
       reasons: ["created"],
     });
   });
@@ -83,6 +96,7 @@ describe("plan: the design table", () => {
       action: "reload",
       loadType: "PARTIAL",
       tables: ["ACTIVITIES", "CASES"],
+      tableIds: ["id-ACTIVITIES", "id-CASES"],
       reasons: ["triggers changed (triggers[1])"],
     });
     const whole = planReload(state({ triggers: ["x"] }), state({ triggers: ["y", "z"] }));
@@ -111,6 +125,7 @@ describe("plan: the design table", () => {
       action: "reload",
       loadType: "PARTIAL",
       tables: ["ACTIVITIES"],
+      tableIds: ["id-ACTIVITIES"],
       reasons: ["tableTriggers.ACTIVITIES changed"],
     });
   });
@@ -141,6 +156,7 @@ describe("plan: the design table", () => {
       action: "reload",
       loadType: "PARTIAL",
       tables: ["CASES", "VENDORS"],
+      tableIds: ["id-CASES", "id-VENDORS"],
       reasons: ["tables added: CASES, VENDORS"],
     });
   });
@@ -241,7 +257,26 @@ describe("plan: the design table", () => {
     assert.match(d.run.reasons[0], /still owed/);
   });
 
-  it("previous wait timed out → adopt the running load, trigger nothing new", () => {
+  it("previous wait timed out → adopt the plan's own load, trigger nothing new", () => {
+    const i = inputs({ tables: ["CASES"] });
+    const planLoad = {
+      loadId: "L1",
+      loadType: "PARTIAL" as const,
+      triggeredAt: "2026-11-29T10:00:00.000Z",
+      previousLoadId: "L0",
+      status: "RUNNING" as const,
+    };
+    const olds: ReloadOutputs = { ...done(i, "running"), planLoad };
+    const d = decideUpdate(olds, inputs({ tables: ["CASES"] }, i));
+    assert.equal(d.changes, true);
+    assert.deepEqual(d.adopt, { load: planLoad, plan: i.plan });
+    assert.equal(d.run.action, "none");
+    // The model's last load (someone else's, say) is not what is adopted.
+    const other = { ...olds, lastLoad: { ...lastLoadOf("L9"), status: "SUCCESS" as const } };
+    assert.equal(decideUpdate(other, inputs({ tables: ["CASES"] }, i)).adopt?.load.loadId, "L1");
+  });
+
+  it("a running plan stored by 0.1.0 (no planLoad) adopts the load its lastLoad recorded", () => {
     const i = inputs({ tables: ["CASES"] });
     const olds: ReloadOutputs = {
       ...done(i, "running"),
@@ -257,7 +292,9 @@ describe("plan: the design table", () => {
     };
     const d = decideUpdate(olds, inputs({ tables: ["CASES"] }, i));
     assert.equal(d.changes, true);
-    assert.deepEqual(d.adopt, { loadId: "L1", plan: i.plan });
+    assert.equal(d.adopt?.load.loadId, "L1");
+    assert.equal(d.adopt?.load.loadType, "PARTIAL");
+    assert.deepEqual(d.adopt?.plan, i.plan);
     assert.equal(d.run.action, "none");
   });
 

@@ -2,7 +2,8 @@
 // how a plan becomes a trigger, and the per-model queue that keeps loads of one model apart.
 
 import assert from "node:assert/strict";
-import { judgeLoad, loadRequestFor, toLastLoad, withModelLock } from "../../provider/reload";
+import { judgeLoad } from "../../provider/lifecycle";
+import { loadRequestFor, toLastLoad, withModelLock } from "../../provider/reload";
 import type { LoadRecord } from "../../provider/celonis/types";
 
 const record = (over: Partial<LoadRecord> = {}): LoadRecord => ({
@@ -43,27 +44,35 @@ describe("reload: pure pieces", () => {
     }
   });
 
-  it("loadRequestFor: whole-model kinds, and partial tables mapped to their ids", () => {
-    const resolved = [
-      { ref: "VENDORS", id: "t3", name: "VENDORS" },
-      { ref: "CASES", id: "t2", name: "CASES" },
-    ];
-    const plan = (loadType: "COMPLETE" | "FROM_CACHE" | "PARTIAL", tables: string[] = []) => ({
+  it("loadRequestFor: whole-model kinds; partial tables by the plan's own ids, else resolved by name", async () => {
+    const plan = (
+      loadType: "COMPLETE" | "FROM_CACHE" | "PARTIAL",
+      tables: string[] = [],
+      tableIds?: string[],
+    ) => ({
       action: "reload" as const,
       loadType,
       tables,
+      ...(tableIds ? { tableIds } : {}),
       reasons: [],
     });
-    assert.deepEqual(loadRequestFor(plan("COMPLETE"), []), { kind: "COMPLETE" });
-    assert.deepEqual(loadRequestFor(plan("FROM_CACHE"), []), { kind: "FROM_CACHE" });
-    assert.deepEqual(loadRequestFor(plan("PARTIAL", ["CASES", "VENDORS"]), resolved), {
+    const asked: string[][] = [];
+    const resolve = async (names: string[]) => {
+      asked.push(names);
+      return names.map((n) => `id-of-${n}`);
+    };
+    assert.deepEqual(await loadRequestFor(plan("COMPLETE"), resolve), { kind: "COMPLETE" });
+    assert.deepEqual(await loadRequestFor(plan("FROM_CACHE"), resolve), { kind: "FROM_CACHE" });
+    assert.deepEqual(await loadRequestFor(plan("PARTIAL", ["CASES", "VENDORS"], ["t2", "t3"]), resolve), {
       kind: "PARTIAL",
       tableIds: ["t2", "t3"],
     });
-    assert.throws(
-      () => loadRequestFor(plan("PARTIAL", ["GONE"]), resolved),
-      /GONE of the plan is not in the data model/,
-    );
+    assert.deepEqual(asked, [], "a plan with ids is loaded without resolving names again");
+    assert.deepEqual(await loadRequestFor(plan("PARTIAL", ["CASES"]), resolve), {
+      kind: "PARTIAL",
+      tableIds: ["id-of-CASES"],
+    });
+    assert.deepEqual(asked, [["CASES"]], "a 0.1.0 plan (no ids) resolves its names once");
   });
 
   it("withModelLock: one at a time per model, in order, parallel across models, and a failure does not block", async () => {

@@ -1,0 +1,171 @@
+// The trigger protocol. Celonis's trigger call returns no load id and takes no idempotency key, so a
+// trigger whose answer is lost (a dropped connection, a timeout, a 5xx) may or may not have started a
+// load, and may even reach Celonis later than the client gave up on it. The rule here: never send a
+// trigger again until we have watched long enough to be sure the previous one started nothing.
+//
+//   answer 2xx                → accepted
+//   429                       → refused at the door: wait what the headers ask (within the deadline), send again
+//   400 "already running"     → someone else's load (the caller's onBusy), or ours if an earlier attempt was lost
+//   other 4xx                 → refused: nothing started
+//   5xx answered              → watch `answeredGraceMs` for the load, then send again if none appeared
+//   no answer                 → watch `unansweredGraceMs` (the request may still be on its way), likewise
+//   deadline while watching   → TriggerError with maybeStarted: the caller records the load as running
+
+import type { CelonisHttp } from "./http";
+import { sleepUnlessCancelled } from "./http";
+import { retryDelayMs } from "./retry";
+import {
+  CelonisError,
+  TriggerError,
+  errorFromResponse,
+  isLoadAlreadyRunning,
+  type ErrorContext,
+} from "./errors";
+import { isOurLoad } from "./status";
+import type { LoadRecord } from "./types";
+
+/** How the trigger was confirmed, and our load if it was seen on the way. */
+export interface TriggerConfirmation {
+  /** "answer": Celonis accepted the call; "poll": an answer was lost but the load was seen; "busy": a
+   * retry after a lost answer was refused as "already running" (taken as our load, not yet visible). */
+  confirmedBy: "answer" | "poll" | "busy";
+  load: LoadRecord | null;
+}
+
+/** What the protocol needs from the client. */
+export interface TriggerDeps {
+  http: CelonisHttp;
+  /** One read of the model's last load. */
+  lastLoad(opts: { deadline: number; signal?: AbortSignal }): Promise<LoadRecord | null>;
+}
+
+/** The POST to send (path, query, body) and how to recognise its load. */
+export interface TriggerCall {
+  path: string;
+  query: Record<string, string>;
+  json?: string[];
+  previousLoadId: string | null;
+  /** When the first attempt is sent (epoch ms, the client's clock). */
+  triggeredAt: number;
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+/** How patient the protocol is. */
+export interface TriggerPolicy {
+  maxAttempts: number;
+  /** Watch this long for the load after an attempt got no answer at all. */
+  unansweredGraceMs: number;
+  /** Watch this long after an attempt was answered with a server error. */
+  answeredGraceMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+type Attempt =
+  | { kind: "accepted" }
+  | { kind: "refused"; error: CelonisError; waitMs?: number }
+  | { kind: "unknown"; error: CelonisError; answered: boolean };
+
+/** Sends one trigger under the protocol above. Throws TriggerError when no load is confirmed. */
+export async function sendTrigger(
+  deps: TriggerDeps,
+  ctx: ErrorContext,
+  call: TriggerCall,
+  policy: TriggerPolicy,
+): Promise<TriggerConfirmation> {
+  let lostAnswer = false;
+  let last: CelonisError | undefined;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    const a = await attemptOnce(deps, ctx, call, policy, attempt);
+    if (a.kind === "accepted") return { confirmedBy: "answer", load: null };
+    last = a.error;
+    if (a.kind === "refused") {
+      // After a lost answer, "already running" is most likely our own load, not yet visible.
+      if (lostAnswer && isLoadAlreadyRunning(a.error)) return { confirmedBy: "busy", load: null };
+      const now = deps.http.now();
+      if (a.waitMs === undefined || now + a.waitMs > call.deadline) throw new TriggerError(a.error, false);
+      await sleepUnlessCancelled(deps.http.sleep, a.waitMs, call.signal);
+      continue;
+    }
+    lostAnswer = true;
+    const window = a.answered ? policy.answeredGraceMs : policy.unansweredGraceMs;
+    const seen = await watchForLoad(deps, call, window);
+    if (seen === "deadline" || seen === "blind") {
+      const why =
+        seen === "deadline"
+          ? "the deadline came before Celonis showed whether the trigger started a load"
+          : "Celonis could not be read to see whether the trigger started a load";
+      throw new TriggerError(a.error, true, `${why}; not triggering again`);
+    }
+    if (seen) return { confirmedBy: "poll", load: seen };
+  }
+  throw new TriggerError(last!, false, `no load started after ${policy.maxAttempts} attempts`);
+}
+
+async function attemptOnce(
+  deps: TriggerDeps,
+  ctx: ErrorContext,
+  call: TriggerCall,
+  policy: TriggerPolicy,
+  attempt: number,
+): Promise<Attempt> {
+  let response;
+  try {
+    const out = await deps.http.request({
+      method: "POST",
+      path: call.path,
+      query: call.query,
+      json: call.json,
+      ...ctx,
+      retry: false,
+      deadline: call.deadline,
+      signal: call.signal,
+    });
+    response = out.kind === "response" ? out.response : out.failure.response;
+  } catch (e) {
+    if (e instanceof CelonisError) return { kind: "unknown", error: e, answered: false };
+    throw e; // cancelled
+  }
+  if (!response)
+    return { kind: "unknown", error: new CelonisError({ ...ctx, retryable: true }), answered: false };
+  if (response.status >= 200 && response.status < 300) return { kind: "accepted" };
+  const error = errorFromResponse(ctx, response, deps.http.secrets());
+  if (response.status === 429) {
+    const opts = { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs };
+    const waitMs = retryDelayMs(attempt, opts, response.headers, deps.http.random, deps.http.now());
+    return { kind: "refused", error, waitMs };
+  }
+  if (response.status >= 500 || response.status === 408) return { kind: "unknown", error, answered: true };
+  return { kind: "refused", error };
+}
+
+/**
+ * Looks for the load of a trigger whose answer was lost, for `windowMs`. Returns it, null when the
+ * window passed without it (the trigger started nothing), "deadline" when the deadline came first,
+ * or "blind" when no look at all succeeded (nothing can be concluded).
+ */
+async function watchForLoad(
+  deps: TriggerDeps,
+  call: TriggerCall,
+  windowMs: number,
+): Promise<LoadRecord | null | "deadline" | "blind"> {
+  const until = deps.http.now() + windowMs;
+  let delay = 250;
+  let looked = false;
+  for (;;) {
+    try {
+      const load = await deps.lastLoad({ deadline: call.deadline, signal: call.signal });
+      looked = true;
+      if (load && isOurLoad(load, call.previousLoadId, call.triggeredAt)) return load;
+    } catch (e) {
+      if (!(e instanceof CelonisError)) throw e; // cancelled
+    }
+    const now = deps.http.now();
+    if (now >= until) return looked ? null : "blind";
+    if (now >= call.deadline) return "deadline";
+    const wait = Math.min(delay, until - now, Math.max(0, call.deadline - now));
+    await sleepUnlessCancelled(deps.http.sleep, wait, call.signal);
+    delay = Math.min(delay * 2, 2_000);
+  }
+}
