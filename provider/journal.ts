@@ -69,7 +69,7 @@ export function freshEntries(
 
 /** The journal file. Reads and writes are synchronous and atomic (write, then rename). */
 export class Journal {
-  private warned = false;
+  private readonly warned = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -104,15 +104,16 @@ export class Journal {
     try {
       text = fs.readFileSync(this.file, "utf8");
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT")
-        this.once(`cannot read ${this.file}: ${String(err)}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        this.once("read", `cannot read ${this.file}: ${String(err)}`);
       return [];
     }
     try {
       const parsed = JSON.parse(text) as { entries?: JournalEntry[] };
       return freshEntries(Array.isArray(parsed.entries) ? parsed.entries : [], this.now());
     } catch {
-      this.once(`${this.file} is not valid JSON; starting a new journal`);
+      this.once("parse", `${this.file} is not valid JSON; starting a new journal`);
       return [];
     }
   }
@@ -125,14 +126,16 @@ export class Journal {
       fs.renameSync(tmp, this.file);
     } catch (err) {
       this.once(
+        "write",
         `cannot write ${this.file} (${String(err)}): an interrupted deployment may cost a second load`,
       );
     }
   }
 
-  private once(message: string): void {
-    if (this.warned) return;
-    this.warned = true;
+  /** Warns once per kind of trouble (a broken journal must not flood the deployment's output). */
+  private once(kind: string, message: string): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
     this.warn(`trigger journal: ${message}`);
   }
 }

@@ -44,11 +44,12 @@ const ALLOWED: Record<string, readonly Phase[]> = {
   interrupted: ["planned", "triggering", "running"],
 };
 
-function step(r: Reload, transition: keyof typeof ALLOWED, next: Partial<Reload>): Reload {
+/** Applies one transition: checked against ALLOWED first, then `next` computes the change. */
+function step(r: Reload, transition: keyof typeof ALLOWED, next: () => Partial<Reload>): Reload {
   if (!ALLOWED[transition].includes(r.phase)) {
     throw new Error(`reload lifecycle: ${transition} is not allowed from ${r.phase}`);
   }
-  return { ...r, ...next };
+  return { ...r, ...next() };
 }
 
 /** A reload about to run `plan`: nothing has been sent to Celonis. */
@@ -61,55 +62,55 @@ export function triggerSent(
   r: Reload,
   at: { triggeredAt: number; previousLoadId: string | null; loadType: LoadType },
 ): Reload {
-  const load: PlanLoad = {
-    loadId: null,
-    loadType: at.loadType,
-    triggeredAt: new Date(at.triggeredAt).toISOString(),
-    previousLoadId: at.previousLoadId,
-    status: null,
-  };
-  return step(r, "triggerSent", { phase: "triggering", load });
+  return step(r, "triggerSent", () => ({
+    phase: "triggering",
+    load: {
+      loadId: null,
+      loadType: at.loadType,
+      triggeredAt: new Date(at.triggeredAt).toISOString(),
+      previousLoadId: at.previousLoadId,
+      status: null,
+    },
+  }));
 }
 
 /** Takes over a load triggered earlier (a timed-out wait, `wait: false`, an interrupted deployment). */
 export function adopted(r: Reload, load: PlanLoad): Reload {
-  return step(r, "adopted", { phase: load.loadId ? "running" : "triggering", load: { ...load } });
+  return step(r, "adopted", () => ({ phase: load.loadId ? "running" : "triggering", load: { ...load } }));
 }
 
 /** Our load is visible in Celonis (its id is now known) and not finished. */
 export function loadSeen(r: Reload, record: LoadRecord): Reload {
-  const load = withRecord(r, record);
-  return step(r, "loadSeen", { phase: "running", load });
+  return step(r, "loadSeen", () => ({ phase: "running", load: withRecord(r, record) }));
 }
 
 /** Our load reached a terminal status: done if it counts as success, else the plan is owed again. */
 export function loadEnded(r: Reload, record: LoadRecord, warningsAs: WarningsAs): Reload {
-  const load = withRecord(r, record);
-  const verdict = judgeLoad(record, warningsAs);
-  if (verdict.ok) return step(r, "loadEnded", { phase: "done", load, error: null, warning: verdict.warning });
-  const why = record.message ? `: ${record.message}` : "";
-  return step(r, "loadEnded", {
-    phase: "owed",
-    load,
-    error:
+  return step(r, "loadEnded", () => {
+    const load = withRecord(r, record);
+    const verdict = judgeLoad(record, warningsAs);
+    if (verdict.ok) return { phase: "done", load, error: null, warning: verdict.warning };
+    const why = record.message ? `: ${record.message}` : "";
+    const error =
       `Celonis load ${record.dataLoadId} ended ${record.loadStatus}${why}. ` +
-      "The reload is still owed: the next `pulumi up` runs it again.",
+      "The reload is still owed: the next `pulumi up` runs it again.";
+    return { phase: "owed", load, error };
   });
 }
 
-/** The trigger certainly started nothing (refused by Celonis, or no load appeared in time). */
+/** Celonis refused the trigger: it certainly started nothing. */
 export function notStarted(r: Reload, error: string): Reload {
-  return step(r, "notStarted", { phase: "owed", error });
+  return step(r, "notStarted", () => ({ phase: "owed", error }));
 }
 
 /** Celonis shows no load for an earlier trigger (it started nothing, or the load left the history). */
 export function notFound(r: Reload, error: string): Reload {
-  return step(r, "notFound", { phase: "owed", error });
+  return step(r, "notFound", () => ({ phase: "owed", error }));
 }
 
 /** The plan needs no load (or its load was already carried out). */
 export function nothingToLoad(r: Reload): Reload {
-  return step(r, "nothingToLoad", { phase: "done" });
+  return step(r, "nothingToLoad", () => ({ phase: "done" }));
 }
 
 /**
@@ -117,8 +118,7 @@ export function nothingToLoad(r: Reload): Reload {
  * the load is never forgotten: the reload stays where it was (triggering or running) with the error.
  */
 export function interrupted(r: Reload, error: string): Reload {
-  const phase: Phase = r.phase === "planned" ? "owed" : r.phase;
-  return step(r, "interrupted", { phase, error });
+  return step(r, "interrupted", () => ({ phase: r.phase === "planned" ? "owed" : r.phase, error }));
 }
 
 /** What the resource stores: `triggering` is stored as `running` with the load's trigger time. */

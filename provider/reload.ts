@@ -234,6 +234,10 @@ class ReloadRun {
   /** Records an error, timeout or cancellation: see lifecycle.interrupted. */
   stopped(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
+    if (this.reload.phase === "done" || this.reload.phase === "owed") {
+      this.log(`after the reload was decided: ${message}`); // nothing left to record
+      return;
+    }
     this.reload = interrupted(this.reload, this.explain(message));
   }
 

@@ -18,6 +18,7 @@ export interface Stored {
 export async function deploy(
   prev: Stored | undefined,
   raw: Record<string, unknown>,
+  ctx: handlers.CallContext = {},
 ): Promise<Stored & { error?: Error & { reasons?: string[] } }> {
   const checked = await handlers.check(prev?.inputs ?? {}, raw);
   if (checked.failures.length > 0) {
@@ -25,7 +26,7 @@ export async function deploy(
   }
   try {
     if (!prev) {
-      const { id, outs } = await handlers.create(checked.inputs);
+      const { id, outs } = await handlers.create(checked.inputs, ctx);
       return { id, inputs: checked.inputs, outputs: outs, failed: false };
     }
     const d = await handlers.diff(
@@ -38,6 +39,7 @@ export async function deploy(
       prev.id,
       prev.outputs as unknown as Record<string, unknown>,
       checked.inputs,
+      ctx,
     );
     return { id: prev.id, inputs: checked.inputs, outputs: outs, failed: false };
   } catch (err) {

@@ -62,6 +62,74 @@ describe("config: reading the connection", () => {
     assert.equal(c.url, "https://config.x");
   });
 
+  it("stack config wins for the credential as a whole: an OAuth client in the env never overrides an API token in config", () => {
+    const env = {
+      OAUTH_CLIENT_ID: "env-id",
+      OAUTH_CLIENT_SECRET: "env-secret",
+      CELONIS_API_TOKEN: "env-tok",
+    };
+    const c = readConnection(get({ "celonis:url": "https://t.x", "celonis:apiToken": "cfg-tok" }), env);
+    assert.deepEqual(c.auth, { kind: "bearer", token: "cfg-tok" });
+    // keyType comes with the token's source: the env's key type does not apply to a config token
+    const typed = readConnection(get({ "celonis:url": "https://t.x", "celonis:apiToken": "k" }), {
+      CELONIS_KEY_TYPE: "APP_KEY",
+    });
+    assert.equal(typed.auth.kind, "bearer");
+    // with no credential in config, the environment's is used whole (URL from config is fine)
+    const e = readConnection(get({ "celonis:url": "https://t.x" }), env);
+    assert.deepEqual(e.auth, {
+      kind: "oauth",
+      clientId: "env-id",
+      clientSecret: "env-secret",
+      scope: "integration.data-pools",
+    });
+    // an OAuth id in config without its secret is an error even if the env has one
+    assert.throws(
+      () => readConnection(get({ "celonis:url": "https://t.x", "celonis:clientId": "cfg-id" }), env),
+      /client secret missing: the OAuth client id is set in stack config/,
+    );
+  });
+
+  it("a URL with a path, user info, query or fragment is refused, naming what is wrong and never the rest", () => {
+    const bad: [string, RegExp][] = [
+      ["https://t.eu-1.celonis.cloud/integration", /a path \(\/integration\)/],
+      ["https://user:p4ss-w0rd@t.eu-1.celonis.cloud", /a user name or password/],
+      ["https://t.eu-1.celonis.cloud/?token=abc123", /a query string/],
+      ["https://t.eu-1.celonis.cloud/#x", /a fragment/],
+    ];
+    for (const [url, reason] of bad) {
+      assert.throws(
+        () => readConnection(get({ "celonis:url": url, "celonis:apiToken": "k" }), {}),
+        (e: Error) =>
+          e instanceof ConfigError &&
+          reason.test(e.message) &&
+          /base URL only, e\.g\. https:\/\/t\.eu-1\.celonis\.cloud/.test(e.message) &&
+          !e.message.includes("p4ss-w0rd") &&
+          !e.message.includes("abc123"),
+        url,
+      );
+    }
+    assert.equal(
+      readConnection(get({ "celonis:url": "https://t.eu-1.celonis.cloud/", "celonis:apiToken": "k" }), {})
+        .url,
+      "https://t.eu-1.celonis.cloud",
+    );
+  });
+
+  it("requestTimeoutSeconds from config or env, checked", () => {
+    const cfg = { "celonis:url": "https://t.x", "celonis:apiToken": "k" };
+    assert.equal(readConnection(get(cfg), {}).requestTimeoutMs, undefined);
+    assert.equal(
+      readConnection(get({ ...cfg, "celonis:requestTimeoutSeconds": "5" }), {}).requestTimeoutMs,
+      5000,
+    );
+    assert.equal(readConnection(get(cfg), { CELONIS_REQUEST_TIMEOUT_SECONDS: "2.5" }).requestTimeoutMs, 2500);
+    assert.throws(
+      () => readConnection(get({ ...cfg, "celonis:requestTimeoutSeconds": "0" }), {}),
+      /requestTimeoutSeconds must be a number of seconds from 1 to 600, got "0"/,
+    );
+  });
+
   it("missing settings name the keys to set, and never the values", () => {
     assert.throws(
       () => readConnection(() => undefined, {}),

@@ -2,7 +2,14 @@
 // unknown values (preview) pass through.
 
 import assert from "node:assert/strict";
-import { DEFAULTS, resolvedFailures, tableRefs, validateInputs } from "../../provider/inputs";
+import {
+  DEFAULTS,
+  MAX_UNKNOWN_REPORTED,
+  resolvedFailures,
+  tableRefs,
+  unresolvedFailures,
+  validateInputs,
+} from "../../provider/inputs";
 import { UNKNOWN } from "../../provider/plan";
 
 const POOL = "11111111-1111-4111-8111-111111111111";
@@ -38,6 +45,31 @@ describe("inputs: validation", () => {
     ["blank table", { tables: ["CASES", " "] }, "tables[1]", /non-empty table name/],
     ["duplicate table", { tables: ["CASES", "cases"] }, "tables[1]", /"cases" duplicates tables\[0\]/],
     ["negative timeout", { timeoutSeconds: -5 }, "timeoutSeconds", /above 0 .* got -5/],
+    ["NaN timeout", { timeoutSeconds: NaN }, "timeoutSeconds", /above 0 .* got NaN$/],
+    ["Infinity timeout", { timeoutSeconds: Infinity }, "timeoutSeconds", /got Infinity$/],
+    [
+      "numeric poolId",
+      { poolId: 42 },
+      "poolId",
+      /^poolId must be a string: the data pool id \(a UUID\), got 42$/,
+    ],
+    ["object dataModelId", { dataModelId: { id: 1 } }, "dataModelId", /must be a string.*got \{"id":1\}/],
+    ["blank poolId", { poolId: "  " }, "poolId", /poolId is required/],
+    [
+      "Map trigger",
+      { triggers: [new Map([["a", 1]])] },
+      "triggers[0]",
+      /triggers\[0\] is a Map.*Object\.fromEntries/,
+    ],
+    ["Set trigger", { triggers: [{ s: new Set([1]) }] }, "triggers[0].s", /is a Set.*\[\.\.\.set\]/],
+    ["Buffer trigger", { triggers: [Buffer.from("x")] }, "triggers[0]", /is a Buffer.*base64/],
+    ["function trigger", { triggers: [() => 1] }, "triggers[0]", /is a function/],
+    [
+      "class trigger",
+      { tableTriggers: { CASES: new (class Job {})() } },
+      "tableTriggers.CASES",
+      /instance of class Job/,
+    ],
     ["huge timeout", { timeoutSeconds: 1e9 }, "timeoutSeconds", /at most 604800/],
     ["bad loadType", { loadType: "full" }, "loadType", /one of "complete", "fromCache", got "full"/],
     ["bad onBusy", { onBusy: "queue" }, "onBusy", /one of "wait", "fail"/],
@@ -62,6 +94,39 @@ describe("inputs: validation", () => {
       assert.match(hit.reason, reason);
     });
   }
+
+  it("a Date trigger counts as its ISO string, so changing it changes the trigger", () => {
+    const a = validateInputs({
+      ...ok,
+      triggers: [new Date(Date.UTC(2026, 0, 1))],
+      tableTriggers: { CASES: new Date(0) },
+    });
+    assert.deepEqual(a.failures, []);
+    assert.deepEqual(a.inputs.triggers, ["2026-01-01T00:00:00.000Z"]);
+    assert.deepEqual(a.inputs.tableTriggers, { CASES: "1970-01-01T00:00:00.000Z" });
+  });
+
+  it("a circular trigger fails with its path instead of a RangeError", () => {
+    const loop: Record<string, unknown> = { a: 1 };
+    loop.self = loop;
+    const f = failuresOf({ triggers: [loop] });
+    assert.equal(f.length, 1);
+    assert.equal(f[0].property, "triggers[0].self");
+    assert.match(f[0].reason, /circular/);
+  });
+
+  it("many unknown table names: each of the first few once, the rest counted, the valid names once", () => {
+    const refs = Array.from({ length: 1000 }, (_, i) => `NO_SUCH_TABLE_${i}`);
+    const valid = Array.from({ length: 400 }, (_, i) => `TABLE_${i}`);
+    const unknown = refs.map((ref) => ({ ref, suggestions: ["TABLE_1"] }));
+    const f = unresolvedFailures({ tables: refs, dataModelId: MODEL }, unknown, [], valid);
+    assert.equal(f.length, MAX_UNKNOWN_REPORTED + 1);
+    assert.match(f[MAX_UNKNOWN_REPORTED].reason, /990 more references match no table/);
+    assert.equal(f.filter((x) => x.reason.includes("Valid tables")).length, 1);
+    assert.match(f[0].reason, /\(and 350 more\)\.$/);
+    const text = f.map((x) => x.reason).join("\n");
+    assert.ok(text.length < 4000, `${text.length} bytes of failure text`);
+  });
 
   it("accepts unknown values anywhere (preview)", () => {
     const { failures, inputs } = validateInputs({

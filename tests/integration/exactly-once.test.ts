@@ -1,0 +1,204 @@
+// Exactly once, never lost: each fault that used to cost a change a second load (or its load),
+// reproduced against the emulator through the provider handlers, counted from the emulator's side.
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../../emulator";
+import * as handlers from "../../provider/handlers";
+import { Journal, changeKey } from "../../provider/journal";
+import type { CheckedInputs } from "../../provider/types";
+import { DEMO, TEST_API_KEY, sleep, waitFor, waitForFinished } from "../helpers/emulator";
+import { deploy } from "../helpers/engine";
+
+const base = { poolId: DEMO.pool, dataModelId: DEMO.model };
+
+describe("exactly once: faults during a reload", function () {
+  this.timeout(30_000);
+  let emu: Emulator;
+  let journal: Journal;
+
+  before(async () => {
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
+    handlers.useLogger(() => undefined);
+  });
+  beforeEach(() => {
+    emu.reset();
+    journal = new Journal(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "celonis-journal-")), "j.json"));
+    handlers.useJournal(journal);
+    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
+  });
+  after(async () => {
+    handlers.useJournal(undefined);
+    handlers.useConnection(undefined);
+    handlers.useLogger((l) => console.log(l));
+    await emu.stop();
+  });
+
+  /** Loads started on the demo model since the seed, as the emulator recorded them. */
+  const started = () => emu.loads(DEMO.model).filter((l) => l.dataLoadId !== DEMO.seededLoadId);
+  const later = (ms: number, fn: () => void) => setTimeout(fn, ms).unref();
+
+  it("one HTTP 500 on a status read during the wait is ridden out: one load, and the next up starts none", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 3000, times: 1 });
+    later(1500, () =>
+      emu.addFault({ match: { method: "GET", path: "/last-load" }, kind: "status", status: 500 }),
+    );
+    const s1 = await deploy(undefined, { ...base, triggers: ["v1"] });
+    assert.equal(s1.failed, false, s1.error?.message);
+    assert.equal(s1.outputs.planStatus, "done");
+    assert.ok(
+      emu.requests().some((r) => r.status === 500),
+      "the fault was hit",
+    );
+    const s2 = await deploy(s1, { ...base, triggers: ["v1"] });
+    assert.equal(s2, s1, "nothing to do");
+    assert.equal(started().length, 1);
+  });
+
+  it("a rejected credential during the wait keeps the load as running; the next up adopts it", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
+    later(500, () =>
+      emu.addFault({ match: { method: "GET", path: "/last-load" }, kind: "status", status: 401, count: 0 }),
+    );
+    const s1 = await deploy(undefined, base);
+    assert.ok(s1.failed);
+    assert.equal(s1.outputs.planStatus, "running");
+    assert.ok(s1.outputs.planLoad?.loadId, "the load's id was recorded");
+    assert.match(
+      s1.error!.message,
+      /HTTP 401.*may still be running in Celonis; the next `pulumi up` settles it/,
+    );
+    emu.clearFaults();
+    const s2 = await deploy(s1, base);
+    assert.equal(s2.failed, false, s2.error?.message);
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(s2.outputs.reloadCount, 1, "the adopted load counts");
+    assert.equal(s2.outputs.reloadedTables.length, 9);
+    assert.equal(started().length, 1);
+  });
+
+  it("a dropped trigger answer and 503s on every status read: the load is never forgotten", async () => {
+    emu.setBehaviour(DEMO.model, { visibleAfterMs: 1000, durationMs: 300, times: 1 });
+    emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop", after: true });
+    // From the trigger on, every read fails.
+    void waitFor(() => emu.requests().some((r) => r.method === "POST")).then(() => {
+      for (const path of ["/last-load", "/load-info-sync"])
+        emu.addFault({ match: { method: "GET", path }, kind: "status", status: 503, count: 0 });
+    });
+    const s1 = await deploy(undefined, { ...base, timeoutSeconds: 2 });
+    assert.ok(s1.failed);
+    assert.equal(s1.outputs.planStatus, "running", "a trigger that may have started a load is not owed");
+    assert.equal(s1.outputs.planLoad?.loadId, null);
+    emu.clearFaults();
+    const s2 = await deploy(s1, base);
+    assert.equal(s2.failed, false, s2.error?.message);
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(started().length, 1, "the next up found the load by its trigger time");
+  });
+
+  it("a trigger that reaches Celonis after the client gave up starts one load, not two", async () => {
+    handlers.useConnection({
+      url: emu.url,
+      auth: { kind: "bearer", token: TEST_API_KEY },
+      requestTimeoutMs: 1000,
+    });
+    emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 1500 });
+    const s1 = await deploy(undefined, base);
+    assert.equal(s1.failed, false, s1.error?.message);
+    await sleep(200);
+    assert.equal(started().length, 1);
+    assert.equal(emu.requests().filter((r) => r.method === "POST").length, 1, "one POST");
+  });
+
+  it("refresh settles the plan from its own load: someone else's later success does not count", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 800, outcome: "ERROR", times: 1 });
+    const s1 = await deploy(undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
+    assert.equal(s1.outputs.planStatus, "running");
+    await waitForFinished(emu, DEMO.model);
+    const other = emu.startLoad(DEMO.model); // started elsewhere, succeeds
+    await waitFor(() =>
+      emu.loads(DEMO.model).find((l) => l.dataLoadId === other.dataLoadId && l.loadStatus === "SUCCESS"),
+    );
+    const { props } = await handlers.read(s1.id, s1.outputs as unknown as Record<string, unknown>);
+    assert.equal((props.lastLoad as { loadId: string }).loadId, other.dataLoadId, "lastLoad is the model's");
+    assert.equal(props.planStatus, "owed", "our load failed: still owed");
+    assert.equal(props.reloadCount, 0);
+    const s2 = await deploy({ ...s1, outputs: props as never }, { ...base, tables: ["CASES"] });
+    assert.equal(s2.failed, false, s2.error?.message);
+    assert.equal(started().filter((l) => l.loadType === "PARTIAL").length, 2, "the owed reload ran again");
+  });
+
+  it("a change whose trigger was journaled by an interrupted deployment is settled, not triggered again", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 800, times: 1 });
+    const raw = { ...base, triggers: ["v7"], __scope: "proj/dev/sales" };
+    const checked = await handlers.check({}, raw);
+    const inputs = checked.inputs as unknown as CheckedInputs;
+    // What a deployment killed mid-wait leaves behind: the journal entry, and the load in Celonis.
+    const previous = emu.loads(DEMO.model).at(-1)!;
+    const load = emu.startLoad(DEMO.model);
+    const key = changeKey({ scope: "proj/dev/sales", from: null, to: inputs, plan: inputs.plan });
+    journal.record(key, {
+      poolId: DEMO.pool,
+      dataModelId: DEMO.model,
+      load: {
+        loadId: null,
+        loadType: "COMPLETE",
+        triggeredAt: new Date(load.startDate! - 50).toISOString(),
+        previousLoadId: previous.dataLoadId,
+        status: null,
+      },
+    });
+    const s = await deploy(undefined, raw);
+    assert.equal(s.failed, false, s.error?.message);
+    assert.equal(s.outputs.planLoad?.loadId, load.dataLoadId);
+    assert.equal(s.outputs.reloadCount, 1);
+    assert.equal(started().length, 1, "no second load");
+    assert.equal(journal.entries().length, 0, "the entry is done once the engine has the outcome");
+    // Another stack's identical resource does not take that load for its own.
+    const again = await deploy(undefined, { ...raw, __scope: "proj/prod/sales" });
+    assert.equal(again.failed, false);
+    assert.equal(started().length, 2);
+  });
+
+  it("a cancelled wait records the load as running; the next up settles it without a second load", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
+    const cancel = new AbortController();
+    later(400, () => cancel.abort());
+    const t0 = Date.now();
+    const s1 = await deploy(undefined, base, { signal: cancel.signal });
+    assert.ok(Date.now() - t0 < 1200, "the wait stopped promptly");
+    assert.ok(s1.failed);
+    assert.match(s1.error!.message, /The deployment was cancelled\. load .* may still be running/);
+    assert.equal(s1.outputs.planStatus, "running");
+    const s2 = await deploy(s1, base);
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(started().length, 1);
+  });
+
+  it("the deadline bounds a trigger's retries: a 429 asking for an hour fails within timeoutSeconds, owed", async () => {
+    emu.addFault({
+      match: { method: "POST" },
+      kind: "rateLimit",
+      retryAfterSeconds: 3600,
+      resetSeconds: 3600,
+      count: 0,
+    });
+    const t0 = Date.now();
+    const s = await deploy(undefined, { ...base, timeoutSeconds: 3 });
+    const took = Date.now() - t0;
+    assert.ok(took < 5000, `took ${took} ms`);
+    assert.equal(s.outputs.planStatus, "owed", "a 429 is refused at the door: nothing started");
+    assert.match(s.error!.message, /HTTP 429.*Nothing was started; the reload is still owed/);
+    assert.equal(started().length, 0);
+  });
+
+  it("a Date in triggers reloads when it changes", async () => {
+    const s1 = await deploy(undefined, { ...base, triggers: [new Date(Date.UTC(2026, 0, 1))] });
+    const s2 = await deploy(s1, { ...base, triggers: [new Date(Date.UTC(2026, 0, 2))] });
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.deepEqual(s2.outputs.triggers, ["2026-01-02T00:00:00.000Z"]);
+    assert.equal(started().length, 2);
+  });
+});

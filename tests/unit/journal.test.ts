@@ -1,0 +1,101 @@
+// The trigger journal: the key of a change is stable across an interrupted deployment and changes
+// with any recorded progress; the file survives a new process, drops old entries, and never holds a
+// trigger value.
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  Journal,
+  JOURNAL_MAX_AGE_MS,
+  changeKey,
+  journalPath,
+  type ChangeParts,
+} from "../../provider/journal";
+import type { ReloadState } from "../../provider/plan";
+import type { Plan, PlanLoad } from "../../provider/types";
+
+const state = (triggers: string[]): ReloadState => ({
+  poolId: "p",
+  dataModelId: "m",
+  tables: null,
+  triggers,
+  tableTriggers: null,
+  loadType: "complete",
+  reloadOnCreate: true,
+  resolvedTables: [],
+});
+const PLAN: Plan = { action: "reload", loadType: "COMPLETE", tables: [], reasons: ["triggers changed"] };
+const LOAD: PlanLoad = {
+  loadId: null,
+  loadType: "COMPLETE",
+  triggeredAt: "2026-11-29T10:00:00.000Z",
+  previousLoadId: "L0",
+  status: null,
+};
+const parts = (over: Partial<ChangeParts> = {}): ChangeParts => ({
+  scope: "proj/dev/sales",
+  from: { ...state(["v1"]), reloadCount: 1, planStatus: "done", planLoad: { ...LOAD, loadId: "L0" } },
+  to: state(["s3cret-v2"]),
+  plan: PLAN,
+  ...over,
+});
+
+describe("journal: recognising one change across deployments", () => {
+  it("the same change from the same recorded state has the same key; any difference changes it", () => {
+    const key = changeKey(parts());
+    assert.equal(changeKey(parts()), key);
+    assert.match(key, /^[0-9a-f]{64}$/);
+    const others = [
+      parts({ scope: "proj/prod/sales" }),
+      parts({ to: state(["s3cret-v3"]) }),
+      parts({ from: { ...parts().from!, reloadCount: 2 } }),
+      parts({ from: { ...parts().from!, planLoad: { ...LOAD, loadId: "L5" } } }),
+      parts({ from: null }),
+      parts({ plan: { ...PLAN, loadType: "FROM_CACHE" } }),
+    ];
+    for (const o of others) assert.notEqual(changeKey(o), key);
+  });
+
+  it("records, finds, forgets; a second process reads what the first wrote; no trigger value is stored", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "journal-")), "sub", "journal.json");
+    const key = changeKey(parts());
+    new Journal(file).record(key, { poolId: "p", dataModelId: "m", load: LOAD });
+    assert.deepEqual(new Journal(file).find(key), LOAD);
+    assert.equal(new Journal(file).find("other"), null);
+    assert.ok(!fs.readFileSync(file, "utf8").includes("s3cret"));
+    new Journal(file).forget(key);
+    assert.equal(new Journal(file).find(key), null);
+  });
+
+  it("entries older than the longest wait are dropped", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "journal-")), "journal.json");
+    let now = Date.UTC(2026, 10, 1);
+    const j = new Journal(file, undefined, () => now);
+    j.record("k", { poolId: "p", dataModelId: "m", load: LOAD });
+    now += JOURNAL_MAX_AGE_MS - 1000;
+    assert.ok(j.find("k"));
+    now += 2000;
+    assert.equal(j.find("k"), null);
+  });
+
+  it("a corrupt or unwritable journal warns once and never fails the deployment", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "journal-"));
+    const file = path.join(dir, "journal.json");
+    fs.writeFileSync(file, "{not json");
+    const warnings: string[] = [];
+    const j = new Journal(file, (m) => warnings.push(m));
+    assert.equal(j.find("k"), null);
+    const blocked = new Journal(path.join(file, "inside-a-file.json"), (m) => warnings.push(m));
+    blocked.record("k", { poolId: "p", dataModelId: "m", load: LOAD });
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[1], /cannot write .*an interrupted deployment may cost a second load/);
+  });
+
+  it("lives beside the project unless PULUMI_CELONIS_JOURNAL says where, or off", () => {
+    assert.equal(journalPath({}, "/proj"), "/proj/.pulumi-celonis/journal.json");
+    assert.equal(journalPath({ PULUMI_CELONIS_JOURNAL: "state/j.json" }, "/proj"), "/proj/state/j.json");
+    assert.equal(journalPath({ PULUMI_CELONIS_JOURNAL: "off" }, "/proj"), null);
+  });
+});

@@ -1,0 +1,117 @@
+// The reload lifecycle, transition by transition: what each step allows, and the invariant that a
+// reload whose trigger may have reached Celonis is never recorded as owed by an error.
+
+import assert from "node:assert/strict";
+import {
+  adopted,
+  interrupted,
+  isInFlight,
+  loadEnded,
+  loadSeen,
+  notFound,
+  notStarted,
+  nothingToLoad,
+  persisted,
+  planned,
+  triggerSent,
+  type Reload,
+} from "../../provider/lifecycle";
+import type { LoadRecord } from "../../provider/celonis/types";
+import type { Plan } from "../../provider/types";
+
+const PLAN: Plan = {
+  action: "reload",
+  loadType: "PARTIAL",
+  tables: ["CASES"],
+  tableIds: ["t1"],
+  reasons: ["x"],
+};
+const AT = Date.UTC(2026, 10, 29, 10, 0, 0);
+
+const record = (over: Partial<LoadRecord> = {}): LoadRecord => ({
+  dataLoadId: "L1",
+  dataModelId: "M",
+  startDate: AT + 100,
+  endDate: null,
+  loadStatus: "RUNNING",
+  message: null,
+  loadType: "PARTIAL",
+  ...over,
+});
+
+const triggering = (): Reload =>
+  triggerSent(planned(PLAN), { triggeredAt: AT, previousLoadId: "L0", loadType: "PARTIAL" });
+
+describe("lifecycle: a reload's phases and transitions", () => {
+  it("planned → triggering records the trigger time and the previous load, with no id yet", () => {
+    const r = triggering();
+    assert.equal(r.phase, "triggering");
+    assert.deepEqual(r.load, {
+      loadId: null,
+      loadType: "PARTIAL",
+      triggeredAt: "2026-11-29T10:00:00.000Z",
+      previousLoadId: "L0",
+      status: null,
+    });
+    assert.deepEqual(persisted(r), { planStatus: "running", planLoad: r.load });
+  });
+
+  it("triggering → running when the load is seen; → done or owed when it ends", () => {
+    const running = loadSeen(triggering(), record());
+    assert.equal(running.phase, "running");
+    assert.equal(running.load?.loadId, "L1");
+    const ok = loadEnded(running, record({ loadStatus: "SUCCESS", endDate: AT + 5000 }), "success");
+    assert.deepEqual([ok.phase, ok.error, ok.load?.status], ["done", null, "SUCCESS"]);
+    const failed = loadEnded(running, record({ loadStatus: "ERROR", message: "boom" }), "success");
+    assert.equal(failed.phase, "owed");
+    assert.match(failed.error!, /Celonis load L1 ended ERROR: boom\. The reload is still owed/);
+    assert.deepEqual(persisted(failed).planStatus, "owed");
+  });
+
+  it("WARNING is done with a warning, or owed when warningsAs is error; CANCELED is owed", () => {
+    const running = loadSeen(triggering(), record());
+    const warn = loadEnded(running, record({ loadStatus: "WARNING", message: "3 rows" }), "success");
+    assert.deepEqual([warn.phase, warn.warning], ["done", "3 rows"]);
+    assert.equal(loadEnded(running, record({ loadStatus: "WARNING" }), "error").phase, "owed");
+    assert.equal(loadEnded(running, record({ loadStatus: "CANCELED" }), "success").phase, "owed");
+  });
+
+  it("an error before any trigger leaves the plan owed", () => {
+    const r = interrupted(planned(PLAN), "HTTP 403");
+    assert.deepEqual([r.phase, r.error, r.load], ["owed", "HTTP 403", null]);
+    assert.deepEqual(persisted(r), { planStatus: "owed", planLoad: null });
+  });
+
+  it("an error after a trigger never forgets the load: it stays running (the invariant)", () => {
+    for (const r of [triggering(), loadSeen(triggering(), record())]) {
+      const after = interrupted(r, "HTTP 500 on a status read");
+      assert.equal(after.phase, r.phase);
+      assert.equal(isInFlight(after), true);
+      assert.equal(persisted(after).planStatus, "running");
+      assert.deepEqual(persisted(after).planLoad, r.load);
+    }
+  });
+
+  it("only a refused trigger or a load Celonis never shows turns a trigger back into owed", () => {
+    assert.equal(notStarted(triggering(), "HTTP 400").phase, "owed");
+    assert.equal(notFound(triggering(), "no load appeared").phase, "owed");
+    assert.equal(notFound(loadSeen(triggering(), record()), "left the history").phase, "owed");
+    assert.throws(() => notStarted(planned(PLAN), "x"), /notStarted is not allowed from planned/);
+  });
+
+  it("adopting an earlier run's load: by id it is running, by trigger time it is triggering", () => {
+    const load = triggering().load!;
+    assert.equal(adopted(planned(PLAN), load).phase, "triggering");
+    assert.equal(adopted(planned(PLAN), { ...load, loadId: "L1" }).phase, "running");
+  });
+
+  it("a load that is not ours is refused; transitions out of order throw", () => {
+    const running = loadSeen(triggering(), record());
+    assert.throws(() => loadSeen(running, record({ dataLoadId: "L2" })), /load L2 is not ours \(L1\)/);
+    assert.throws(() => loadSeen(planned(PLAN), record()), /loadSeen is not allowed from planned/);
+    assert.throws(() => triggerSent(running, { triggeredAt: AT, previousLoadId: null, loadType: "PARTIAL" }));
+    const done = nothingToLoad(planned(PLAN));
+    assert.deepEqual(persisted(done), { planStatus: "done", planLoad: null });
+    assert.throws(() => interrupted(done, "late"), /interrupted is not allowed from done/);
+  });
+});
