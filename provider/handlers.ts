@@ -12,7 +12,7 @@ import { isTerminal } from "./celonis/status";
 import type { LoadRecord, ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, unresolvedFailures, validateInputs, type CheckFailure } from "./inputs";
-import { installHostGuard } from "./host-guard";
+import { engineReachable, installHostGuard } from "./host-guard";
 import { Journal, changeKey, journalPath, type ChangeParts } from "./journal";
 import {
   adopted,
@@ -34,7 +34,7 @@ import {
   UNKNOWN,
   type UpdateDecision,
 } from "./plan";
-import { NOT_VISIBLE_GRACE_MS, planTables, runPlan, toLastLoad, type RunOutcome } from "./reload";
+import { latestVisible, planTables, runPlan, toLastLoad, type RunOutcome } from "./reload";
 import type { CheckedInputs, Plan, PlanLoad, ReloadedTable, ReloadOutputs } from "./types";
 
 type Props = Record<string, unknown>;
@@ -284,8 +284,9 @@ async function run(
   }
   const outs = await outputsOf(inputs, olds, outcome);
   // The engine records what this call returns (outputs, or partial state with the error): from here
-  // on the resource's state carries the load, so the journal entry has done its job.
-  journalHere()?.forget(journalKey);
+  // on the resource's state carries the load, so the journal entry has done its job — unless the
+  // engine is gone (killed mid-wait): then the entry is what lets the next `up` settle this load.
+  if (await engineReachable()) journalHere()?.forget(journalKey);
   const error = outcome.reload.phase === "done" ? null : outcome.reload.error;
   if (error !== null) {
     throw new ReloadFailedError(error, id, { ...outs, __provider: news.__provider }, [error]);
@@ -368,7 +369,7 @@ export function settleOnRefresh(
 ): Reload {
   const r = adopted(planned(plan), load);
   if (!found) {
-    const gone = load.loadId !== null || nowMs > Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
+    const gone = load.loadId !== null || nowMs > latestVisible(load);
     return gone ? notFound(r, "Celonis shows no load for the plan's trigger") : r;
   }
   const seen = loadSeen(r, found);

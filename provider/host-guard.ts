@@ -60,6 +60,19 @@ export function isBrokenPipe(err: unknown): boolean {
 }
 
 let installed = false;
+/** What the watchdog has learnt of the engine so far (shared with engineReachable). */
+let watchdog: WatchdogState = { answered: false, failures: 0 };
+
+/**
+ * Is the engine still there to receive what a call returns? True outside the provider host, and
+ * for an address that never answered (a test harness); otherwise one probe decides. The trigger
+ * journal keeps an entry when this is false: the engine will never record that load.
+ */
+export async function engineReachable(argv: readonly string[] = process.argv): Promise<boolean> {
+  const address = isProviderHost(argv) ? engineAddress(argv) : null;
+  if (!address) return true;
+  return (await probeAddress(address)) || !watchdog.answered;
+}
 
 /** Installs the guard once, in the provider host only. `exit` and the interval are for tests. */
 export function installHostGuard(
@@ -76,15 +89,15 @@ export function installHostGuard(
   process.stderr.on("error", onStreamError);
   const address = engineAddress(argv);
   if (!address) return;
-  let state: WatchdogState = { answered: false, failures: 0 };
   let probing = false;
-  const timer = setInterval(async () => {
+  const probe = async () => {
     if (probing) return;
     probing = true;
-    const verdict = afterProbe(state, await probeAddress(address));
+    const verdict = afterProbe(watchdog, await probeAddress(address));
     probing = false;
-    state = verdict.state;
+    watchdog = verdict.state;
     if (verdict.exit) exit(1);
-  }, opts.intervalMs ?? 2_000);
-  timer.unref();
+  };
+  void probe();
+  setInterval(probe, opts.intervalMs ?? 2_000).unref();
 }

@@ -208,12 +208,6 @@ export function validateInputs(raw: Record<string, unknown>): {
       'loadType "fromCache" conflicts with tables: listed tables always get a complete reload (the rest from cache); remove loadType or tables',
     );
   }
-  if (raw.wait === false && (raw.timeoutSeconds !== undefined || raw.warningsAs !== undefined)) {
-    fail(
-      "wait",
-      "wait is false, so timeoutSeconds and warningsAs have no effect (the load is not waited for); remove them or set wait to true",
-    );
-  }
 
   return {
     inputs: {

@@ -40,6 +40,7 @@ const ALLOWED: Record<string, readonly Phase[]> = {
   loadEnded: ["triggering", "running"],
   notStarted: ["triggering"],
   notFound: ["triggering", "running"],
+  visibleBy: ["triggering"],
   nothingToLoad: ["planned"],
   interrupted: ["planned", "triggering", "running"],
 };
@@ -96,6 +97,11 @@ export function loadEnded(r: Reload, record: LoadRecord, warningsAs: WarningsAs)
       "The reload is still owed: the next `pulumi up` runs it again.";
     return { phase: "owed", load, error };
   });
+}
+
+/** While the load has not been seen: the latest time it could still appear (see PlanLoad.visibleBy). */
+export function visibleBy(r: Reload, at: number): Reload {
+  return step(r, "visibleBy", () => ({ load: { ...r.load!, visibleBy: new Date(at).toISOString() } }));
 }
 
 /** Celonis refused the trigger: it certainly started nothing. */

@@ -26,6 +26,7 @@ import {
   nothingToLoad,
   planned,
   triggerSent,
+  visibleBy,
   type Reload,
 } from "./lifecycle";
 import { mergePlans } from "./plan";
@@ -274,12 +275,12 @@ class ReloadRun {
   /** The earlier load; while its id is unknown, looked for until it may still appear. */
   private async findEarlierLoad(match: LoadMatch, load: PlanLoad): Promise<LoadRecord | null> {
     const { poolId, dataModelId } = this.inputs;
-    const visibleBy = Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
+    const until = latestVisible(load);
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
       const found = await this.ctx.client.findLoad(poolId, dataModelId, match, this.limits());
-      if (found || load.loadId || this.now() >= visibleBy) return found;
+      if (found || load.loadId || this.now() >= until) return found;
       if (this.now() >= this.deadline) throw new Stop(this.notVisibleYet());
-      await this.pause(Math.min(delay, visibleBy - this.now(), this.deadline - this.now()));
+      await this.pause(Math.min(delay, until - this.now(), this.deadline - this.now()));
     }
   }
 
@@ -313,6 +314,9 @@ class ReloadRun {
         await this.trigger(plan, previous);
         return true;
       } catch (err) {
+        if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
+          this.reload = visibleBy(this.reload, err.visibleBy);
+        }
         if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
         const why = `${err.message}. Nothing was started; the reload is still owed`;
         this.reload = notStarted(this.reload, why);
@@ -498,6 +502,11 @@ class ReloadRun {
       this.ctx.signal?.aborted || message.startsWith("stopped:") ? "The deployment was cancelled" : message;
     return `${what}. ${which} of data model ${this.inputs.dataModelId} may still be running in Celonis; the next \`pulumi up\` settles it instead of starting another`;
   }
+}
+
+/** When a load whose id is unknown would have shown at the latest (epoch ms). Pure. */
+export function latestVisible(load: PlanLoad): number {
+  return load.visibleBy ? Date.parse(load.visibleBy) : Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
 }
 
 function short(id: string | null): string {

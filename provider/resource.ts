@@ -85,8 +85,9 @@ export interface DataModelReloadArgs {
   /** Load when the resource is created (default true). False: creating only records state. */
   reloadOnCreate?: pulumi.Input<boolean>;
   /**
-   * Wait for the load to finish (default true). False: trigger and return; the load's outcome is
-   * not checked (see `pulumi refresh`). Changing it reloads nothing.
+   * Wait for the load to finish (default true). False: trigger and return; the plan stays `running`
+   * until `pulumi refresh` or the next `up` sees the load end (`warningsAs` applies then, and
+   * `timeoutSeconds` still bounds the trigger's retries). Changing it reloads nothing.
    */
   wait?: pulumi.Input<boolean>;
   /**

@@ -73,6 +73,11 @@ export interface PlanLoad {
   triggeredAt: string;
   /** The model's last load before the trigger, which is therefore not ours. */
   previousLoadId: string | null;
+  /**
+   * While the id is unknown: when the load would have shown at the latest (ISO). Not seen by then,
+   * the trigger started nothing and the plan is owed again. Absent: 120 s after `triggeredAt`.
+   */
+  visibleBy?: string;
   /** Its last known status; null while not seen. */
   status: LoadStatus | null;
 }

@@ -8,7 +8,7 @@ const fs = require("fs");
 const { execFileSync } = require("child_process");
 
 const root = path.resolve(__dirname, "..");
-const layers = ["unit", "integration", "host", "e2e"];
+const layers = ["unit", "integration", "host", "e2e", "reliability"];
 const wanted = process.argv[2] || "all";
 const selected = wanted === "all" ? layers : [wanted];
 if (!selected.every((l) => layers.includes(l))) {
@@ -16,14 +16,15 @@ if (!selected.every((l) => layers.includes(l))) {
   process.exit(2);
 }
 
-if (selected.includes("host") || selected.includes("e2e")) {
+const needsEngine = selected.includes("e2e") || selected.includes("reliability");
+if (selected.includes("host") || needsEngine) {
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
     cwd: root,
     stdio: "inherit",
   });
 }
 
-if (selected.includes("e2e")) {
+if (needsEngine) {
   // The pinned Pulumi CLI: built on first use (minutes when cold), so outside any mocha timeout.
   execFileSync("bash", [path.join(root, "scripts", "pulumi-toolchain.sh")], { cwd: root, stdio: "inherit" });
 }

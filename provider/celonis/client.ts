@@ -49,7 +49,7 @@ export interface CelonisClientOptions extends CelonisHttpOptions {
   /**
    * Trigger patience (see trigger.ts). Defaults: 4 attempts; after an attempt got no answer, watch
    * twice the request timeout for its load (60 s by default: long enough for a request still queued
-   * in a proxy to arrive); after a 5xx answer, 5 s.
+   * in a proxy to arrive); after a 5xx answer, 5 s (at most that same window).
    */
   trigger?: Partial<TriggerPolicy>;
 }
@@ -139,7 +139,7 @@ export class CelonisClient {
     this.triggerPolicy = {
       maxAttempts: 4,
       unansweredGraceMs: 2 * this.http.timeoutMs,
-      answeredGraceMs: 5_000,
+      answeredGraceMs: Math.min(5_000, 2 * this.http.timeoutMs),
       baseDelayMs: opts.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
       maxDelayMs: opts.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
       ...opts.trigger,

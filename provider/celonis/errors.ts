@@ -210,12 +210,15 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 /**
  * A trigger that did not go through. `maybeStarted` says whether it may still have started a load
  * (an answer was lost and the deadline came before the load could be seen): the caller then keeps
- * the reload running instead of owing it, so the next `up` cannot start a second load.
+ * the reload running instead of owing it, so the next `up` cannot start a second load. `visibleBy`
+ * (epoch ms) is then when that load would have shown at the latest: a load not seen by then was
+ * never started.
  */
 export class TriggerError extends CelonisError {
   readonly maybeStarted: boolean;
+  readonly visibleBy?: number;
 
-  constructor(cause: CelonisError, maybeStarted: boolean, note?: string) {
+  constructor(cause: CelonisError, maybeStarted: boolean, note?: string, visibleBy?: number) {
     super({
       call: cause.call,
       retryable: cause.retryable,
@@ -223,6 +226,7 @@ export class TriggerError extends CelonisError {
     });
     this.name = "TriggerError";
     this.maybeStarted = maybeStarted;
+    if (visibleBy !== undefined) this.visibleBy = visibleBy;
     for (const key of ["dataModelId", "poolId", "status", "frontendErrorKey", "code"] as const) {
       if (cause[key] !== undefined) Object.assign(this, { [key]: cause[key] });
     }

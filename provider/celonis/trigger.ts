@@ -77,6 +77,7 @@ export async function sendTrigger(
   let lostAnswer = false;
   let last: CelonisError | undefined;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    const sentAt = deps.http.now();
     const a = await attemptOnce(deps, ctx, call, policy, attempt);
     if (a.kind === "accepted") return { confirmedBy: "answer", load: null };
     last = a.error;
@@ -96,7 +97,7 @@ export async function sendTrigger(
         seen === "deadline"
           ? "the deadline came before Celonis showed whether the trigger started a load"
           : "Celonis could not be read to see whether the trigger started a load";
-      throw new TriggerError(a.error, true, `${why}; not triggering again`);
+      throw new TriggerError(a.error, true, `${why}; not triggering again`, sentAt + window);
     }
     if (seen) return { confirmedBy: "poll", load: seen };
   }
@@ -143,7 +144,7 @@ async function attemptOnce(
 /**
  * Looks for the load of a trigger whose answer was lost, for `windowMs`. Returns it, null when the
  * window passed without it (the trigger started nothing), "deadline" when the deadline came first,
- * or "blind" when no look at all succeeded (nothing can be concluded).
+ * or "blind" when the last look, at the end of the window, failed (nothing can be concluded).
  */
 async function watchForLoad(
   deps: TriggerDeps,
@@ -152,8 +153,8 @@ async function watchForLoad(
 ): Promise<LoadRecord | null | "deadline" | "blind"> {
   const until = deps.http.now() + windowMs;
   let delay = 250;
-  let looked = false;
   for (;;) {
+    let looked = false;
     try {
       const load = await deps.lastLoad({ deadline: call.deadline, signal: call.signal });
       looked = true;

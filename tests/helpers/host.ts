@@ -40,11 +40,17 @@ export class ProviderHost {
     readonly output: string[],
   ) {}
 
-  /** Starts the host with `cwd` (the engine starts it in the project directory). */
-  static async start(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderHost> {
+  /**
+   * Starts the host with `cwd` (the engine starts it in the project directory). `engine` is the
+   * engine address it is given; by default one that never answers, which the host only needs present.
+   */
+  static async start(
+    cwd: string,
+    env: NodeJS.ProcessEnv = process.env,
+    engine = "127.0.0.1:1",
+  ): Promise<ProviderHost> {
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-    // The first argument is the engine address; the host only needs it to be present.
-    const child = spawn(process.execPath, [script, "127.0.0.1:1"], {
+    const child = spawn(process.execPath, [script, engine], {
       cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -157,6 +163,11 @@ export class ProviderHost {
     req.setUrn(urn(urnName));
     req.setProperties(struct(props));
     await this.call("delete", req);
+  }
+
+  /** The host process (tests of how it ends). */
+  get process(): ChildProcess {
+    return this.child;
   }
 
   async stop(): Promise<void> {

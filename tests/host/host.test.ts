@@ -3,10 +3,15 @@
 // emulator. Also: the serialized text is small and holds no credential; partial state on failure.
 
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { UNKNOWN } from "../../provider/plan";
 import { celonisProvider } from "../../provider/provider";
-import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { DEMO, TEST_API_KEY, sleep, waitFor } from "../helpers/emulator";
 import { ProviderHost, REPO_ROOT, serializeProvider, type InitFailure } from "../helpers/host";
 
 const DIFF_NONE = 1;
@@ -31,7 +36,10 @@ describe("the real dynamic-provider host over gRPC", function () {
       loadMs: 150,
     });
     providerText = await serializeProvider(celonisProvider);
-    host = await ProviderHost.start(REPO_ROOT, envWithout(/^(CELONIS_|OAUTH_)/));
+    host = await ProviderHost.start(REPO_ROOT, {
+      ...envWithout(/^(CELONIS_|OAUTH_)/),
+      PULUMI_CELONIS_JOURNAL: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "host-journal-")), "j.json"),
+    });
     await host.configure({
       "celonis:url": emu.url,
       "celonis:apiToken": TEST_API_KEY,
@@ -207,6 +215,80 @@ describe("the real dynamic-provider host over gRPC", function () {
       await assert.rejects(bare.check("r6", {}, raw()), /celonis:url/);
     } finally {
       await bare.stop();
+    }
+  });
+});
+
+describe("the provider host does not outlive the engine", function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+  let providerText: string;
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "host-journal-"));
+  const env = {
+    ...envWithout(/^(CELONIS_|OAUTH_)/),
+    PULUMI_CELONIS_JOURNAL: path.join(journalDir, "j.json"),
+  };
+
+  before(async () => {
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 8000 });
+    providerText = await serializeProvider(celonisProvider);
+  });
+  after(async () => emu?.stop());
+
+  const exited = (child: ChildProcess, withinMs: number) =>
+    new Promise<number>((resolve, reject) => {
+      if (child.exitCode !== null) return resolve(0);
+      const t0 = Date.now();
+      const timer = setTimeout(() => reject(new Error(`host still running after ${withinMs} ms`)), withinMs);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve(Date.now() - t0);
+      });
+    });
+
+  async function startCreate(host: ProviderHost): Promise<void> {
+    await host.configure({ "celonis:url": emu.url, "celonis:apiToken": TEST_API_KEY });
+    const c = await host.check(
+      "r",
+      {},
+      { poolId: DEMO.pool, dataModelId: DEMO.model, __provider: providerText },
+    );
+    host.create("r", c.inputs).catch(() => undefined); // the engine that asked is about to go away
+    await waitFor(() => emu.loads(DEMO.model).some((l) => l.loadStatus === "RUNNING"), 10_000);
+  }
+
+  it("exits when the engine's address stops answering, keeping the journal entry for the next up", async () => {
+    const engine = net.createServer((socket) => socket.on("error", () => undefined)).listen(0, "127.0.0.1");
+    await new Promise((r) => engine.once("listening", r));
+    const address = `127.0.0.1:${(engine.address() as net.AddressInfo).port}`;
+    const host = await ProviderHost.start(REPO_ROOT, env, address);
+    try {
+      await startCreate(host);
+      await sleep(2500); // the watchdog has seen the engine answer
+      await new Promise((r) => engine.close(r));
+      const ms = await exited(host.process, 15_000);
+      console.log(`      host exited ${ms} ms after the engine went away`);
+      const journal = JSON.parse(fs.readFileSync(env.PULUMI_CELONIS_JOURNAL, "utf8")) as {
+        entries: unknown[];
+      };
+      assert.equal(journal.entries.length, 1, "the trigger stays in the journal");
+      assert.equal(emu.loads(DEMO.model).at(-1)?.loadStatus, "RUNNING", "the load itself goes on");
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it("exits when its output pipe breaks instead of spinning on EPIPE", async () => {
+    emu.reset();
+    const host = await ProviderHost.start(REPO_ROOT, env);
+    try {
+      await startCreate(host);
+      host.process.stdout!.destroy(); // what a killed engine does to the pipe
+      host.process.stderr!.destroy();
+      const ms = await exited(host.process, 20_000);
+      console.log(`      host exited ${ms} ms after its pipe closed`);
+    } finally {
+      await host.stop();
     }
   });
 });

@@ -81,7 +81,6 @@ describe("inputs: validation", () => {
       "loadType",
       /conflicts with tables/,
     ],
-    ["wait false with timeout", { wait: false, timeoutSeconds: 10 }, "wait", /no effect/],
     ["triggers not a list", { triggers: { a: 1 } }, "triggers", /must be a list/],
     ["tableTriggers a list", { tableTriggers: ["x"] }, "tableTriggers", /map table names/],
     ["NaN trigger", { triggers: [NaN] }, "triggers[0]", /triggers\[0\] is NaN, which JSON cannot hold/],

@@ -1,0 +1,350 @@
+// The reliability harness: runs one scenario (a stack of DataModelReload resources, a fault, the
+// deployments of the scenario) through the real pulumi CLI against its own emulator, then converges
+// (faults cleared, `up` until it succeeds) and counts from the service's side: loads started,
+// changes left without a load, deployments that ran past their deadline, secrets found in state,
+// output or logs, and provider hosts left running. The counts feed the suite's summary line.
+
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
+import { DataModelReload, type DataModelReloadArgs } from "../../provider";
+import { REPO_ROOT, describeStackError, emulatorConfig, openStack } from "../../scripts/stack";
+import type { LoadRecord } from "../../provider/celonis/types";
+import { DEMO, TEST_API_KEY, sleep } from "../helpers/emulator";
+
+/** What the suite counts; every field but `scenarios`/`passed` must end at 0. */
+export interface Tally {
+  scenarios: number;
+  passed: number;
+  lostReloads: number;
+  duplicateLoads: number;
+  hungWaits: number;
+  leakedSecrets: number;
+  orphanProcesses: number;
+}
+
+export const tally: Tally = {
+  scenarios: 0,
+  passed: 0,
+  lostReloads: 0,
+  duplicateLoads: 0,
+  hungWaits: 0,
+  leakedSecrets: 0,
+  orphanProcesses: 0,
+};
+
+/** The summary line `npm test` prints for this suite. */
+export function summaryLine(t: Tally = tally): string {
+  return (
+    `scenarios ${t.scenarios} · passed ${t.passed} · lost reloads ${t.lostReloads} · ` +
+    `duplicate loads ${t.duplicateLoads} · hung waits ${t.hungWaits} · leaked secrets ${t.leakedSecrets} · ` +
+    `orphan processes ${t.orphanProcesses}`
+  );
+}
+
+/** A secret trigger value scenarios may use; searched for like the credentials. */
+export const SECRET_TRIGGER = "s3cret-trigger-value-91c2";
+const OAUTH = { clientId: "rel-client", clientSecret: "rel-client-secret-77f1" };
+const SECRETS = [TEST_API_KEY, OAUTH.clientSecret, SECRET_TRIGGER];
+
+/** What a step or hook can reach. */
+export interface ScenarioContext {
+  emu: Emulator;
+  stack: Stack;
+  workDir: string;
+  /** Loads started "outside Pulumi" by the scenario (not counted as ours). */
+  elsewhere: Set<string>;
+  /** Starts a load outside Pulumi on the demo model. */
+  startElsewhere(loadType?: "COMPLETE" | "PARTIAL"): LoadRecord;
+  /** Resolves once our first load of this step is visible in the emulator. */
+  ourLoadStarted(): Promise<LoadRecord>;
+  /** The CLI process of the running `pulumi up`, by pid (found through /proc). */
+  cliPid(): Promise<number>;
+  /** When the current step began (epoch ms). */
+  stepStart: number;
+}
+
+/** One deployment of a scenario. */
+export interface Step {
+  op: "up" | "refresh" | "preview";
+  /** The resources' arguments for this step (default: the previous step's). */
+  args?: DataModelReloadArgs[];
+  /** Runs before the operation (faults, behaviours). */
+  before?: (ctx: ScenarioContext) => void | Promise<void>;
+  /** Runs while the operation runs (a fault mid-wait, a kill). */
+  during?: (ctx: ScenarioContext) => Promise<void>;
+  /** Whether the operation must fail (a regex: with that message); default false. */
+  fails?: boolean | RegExp;
+  /** The CLI is killed in this step: after it, the lock is removed (`pulumi cancel`). */
+  killed?: boolean;
+}
+
+/** A scenario: the stack, its steps, and how many loads of ours it must end with. */
+export interface Scenario {
+  name: string;
+  emulator?: Partial<EmulatorOptions>;
+  /** Extra stack config, e.g. { "celonis:requestTimeoutSeconds": "2" } (default request timeout 2 s). */
+  config?: Record<string, string>;
+  /** Use OAuth client credentials instead of the API key. */
+  oauth?: boolean;
+  /** Environment of the engine and provider host (e.g. pycelonis variables that must not win). */
+  env?: Record<string, string>;
+  steps: Step[];
+  /** Loads of ours the scenario must start in all (a failed load retried counts twice). */
+  loads: number;
+  /** Skip the final converging `up` (scenarios that end in a deliberate failure). */
+  noConverge?: boolean;
+}
+
+/** The longest any single operation may take before it counts as hung: its deadline plus slack. */
+const HUNG_AFTER_MS = 90_000;
+
+const WORK = path.join(REPO_ROOT, ".test-work", "reliability");
+
+/** Runs one scenario and adds its counts to the tally. Throws when it did not pass. */
+export async function runScenario(s: Scenario): Promise<void> {
+  tally.scenarios += 1;
+  const slug = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  const workDir = path.join(WORK, slug);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const emu = await startEmulator({
+    port: 0,
+    apiKeys: [TEST_API_KEY],
+    oauthClients: [OAUTH],
+    loadMs: 1000,
+    ...s.emulator,
+  });
+  const problems: string[] = [];
+  const output: string[] = [];
+  try {
+    const ctx = await setUp(s, emu, workDir);
+    await runSteps(s, ctx, output, problems);
+    if (!s.noConverge) await converge(ctx, output, problems);
+    count(s, ctx, output, problems);
+  } finally {
+    problems.push(...(await orphans(workDir)));
+    await emu.stop();
+  }
+  if (problems.length > 0) throw new Error(`${s.name}:\n  ${problems.join("\n  ")}`);
+  tally.passed += 1;
+}
+
+let current: DataModelReloadArgs[] = [];
+
+async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<ScenarioContext> {
+  const config: Record<string, { value: string; secret?: boolean }> = s.oauth
+    ? {
+        "celonis:url": { value: emu.url },
+        "celonis:clientId": { value: OAUTH.clientId },
+        "celonis:clientSecret": { value: OAUTH.clientSecret, secret: true },
+      }
+    : emulatorConfig(emu.url, TEST_API_KEY);
+  config["celonis:requestTimeoutSeconds"] = { value: "2" };
+  for (const [k, v] of Object.entries(s.config ?? {})) config[k] = { value: v };
+  const stack = await openStack({
+    projectName: "reliability",
+    workDir,
+    stateDir: path.join(workDir, "state"),
+    program: async () => {
+      const rs = current.map((a, i) => new DataModelReload(`r${i}`, a));
+      return { status: rs[0]?.planStatus };
+    },
+    config,
+    env: { CELONIS_URL: "", CELONIS_API_TOKEN: "", OAUTH_CLIENT_ID: "", OAUTH_CLIENT_SECRET: "", ...s.env },
+  });
+  const elsewhere = new Set<string>();
+  const ctx: ScenarioContext = {
+    stepStart: 0,
+    emu,
+    stack,
+    workDir,
+    elsewhere,
+    startElsewhere: (loadType = "COMPLETE") => {
+      const rec = emu.startLoad(DEMO.model, loadType);
+      elsewhere.add(rec.dataLoadId);
+      return rec;
+    },
+    ourLoadStarted: () =>
+      poll(() => ours(emu, elsewhere).find((l) => (l.startDate ?? 0) >= ctx.stepStart - 50), 60_000),
+    cliPid: () => poll(() => findCli(workDir), 30_000),
+  };
+  return ctx;
+}
+
+async function runSteps(
+  s: Scenario,
+  ctx: ScenarioContext,
+  output: string[],
+  problems: string[],
+): Promise<void> {
+  for (const [i, step] of s.steps.entries()) {
+    if (step.args) current = step.args;
+    ctx.stepStart = Date.now();
+    await step.before?.(ctx);
+    const during = step.during?.(ctx).catch((e: unknown) => problems.push(`step ${i} during: ${String(e)}`));
+    const result = await operate(ctx.stack, step.op, output);
+    await during;
+    if (result.ms > HUNG_AFTER_MS) {
+      tally.hungWaits += 1;
+      problems.push(`step ${i} (${step.op}) took ${result.ms} ms`);
+    }
+    const expected = step.fails ?? false;
+    if (!expected && result.error)
+      problems.push(`step ${i} (${step.op}) failed: ${result.error.slice(0, 600)}`);
+    if (expected && !result.error) problems.push(`step ${i} (${step.op}) succeeded but should fail`);
+    if (expected instanceof RegExp && result.error && !expected.test(result.error))
+      problems.push(`step ${i} (${step.op}) failed with another message: ${result.error.slice(0, 600)}`);
+    if (step.killed) await ctx.stack.cancel().catch(() => undefined);
+  }
+}
+
+/** Faults cleared, then `up` until it succeeds (at most three times): every change must be loaded. */
+async function converge(ctx: ScenarioContext, output: string[], problems: string[]): Promise<void> {
+  ctx.emu.clearFaults();
+  ctx.emu.setBehaviour("*", {});
+  ctx.emu.setBehaviour(DEMO.model, {});
+  let last = "";
+  for (let i = 0; i < 3; i++) {
+    await idle(ctx.emu);
+    const r = await operate(ctx.stack, "up", output);
+    if (!r.error) return;
+    last = r.error;
+  }
+  problems.push(`never converged: ${last.slice(0, 600)}`);
+}
+
+function count(s: Scenario, ctx: ScenarioContext, output: string[], problems: string[]): void {
+  const loads = ours(ctx.emu, ctx.elsewhere);
+  if (loads.length > s.loads) {
+    tally.duplicateLoads += loads.length - s.loads;
+    problems.push(`${loads.length} loads of ours, expected ${s.loads}`);
+  }
+  if (loads.length < s.loads) {
+    tally.lostReloads += s.loads - loads.length;
+    problems.push(`${loads.length} loads of ours, expected ${s.loads}`);
+  }
+  if (!s.noConverge && !finalStateDone(ctx.workDir)) {
+    tally.lostReloads += 1;
+    problems.push("after converging, a resource's planStatus is not done");
+  }
+  const haystack = [readTree(ctx.workDir), output.join("\n"), JSON.stringify(ctx.emu.requests())].join("\n");
+  const leaked = SECRETS.filter((secret) => haystack.includes(secret));
+  if (leaked.length > 0) {
+    tally.leakedSecrets += leaked.length;
+    problems.push(`secrets found in state, output or logs: ${leaked.length}`);
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------------
+
+async function operate(
+  stack: Stack,
+  op: Step["op"],
+  output: string[],
+): Promise<{ ms: number; error?: string }> {
+  const t0 = Date.now();
+  const onOutput = (line: string) => output.push(line);
+  try {
+    if (op === "up") await stack.up({ onOutput });
+    else if (op === "refresh") await stack.refresh({ onOutput });
+    else await stack.preview({ onOutput, diff: true });
+    return { ms: Date.now() - t0 };
+  } catch (err) {
+    const text =
+      describeStackError(err) +
+      "\n" +
+      ((err as { commandResult?: { stdout?: string } }).commandResult?.stdout ?? "");
+    output.push(text);
+    return { ms: Date.now() - t0, error: text };
+  }
+}
+
+/** Our loads: every load on the demo model but the seed and those started elsewhere. */
+function ours(emu: Emulator, elsewhere: Set<string>): LoadRecord[] {
+  return emu
+    .loads(DEMO.model)
+    .filter((l) => l.dataLoadId !== DEMO.seededLoadId && !elsewhere.has(l.dataLoadId));
+}
+
+/** Waits until no load runs on the demo model (a converging `up` must not meet a busy model). */
+async function idle(emu: Emulator): Promise<void> {
+  await poll(() => {
+    const last = emu.loads(DEMO.model).at(-1);
+    return !last || !["RUNNING", "CANCELLING", "LOST_CONNECTION"].includes(last.loadStatus);
+  }, 60_000).catch(() => undefined);
+}
+
+function finalStateDone(workDir: string): boolean {
+  const file = path.join(workDir, "state", ".pulumi", "stacks", "reliability", "dev.json");
+  const state = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    checkpoint: { latest: { resources?: { type: string; outputs?: { planStatus?: string } }[] } };
+  };
+  const reloads = (state.checkpoint.latest.resources ?? []).filter((r) => r.type.endsWith("DataModelReload"));
+  return reloads.every((r) => r.outputs?.planStatus === "done");
+}
+
+function readTree(dir: string): string {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
+    .join("\n");
+}
+
+async function poll<T>(fn: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
+/** Pids of processes whose working directory is `dir` and whose command line matches `pattern`. */
+function processesIn(dir: string, pattern: RegExp): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (cwd === dir && pattern.test(cmd)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+function findCli(workDir: string): number | undefined {
+  return processesIn(workDir, /\/pulumi (up|refresh|preview) /)[0];
+}
+
+/** Provider hosts (or CLIs) of this scenario still running 15 s after it ended; they are killed. */
+async function orphans(workDir: string): Promise<string[]> {
+  const pattern = /dynamic-provider|pulumi-resource-pulumi-nodejs|\/pulumi (up|refresh|preview) /;
+  const end = Date.now() + 15_000;
+  let left = processesIn(workDir, pattern);
+  while (left.length > 0 && Date.now() < end) {
+    await sleep(250);
+    left = processesIn(workDir, pattern);
+  }
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  tally.orphanProcesses += left.length;
+  return left.length > 0 ? [`${left.length} processes left running: ${left.join(", ")}`] : [];
+}
+
+/** Kills a process by pid (the CLI mid-wait). */
+export function kill(pid: number, signal: NodeJS.Signals): void {
+  execFileSync("kill", [`-${signal.replace(/^SIG/, "")}`, String(pid)]);
+}
