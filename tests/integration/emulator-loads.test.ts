@@ -160,7 +160,10 @@ describe("emulator: load behaviours", function () {
       () => emu.setBehaviour(DEMO.model, { outcom: "ERROR" } as never),
       /unknown load behaviour field/,
     );
-    assert.throws(() => emu.setBehaviour(DEMO.model, { outcome: "RUNNING" }), /outcome must be one of/);
+    assert.throws(
+      () => emu.setBehaviour(DEMO.model, { outcome: "RUNNING" } as never),
+      /outcome must be one of/,
+    );
     assert.throws(() => emu.setBehaviour(DEMO.model, { durationMs: -1 }), /durationMs/);
     assert.throws(() => emu.setBehaviour(DEMO.model, { times: 0 }), /times/);
     assert.throws(
