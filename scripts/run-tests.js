@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs one test layer (unit | integration | host | e2e) or all of them in one mocha run, and ends
+// Runs one test layer (unit | contract | integration | host | e2e) or all of them in one mocha run, and ends
 // with the summary line CI reads: "N passed, N failed". Layers that start the provider in another
 // process (host, e2e) need the compiled package, so this builds it first; e2e also needs the CLI.
 "use strict";
@@ -8,7 +8,7 @@ const fs = require("fs");
 const { execFileSync } = require("child_process");
 
 const root = path.resolve(__dirname, "..");
-const layers = ["unit", "integration", "host", "e2e"];
+const layers = ["unit", "contract", "integration", "host", "e2e"];
 const wanted = process.argv[2] || "all";
 const selected = wanted === "all" ? layers : [wanted];
 if (!selected.every((l) => layers.includes(l))) {
