@@ -2,6 +2,7 @@
 // `AppKey`, OAuth client-credentials token as `Bearer`), the `/oauth2/token` endpoint, token expiry and
 // per-pool permissions. Credentials are only compared here; nothing in this file logs or returns them.
 import { randomBytes } from "node:crypto";
+import type { Clock } from "./clock";
 import type { Reply } from "./faults";
 
 /** How a request authenticated, as shown in the request log (never the credential itself). */
@@ -20,6 +21,8 @@ export interface AuthOptions {
   tokenLifetimeSeconds: number;
   /** Key or client id → the pool ids it may use. A key not listed may use every pool. */
   poolAccess: Record<string, string[]>;
+  /** What "now" is for token expiry. */
+  clock: Clock;
 }
 
 /** The credentials used when none are configured (documented in the CLI help and README). */
@@ -61,6 +64,37 @@ interface IssuedToken {
   expiresAt: number;
 }
 
+/** How a token request presents its client: the scheme, and id/secret as sent (and form-decoded). */
+interface ClientCredentials {
+  kind: AuthKind;
+  id: string | null;
+  secret: string | null;
+  decoded?: { id: string; secret: string };
+}
+
+const INVALID_CLIENT: Reply = {
+  status: 401,
+  headers: { "www-authenticate": 'Basic realm="oauth2"' },
+  body: { error: "invalid_client", error_description: "Client authentication failed" },
+};
+
+/** The scopes a client-credentials request asks for (default integration.data-pools), or the 400 refusing it. */
+function grantedScopes(form: URLSearchParams): string[] | Reply {
+  if (form.get("grant_type") !== "client_credentials")
+    return {
+      status: 400,
+      body: { error: "unsupported_grant_type", error_description: "Only client_credentials is supported" },
+    };
+  const requested = (form.get("scope") ?? "").split(/\s+/).filter((s) => s !== "");
+  const scopes = requested.length > 0 ? [...new Set(requested)] : [DATA_POOLS_SCOPE];
+  const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
+  if (unknown.length === 0) return scopes;
+  return {
+    status: 400,
+    body: { error: "invalid_scope", error_description: `Unknown scope: ${unknown.join(" ")}` },
+  };
+}
+
 function parseAuthorization(header: string | undefined): { scheme: string; value: string } | null {
   if (!header) return null;
   const m = /^\s*(\S+)\s+(.+?)\s*$/.exec(header);
@@ -91,7 +125,7 @@ export class AuthService {
     if (scheme === "bearer") {
       if (this.apiKeys.has(value)) return { kind: "bearer", id: value, scopes: null };
       const token = this.tokens.get(value);
-      if (token && token.expiresAt > Date.now())
+      if (token && token.expiresAt > this.options.clock.now())
         return { kind: "oauth", id: token.clientId, scopes: token.scopes };
       // Unknown key, expired token, or an application key sent as Bearer (wrong scheme).
       return { kind: "invalid", id: null, scopes: null };
@@ -117,71 +151,50 @@ export class AuthService {
     return p.scopes === null || p.scopes.includes(DATA_POOLS_SCOPE);
   }
 
+  /** The answer refusing a call to `/integration/…`: 401 without a valid credential, 403 without the scope. */
+  refuse(p: Principal): Reply | undefined {
+    if (p.kind !== "bearer" && p.kind !== "appkey" && p.kind !== "oauth")
+      return { status: 401, body: "Unauthorized" };
+    if (!this.hasDataScope(p)) return { status: 403 };
+    return undefined;
+  }
+
   /**
    * `POST /oauth2/token` (form-encoded). Client authentication by HTTP Basic or by
    * client_id/client_secret form fields. Returns the reply and how the client authenticated.
    */
   token(header: string | undefined, form: URLSearchParams): { reply: Reply; kind: AuthKind } {
     const client = this.clientCredentials(header, form);
-    const kind = client.kind;
+    const clientId = this.knownClient(client);
+    if (clientId === null)
+      return { kind: client.kind === "none" ? "none" : "invalid", reply: INVALID_CLIENT };
+    const scopes = grantedScopes(form);
+    if (!Array.isArray(scopes)) return { kind: client.kind, reply: scopes };
+    return { kind: client.kind, reply: this.issue(clientId, scopes) };
+  }
+
+  /** The client id when id and secret match a configured client (Basic values raw or form-encoded). */
+  private knownClient(client: ClientCredentials): string | null {
     const known = (id: string | null, secret: string | null): boolean =>
-      id !== null && secret !== null && this.clients.has(id) && this.clients.get(id) === secret;
+      id !== null && secret !== null && this.clients.get(id) === secret;
+    if (known(client.id, client.secret)) return client.id;
     // RFC 6749 says Basic credentials are form-encoded first; accept them encoded or raw.
-    if (
-      !known(client.id, client.secret) &&
-      client.decoded &&
-      known(client.decoded.id, client.decoded.secret)
-    ) {
-      client.id = client.decoded.id;
-      client.secret = client.decoded.secret;
-    }
-    if (client.id === null || !known(client.id, client.secret)) {
-      return {
-        kind: client.kind === "none" ? "none" : "invalid",
-        reply: {
-          status: 401,
-          headers: { "www-authenticate": 'Basic realm="oauth2"' },
-          body: { error: "invalid_client", error_description: "Client authentication failed" },
-        },
-      };
-    }
-    const grant = form.get("grant_type");
-    if (grant !== "client_credentials")
-      return {
-        kind,
-        reply: {
-          status: 400,
-          body: {
-            error: "unsupported_grant_type",
-            error_description: "Only client_credentials is supported",
-          },
-        },
-      };
-    const requested = (form.get("scope") ?? "").split(/\s+/).filter((s) => s !== "");
-    const scopes = requested.length > 0 ? [...new Set(requested)] : [DATA_POOLS_SCOPE];
-    const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
-    if (unknown.length > 0)
-      return {
-        kind,
-        reply: {
-          status: 400,
-          body: { error: "invalid_scope", error_description: `Unknown scope: ${unknown.join(" ")}` },
-        },
-      };
+    if (client.decoded && known(client.decoded.id, client.decoded.secret)) return client.decoded.id;
+    return null;
+  }
+
+  private issue(clientId: string, scopes: string[]): Reply {
     const accessToken = `emu_${randomBytes(24).toString("base64url")}`;
     const lifetime = this.options.tokenLifetimeSeconds;
-    this.tokens.set(accessToken, { clientId: client.id, scopes, expiresAt: Date.now() + lifetime * 1000 });
+    this.tokens.set(accessToken, { clientId, scopes, expiresAt: this.options.clock.now() + lifetime * 1000 });
     return {
-      kind,
-      reply: {
-        status: 200,
-        headers: { "cache-control": "no-store" },
-        body: {
-          access_token: accessToken,
-          token_type: "Bearer",
-          scope: scopes.join(" "),
-          expires_in: lifetime,
-        },
+      status: 200,
+      headers: { "cache-control": "no-store" },
+      body: {
+        access_token: accessToken,
+        token_type: "Bearer",
+        scope: scopes.join(" "),
+        expires_in: lifetime,
       },
     };
   }
@@ -201,10 +214,7 @@ export class AuthService {
     this.tokens.clear();
   }
 
-  private clientCredentials(
-    header: string | undefined,
-    form: URLSearchParams,
-  ): { kind: AuthKind; id: string | null; secret: string | null; decoded?: { id: string; secret: string } } {
+  private clientCredentials(header: string | undefined, form: URLSearchParams): ClientCredentials {
     const parsed = parseAuthorization(header);
     if (parsed) {
       if (parsed.scheme !== "basic") return { kind: "invalid", id: null, secret: null };

@@ -3,10 +3,10 @@
 // a test can run with no Celonis account. Prints exactly `listening on http://<host>:<port>` on stdout
 // once ready (request lines and hints go to stderr) and exits cleanly on SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
-import type { LoadStatus } from "../provider/celonis/types";
 import { DEFAULT_CREDENTIALS } from "./auth";
 import { validateFaultRule, type FaultRule } from "./faults";
 import { startEmulator, type EmulatorOptions } from "./server";
+import { LOAD_OUTCOMES, type LoadOutcome } from "./wire";
 
 export const DEFAULT_PORT = 8085;
 
@@ -23,7 +23,7 @@ Options:
   --oauth-client <id:secret> accept this OAuth client at POST /oauth2/token (repeatable)
   --token-lifetime <s>       lifetime of issued OAuth tokens in seconds (default 899)
   --load-seconds <s>         how long a load runs (default 2)
-  --outcome <STATUS>         how loads end: SUCCESS (default), WARNING, ERROR, CANCELED, LOST_CONNECTION
+  --outcome <STATUS>         how loads end: ${LOAD_OUTCOMES.join(", ")} (default SUCCESS)
   --stuck                    loads stay RUNNING forever (until cancel-load)
   --queue-triggers           queue a trigger that arrives while a load runs (default: 400 ALREADY_RUNNING)
   --pool-access <key=p1,p2>  restrict a key or client id to these pool ids, others get 403 (repeatable)
@@ -51,8 +51,6 @@ export interface CliConfig {
   defaultCredentials: boolean;
 }
 
-const OUTCOMES: readonly string[] = ["SUCCESS", "WARNING", "ERROR", "CANCELED", "LOST_CONNECTION"];
-
 function number(flag: string, v: string | undefined, integer: boolean): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -61,63 +59,60 @@ function number(flag: string, v: string | undefined, integer: boolean): number |
   return n;
 }
 
-/** Parse command-line arguments (without node and script); throws Error with a user-facing message. */
-export function parseCli(argv: string[]): CliConfig {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      seed: { type: "string" },
-      "api-key": { type: "string", multiple: true },
-      "app-key": { type: "string", multiple: true },
-      "oauth-client": { type: "string", multiple: true },
-      "token-lifetime": { type: "string" },
-      "load-seconds": { type: "string" },
-      outcome: { type: "string" },
-      stuck: { type: "boolean" },
-      "queue-triggers": { type: "boolean" },
-      "pool-access": { type: "string", multiple: true },
-      "disable-v1-last-load": { type: "boolean" },
-      fault: { type: "string", multiple: true },
-      quiet: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  seed: { type: "string" },
+  "api-key": { type: "string", multiple: true },
+  "app-key": { type: "string", multiple: true },
+  "oauth-client": { type: "string", multiple: true },
+  "token-lifetime": { type: "string" },
+  "load-seconds": { type: "string" },
+  outcome: { type: "string" },
+  stuck: { type: "boolean" },
+  "queue-triggers": { type: "boolean" },
+  "pool-access": { type: "string", multiple: true },
+  "disable-v1-last-load": { type: "boolean" },
+  fault: { type: "string", multiple: true },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
-  const port = number("port", values.port, true) ?? DEFAULT_PORT;
-  if (port > 65535) throw new Error(`--port must be <= 65535, got ${port}`);
-  const loadSeconds = number("load-seconds", values["load-seconds"], false);
-  const tokenLifetime = number("token-lifetime", values["token-lifetime"], true);
+type Flags = ReturnType<typeof parseArgs<{ args: string[]; strict: true; options: typeof FLAGS }>>["values"];
 
-  let outcome: LoadStatus | undefined;
-  if (values.outcome !== undefined) {
-    const o = values.outcome.toUpperCase();
-    if (!OUTCOMES.includes(o)) throw new Error(`--outcome must be one of ${OUTCOMES.join(", ")}`);
-    outcome = o as LoadStatus;
-  }
+function outcomeFlag(v: string | undefined): LoadOutcome | undefined {
+  if (v === undefined) return undefined;
+  const o = v.toUpperCase();
+  if (!(LOAD_OUTCOMES as readonly string[]).includes(o))
+    throw new Error(`--outcome must be one of ${LOAD_OUTCOMES.join(", ")}`);
+  return o as LoadOutcome;
+}
 
-  const oauthClients = values["oauth-client"]?.map((s) => {
+function oauthClientFlags(values: string[] | undefined): EmulatorOptions["oauthClients"] {
+  return values?.map((s) => {
     const i = s.indexOf(":");
     if (i <= 0 || i === s.length - 1) throw new Error("--oauth-client expects <clientId>:<clientSecret>");
     return { clientId: s.slice(0, i), clientSecret: s.slice(i + 1) };
   });
+}
 
-  let poolAccess: Record<string, string[]> | undefined;
-  for (const s of values["pool-access"] ?? []) {
+function poolAccessFlags(values: string[] | undefined): Record<string, string[]> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const access: Record<string, string[]> = {};
+  for (const s of values) {
     const i = s.indexOf("=");
     if (i <= 0) throw new Error("--pool-access expects <keyOrClientId>=<poolId>[,<poolId>...]");
-    poolAccess ??= {};
-    poolAccess[s.slice(0, i)] = s
+    access[s.slice(0, i)] = s
       .slice(i + 1)
       .split(",")
       .map((x) => x.trim())
       .filter((x) => x !== "");
   }
+  return access;
+}
 
-  const faults = (values.fault ?? []).map((s) => {
+function faultFlags(values: string[] | undefined): FaultRule[] {
+  return (values ?? []).map((s) => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(s);
@@ -130,31 +125,44 @@ export function parseCli(argv: string[]): CliConfig {
       throw new Error(`--fault ${s}: ${(e as Error).message}`, { cause: e });
     }
   });
+}
 
-  const apiKeys = values["api-key"];
-  const appKeys = values["app-key"];
+/** The emulator options the flags ask for (only those given; the emulator's defaults apply to the rest). */
+function emulatorOptions(values: Flags): EmulatorOptions {
+  const port = number("port", values.port, true) ?? DEFAULT_PORT;
+  if (port > 65535) throw new Error(`--port must be <= 65535, got ${port}`);
+  const loadSeconds = number("load-seconds", values["load-seconds"], false);
+  const given: EmulatorOptions = {
+    seed: values.seed,
+    apiKeys: values["api-key"],
+    appKeys: values["app-key"],
+    oauthClients: oauthClientFlags(values["oauth-client"]),
+    tokenLifetimeSeconds: number("token-lifetime", values["token-lifetime"], true),
+    loadMs: loadSeconds === undefined ? undefined : Math.round(loadSeconds * 1000),
+    outcome: outcomeFlag(values.outcome),
+    poolAccess: poolAccessFlags(values["pool-access"]),
+  };
   const options: EmulatorOptions = {
     port,
     host: values.host ?? "127.0.0.1",
     queueTriggers: values["queue-triggers"] === true,
     disableV1LastLoad: values["disable-v1-last-load"] === true,
   };
-  if (values.seed !== undefined) options.seed = values.seed;
-  if (apiKeys) options.apiKeys = apiKeys;
-  if (appKeys) options.appKeys = appKeys;
-  if (oauthClients) options.oauthClients = oauthClients;
-  if (tokenLifetime !== undefined) options.tokenLifetimeSeconds = tokenLifetime;
-  if (loadSeconds !== undefined) options.loadMs = Math.round(loadSeconds * 1000);
-  if (outcome !== undefined) options.outcome = outcome;
-  if (poolAccess) options.poolAccess = poolAccess;
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) Object.assign(options, { [k]: v });
+  return options;
+}
 
+/** Parse command-line arguments (without node and script); throws Error with a user-facing message. */
+export function parseCli(argv: string[]): CliConfig {
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS });
+  const options = emulatorOptions(values);
   return {
     help: values.help === true,
     quiet: values.quiet === true,
     stuck: values.stuck === true,
-    faults,
+    faults: faultFlags(values.fault),
     options,
-    defaultCredentials: !apiKeys && !appKeys && !oauthClients,
+    defaultCredentials: !options.apiKeys && !options.appKeys && !options.oauthClients,
   };
 }
 

@@ -1,9 +1,13 @@
-// Fault injection: rules that make the emulator answer like a struggling Celonis (429 bursts, 5xx,
-// dropped connections, slow answers). Rules apply before the route runs, or with `after: true` after it
-// (the load starts, then the answer is lost) — how tests prove a client never triggers a load twice.
+// Fault rules: what makes the emulator answer like a struggling Celonis (429 bursts, 5xx, dropped
+// connections, slow answers), which requests they hit (method, path, skip the first N, only after a
+// while) and for how many. fault-pipeline.ts applies the chosen rule around the route.
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Clock } from "./clock";
+import { optionIssue, parseOrThrow } from "./validate";
 
-export type FaultKind = "status" | "drop" | "delay" | "rateLimit";
+export const FAULT_KINDS = ["status", "drop", "delay", "rateLimit"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
   /** Which requests: method (case-insensitive) and a substring of path+query. Omitted = every API call. */
@@ -17,6 +21,10 @@ export interface FaultRule {
   delayMs?: number;
   /** How many matching requests the rule hits; default 1; 0 = forever. */
   count?: number;
+  /** Let this many matching requests through first, then apply. Default 0. */
+  skip?: number;
+  /** Only requests arriving at least this long (ms) after the rule was added match it. Default 0. */
+  activeAfterMs?: number;
   /** kind "rateLimit": value of `x-ratelimit-reset` (seconds); default 1. */
   resetSeconds?: number;
   /** kind "rateLimit": value of `x-ratelimit-limit`; default 60. */
@@ -34,65 +42,56 @@ export interface Reply {
   body?: unknown;
 }
 
-const KINDS: readonly string[] = ["status", "drop", "delay", "rateLimit"];
-const RULE_KEYS = new Set([
-  "match",
-  "kind",
-  "status",
-  "body",
-  "delayMs",
-  "count",
-  "resetSeconds",
-  "limit",
-  "retryAfterSeconds",
-  "after",
-]);
+const number = z.number({ error: "must be a number >= 0" }).min(0, { error: "must be a number >= 0" });
+const integer = z.int({ error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" });
+
+const ruleSchema = z
+  .strictObject(
+    {
+      match: z
+        .strictObject(
+          {
+            method: z.string({ error: "must be a string" }).optional(),
+            path: z.string({ error: "must be a string" }).optional(),
+          },
+          { error: "must be an object" },
+        )
+        .optional(),
+      kind: z.enum(FAULT_KINDS, { error: `must be one of ${FAULT_KINDS.join(", ")}` }),
+      status: z
+        .int({ error: "must be an integer 400-599" })
+        .min(400, { error: "must be an integer 400-599" })
+        .max(599, { error: "must be an integer 400-599" })
+        .optional(),
+      body: z.unknown().optional(),
+      delayMs: number.optional(),
+      count: integer.optional(),
+      skip: integer.optional(),
+      activeAfterMs: number.optional(),
+      resetSeconds: number.optional(),
+      limit: integer.optional(),
+      retryAfterSeconds: number.optional(),
+      after: z.boolean({ error: "must be a boolean" }).optional(),
+    },
+    { error: "must be an object" },
+  )
+  .superRefine(checkKind) satisfies z.ZodType<FaultRule>;
+
+/** The fields that only make sense for some kinds. */
+function checkKind(r: FaultRule, ctx: z.RefinementCtx): void {
+  const fail = (message: string): void => ctx.addIssue({ code: "custom", path: [], message });
+  if (r.kind === "status" && r.status === undefined) fail("of kind status needs status: an integer 400-599");
+  if (r.kind !== "status" && r.status !== undefined) fail('status is only for kind "status"');
+  if (r.kind === "delay" && r.delayMs === undefined) fail("of kind delay needs delayMs");
+  if (r.after === true && r.kind === "rateLimit")
+    fail('after: true is for kinds "drop", "status" and "delay"');
+}
+
+const describe = optionIssue("fault rule", Object.keys(ruleSchema.shape));
 
 /** Validate a rule (from code, JSON or a CLI flag); throws Error with a clear message. */
 export function validateFaultRule(value: unknown): FaultRule {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error("fault rule must be an object");
-  const r = value as Record<string, unknown>;
-  for (const k of Object.keys(r))
-    if (!RULE_KEYS.has(k))
-      throw new Error(`unknown fault rule field "${k}" (known: ${[...RULE_KEYS].join(", ")})`);
-  if (typeof r.kind !== "string" || !KINDS.includes(r.kind))
-    throw new Error(`fault rule kind must be one of ${KINDS.join(", ")}`);
-  const nonNeg = (k: string, integer = false): void => {
-    const v = r[k];
-    if (v === undefined) return;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))
-      throw new Error(`fault rule ${k} must be a${integer ? "n integer" : " number"} >= 0`);
-  };
-  nonNeg("delayMs");
-  nonNeg("count", true);
-  nonNeg("resetSeconds");
-  nonNeg("limit", true);
-  nonNeg("retryAfterSeconds");
-  if (r.kind === "status") {
-    if (typeof r.status !== "number" || !Number.isInteger(r.status) || r.status < 400 || r.status > 599)
-      throw new Error("fault rule of kind status needs status: an integer 400-599");
-  } else if (r.status !== undefined) {
-    throw new Error(`fault rule status is only for kind "status"`);
-  }
-  if (r.kind === "delay" && r.delayMs === undefined)
-    throw new Error("fault rule of kind delay needs delayMs");
-  if (r.after !== undefined && typeof r.after !== "boolean")
-    throw new Error("fault rule after must be a boolean");
-  if (r.after === true && r.kind === "rateLimit")
-    throw new Error('fault rule after: true is for kinds "drop", "status" and "delay"');
-  if (r.match !== undefined) {
-    if (typeof r.match !== "object" || r.match === null || Array.isArray(r.match))
-      throw new Error("fault rule match must be an object");
-    const m = r.match as Record<string, unknown>;
-    for (const k of Object.keys(m))
-      if (k !== "method" && k !== "path") throw new Error(`unknown fault rule match field "${k}"`);
-    if (m.method !== undefined && typeof m.method !== "string")
-      throw new Error("fault rule match.method must be a string");
-    if (m.path !== undefined && typeof m.path !== "string")
-      throw new Error("fault rule match.path must be a string");
-  }
-  return structuredClone(r) as unknown as FaultRule;
+  return structuredClone(parseOrThrow(ruleSchema, value, describe));
 }
 
 /** A short label for the request log, e.g. "status:503", "rateLimit", "drop(after)". */
@@ -131,6 +130,18 @@ export function rateLimitReply(rule: Pick<FaultRule, "resetSeconds" | "limit" | 
   return { status: 429, headers, body: "Rate limit exceeded. Please retry later." };
 }
 
+/** The 500 body Celonis sends: a support reference and two messages. */
+export function internalErrorReply(): Reply {
+  return {
+    status: 500,
+    body: {
+      reference: randomUUID(),
+      message: "An unexpected error occurred. Please contact support and provide the reference.",
+      shortMessage: "Internal Server Error",
+    },
+  };
+}
+
 /** The answer of a "status" or "rateLimit" rule. */
 export function faultReply(rule: FaultRule): Reply {
   if (rule.kind === "rateLimit") return rateLimitReply(rule);
@@ -143,58 +154,76 @@ export function faultReply(rule: FaultRule): Reply {
       status,
       body: { frontendErrorKey: "EMULATED_FAULT", errorInformation: { message: "Injected fault" } },
     };
-  if (status === 500)
-    return {
-      status,
-      body: {
-        reference: randomUUID(),
-        message: "An unexpected error occurred. Please contact support and provide the reference.",
-        shortMessage: "Internal Server Error",
-      },
-    };
+  if (status === 500) return internalErrorReply();
   return { status, body: REASONS[status] ?? `HTTP ${status}` };
 }
 
 interface ActiveRule {
   rule: FaultRule;
+  /** When the rule was added (clock ms). */
+  addedAt: number;
+  /** Matching requests still to let through. */
+  skipLeft: number;
   /** Hits left; Infinity for count 0. */
   remaining: number;
 }
 
-/** The ordered rule list; the first matching rule with hits left applies. */
+/** A rule as listed by the control API: with its hits left (null = forever) and skips left. */
+export type ListedRule = FaultRule & { remaining: number | null; skipLeft: number };
+
+/**
+ * The ordered rule list. For each request, rules are checked in order: a rule matches when method
+ * and path match and it is active (activeAfterMs passed); a matching rule still skipping counts the
+ * request and lets the next rules decide; the first matching rule with no skips left applies.
+ */
 export class FaultSet {
   private rules: ActiveRule[] = [];
+
+  constructor(private readonly clock: Clock) {}
 
   add(rule: FaultRule): void {
     const r = validateFaultRule(rule);
     const count = r.count ?? 1;
-    this.rules.push({ rule: r, remaining: count === 0 ? Infinity : count });
+    this.rules.push({
+      rule: r,
+      addedAt: this.clock.now(),
+      skipLeft: r.skip ?? 0,
+      remaining: count === 0 ? Infinity : count,
+    });
   }
 
   clear(): void {
     this.rules = [];
   }
 
-  /** Rules still armed (copies), with hits left (null = forever). */
-  list(): (FaultRule & { remaining: number | null })[] {
+  list(): ListedRule[] {
     return this.rules.map((a) => ({
       ...structuredClone(a.rule),
       remaining: a.remaining === Infinity ? null : a.remaining,
+      skipLeft: a.skipLeft,
     }));
   }
 
-  /** Find the rule for this request and use up one hit of it. `target` is path plus query string. */
+  /** The rule for this request, with one hit of it used up. `target` is path plus query string. */
   take(method: string, target: string): FaultRule | undefined {
-    const i = this.rules.findIndex((a) => {
-      const m = a.rule.match;
-      if (m?.method && m.method.toUpperCase() !== method.toUpperCase()) return false;
-      if (m?.path && !target.includes(m.path)) return false;
-      return true;
-    });
-    if (i < 0) return undefined;
-    const a = this.rules[i];
-    a.remaining -= 1;
-    if (a.remaining <= 0) this.rules.splice(i, 1);
-    return a.rule;
+    const now = this.clock.now();
+    for (const a of this.rules) {
+      if (!matches(a, method, target, now)) continue;
+      if (a.skipLeft > 0) {
+        a.skipLeft -= 1;
+        continue;
+      }
+      a.remaining -= 1;
+      if (a.remaining <= 0) this.rules = this.rules.filter((x) => x !== a);
+      return a.rule;
+    }
+    return undefined;
   }
+}
+
+function matches(a: ActiveRule, method: string, target: string, now: number): boolean {
+  const m = a.rule.match;
+  if (m?.method && m.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (m?.path && !target.includes(m.path)) return false;
+  return now - a.addedAt >= (a.rule.activeAfterMs ?? 0);
 }

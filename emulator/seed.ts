@@ -1,9 +1,12 @@
 // Seed data for the emulator: the pools, data models and tables it serves, plus optional past loads.
-// A seed is plain JSON so users can describe their own Celonis layout; this module validates it and
-// fails with a message that names the offending path (e.g. `pools[0].dataModels[1].tables[2].name`).
+// A seed is plain JSON so users can describe their own Celonis layout; this module validates it (a
+// zod schema) and fails with a message that names the offending path (e.g.
+// `pools[0].dataModels[1].tables[2].name`).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { LoadStatus, LoadType } from "../provider/celonis/types";
+import { z } from "zod";
+import { pathText } from "./validate";
+import { COLUMN_TYPES, FINISHED_STATUSES, LOAD_TYPES, type LoadStatus, type LoadType } from "./wire";
 
 /** A column as Celonis lists it inside a table config. */
 export interface SeedColumn {
@@ -65,10 +68,6 @@ export class SeedError extends Error {
   }
 }
 
-const LOAD_TYPES: readonly string[] = ["COMPLETE", "FROM_CACHE", "PARTIAL"];
-const FINISHED_STATUSES: readonly string[] = ["SUCCESS", "WARNING", "ERROR", "CANCELED"];
-const COLUMN_TYPES: readonly string[] = ["STRING", "INTEGER", "FLOAT", "DATE", "TIME", "DATETIME", "BOOLEAN"];
-
 /**
  * Where the shipped demo seed lives: next to this file when run from source (`emulator/seed/`), or in
  * the package's `emulator/seed/` when run compiled from `dist/emulator/`.
@@ -103,121 +102,107 @@ export function loadSeed(input?: Seed | string): Seed {
   return validateSeed(input, "seed object");
 }
 
-type Obj = Record<string, unknown>;
+const nonEmpty = "expected a non-empty string";
+const text = z.string({ error: nonEmpty }).refine((v) => v.trim() !== "", { error: nonEmpty });
+const optionalText = text.nullish().transform((v) => v ?? null);
+const id = text.refine((v) => !/[/?#%\s]/.test(v), {
+  error: (issue) => `id "${String(issue.input)}" must not contain '/', '?', '#', '%' or whitespace`,
+});
+const count = z.number({ error: "expected a number >= 0" }).min(0, { error: "expected a number >= 0" });
+const list = <T extends z.ZodType>(item: T) => z.array(item, { error: "expected an array" });
+const object = <S extends z.ZodRawShape>(shape: S) => z.object(shape, { error: "expected an object" });
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+const columnSchema = object({
+  name: text,
+  type: z.enum(COLUMN_TYPES, { error: `expected one of ${COLUMN_TYPES.join(", ")}` }).default("STRING"),
+  primaryKey: z.boolean({ error: "expected a boolean" }).optional(),
+}).transform((c): SeedColumn => ({ name: c.name, type: c.type, primaryKey: c.primaryKey === true }));
+
+const tableSchema = object({
+  id,
+  name: text,
+  alias: optionalText,
+  dataSourceId: optionalText,
+  columns: list(columnSchema).default([]),
+  primaryKeys: list(text).optional(),
+  rowCount: count.optional(),
+}).transform((t): SeedTable => {
+  const table: SeedTable = {
+    id: t.id,
+    name: t.name,
+    alias: t.alias,
+    dataSourceId: t.dataSourceId,
+    columns: t.columns,
+    primaryKeys: t.primaryKeys ?? t.columns.filter((c) => c.primaryKey).map((c) => c.name),
+  };
+  if (t.rowCount !== undefined) table.rowCount = Math.round(t.rowCount);
+  return table;
+});
+
+const loadSchema = object({
+  dataLoadId: id.optional(),
+  loadType: z.enum(LOAD_TYPES, { error: `expected one of ${LOAD_TYPES.join(", ")}` }),
+  loadStatus: z.enum(FINISHED_STATUSES, {
+    error: `expected a finished status: ${FINISHED_STATUSES.join(", ")}`,
+  }),
+  startedMinutesAgo: count,
+  durationMs: count,
+  message: optionalText,
+}).transform(({ dataLoadId, ...rest }): SeedLoad =>
+  dataLoadId === undefined ? rest : { dataLoadId, ...rest },
+);
+
+const modelSchema = object({
+  id,
+  name: text,
+  description: optionalText,
+  tables: list(tableSchema).default([]),
+  history: list(loadSchema).default([]),
+});
+
+const poolSchema = object({
+  id,
+  name: text,
+  description: optionalText,
+  dataModels: list(modelSchema).default([]),
+});
+
+const seedSchema = object({
+  pools: list(poolSchema).min(1, { error: "a seed needs at least one pool" }),
+}).superRefine(checkUnique);
+
+/** Ids are unique across the seed; table names and aliases unique (case-insensitively) per model. */
+function checkUnique(seed: Seed, ctx: z.RefinementCtx): void {
+  type Path = (string | number)[];
+  const claim = (seen: Map<string, string>, key: string, what: string, path: Path): void => {
+    const prev = seen.get(key);
+    if (prev === undefined) seen.set(key, pathText(path));
+    else ctx.addIssue({ code: "custom", path, message: `${what} is already used at ${prev}` });
+  };
+  const ids = new Map<string, string>();
+  const claimId = (value: string, path: Path): void => claim(ids, value, `id "${value}"`, path);
+  seed.pools.forEach((pool, pi) => {
+    claimId(pool.id, ["pools", pi, "id"]);
+    pool.dataModels.forEach((model, mi) => {
+      const at: Path = ["pools", pi, "dataModels", mi];
+      claimId(model.id, [...at, "id"]);
+      const names = new Map<string, string>();
+      model.tables.forEach((t, ti) => {
+        claimId(t.id, [...at, "tables", ti, "id"]);
+        for (const n of new Set([t.name, t.alias ?? t.name]))
+          claim(names, n.toUpperCase(), `table name/alias "${n}"`, [...at, "tables", ti]);
+      });
+      (model.history ?? []).forEach((h, hi) => {
+        if (h.dataLoadId !== undefined) claimId(h.dataLoadId, [...at, "history", hi, "dataLoadId"]);
+      });
+    });
+  });
 }
 
 /** Check `value` is a well-formed seed; returns a normalized deep copy. */
 export function validateSeed(value: unknown, source = "seed"): Seed {
-  const fail = (at: string, what: string): never => {
-    throw new SeedError(`invalid seed (${source}): ${at}: ${what}`);
-  };
-  const obj = (v: unknown, at: string): Obj => (isObj(v) ? v : fail(at, "expected an object"));
-  const arr = (v: unknown, at: string): unknown[] => (Array.isArray(v) ? v : fail(at, "expected an array"));
-  const str = (v: unknown, at: string): string =>
-    typeof v === "string" && v.trim() !== "" ? v : fail(at, "expected a non-empty string");
-  const optStr = (v: unknown, at: string): string | null =>
-    v === undefined || v === null ? null : str(v, at);
-  const id = (v: unknown, at: string): string => {
-    const s = str(v, at);
-    if (/[/?#%\s]/.test(s)) fail(at, `id "${s}" must not contain '/', '?', '#', '%' or whitespace`);
-    return s;
-  };
-  const num = (v: unknown, at: string): number =>
-    typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : fail(at, "expected a number >= 0");
-
-  const seenIds = new Map<string, string>();
-  const unique = (s: string, at: string): string => {
-    const prev = seenIds.get(s);
-    if (prev !== undefined) fail(at, `id "${s}" is already used at ${prev}`);
-    seenIds.set(s, at);
-    return s;
-  };
-
-  const root = obj(value, "$");
-  const pools = arr(root.pools, "pools");
-  if (pools.length === 0) fail("pools", "a seed needs at least one pool");
-  return {
-    pools: pools.map((p, pi): SeedPool => {
-      const pAt = `pools[${pi}]`;
-      const po = obj(p, pAt);
-      return {
-        id: unique(id(po.id, `${pAt}.id`), `${pAt}.id`),
-        name: str(po.name, `${pAt}.name`),
-        description: optStr(po.description, `${pAt}.description`),
-        dataModels: arr(po.dataModels ?? [], `${pAt}.dataModels`).map((m, mi): SeedModel => {
-          const mAt = `${pAt}.dataModels[${mi}]`;
-          const mo = obj(m, mAt);
-          const names = new Map<string, string>();
-          const tables = arr(mo.tables ?? [], `${mAt}.tables`).map((t, ti): SeedTable => {
-            const tAt = `${mAt}.tables[${ti}]`;
-            const to = obj(t, tAt);
-            const name = str(to.name, `${tAt}.name`);
-            const alias = optStr(to.alias, `${tAt}.alias`);
-            for (const n of new Set([name, alias ?? name])) {
-              const key = n.toUpperCase();
-              const prev = names.get(key);
-              if (prev !== undefined) fail(tAt, `table name/alias "${n}" is already used at ${prev}`);
-              names.set(key, tAt);
-            }
-            const columns = arr(to.columns ?? [], `${tAt}.columns`).map((c, ci): SeedColumn => {
-              const cAt = `${tAt}.columns[${ci}]`;
-              const co = obj(c, cAt);
-              const type = str(co.type ?? "STRING", `${cAt}.type`);
-              if (!COLUMN_TYPES.includes(type))
-                fail(`${cAt}.type`, `expected one of ${COLUMN_TYPES.join(", ")}`);
-              if (co.primaryKey !== undefined && typeof co.primaryKey !== "boolean")
-                fail(`${cAt}.primaryKey`, "expected a boolean");
-              return { name: str(co.name, `${cAt}.name`), type, primaryKey: co.primaryKey === true };
-            });
-            const primaryKeys =
-              to.primaryKeys === undefined
-                ? columns.filter((c) => c.primaryKey).map((c) => c.name)
-                : arr(to.primaryKeys, `${tAt}.primaryKeys`).map((k, ki) =>
-                    str(k, `${tAt}.primaryKeys[${ki}]`),
-                  );
-            const table: SeedTable = {
-              id: unique(id(to.id, `${tAt}.id`), `${tAt}.id`),
-              name,
-              alias,
-              dataSourceId: optStr(to.dataSourceId, `${tAt}.dataSourceId`),
-              columns,
-              primaryKeys,
-            };
-            if (to.rowCount !== undefined) table.rowCount = Math.round(num(to.rowCount, `${tAt}.rowCount`));
-            return table;
-          });
-          const history = arr(mo.history ?? [], `${mAt}.history`).map((h, hi): SeedLoad => {
-            const hAt = `${mAt}.history[${hi}]`;
-            const ho = obj(h, hAt);
-            const loadType = str(ho.loadType, `${hAt}.loadType`);
-            if (!LOAD_TYPES.includes(loadType))
-              fail(`${hAt}.loadType`, `expected one of ${LOAD_TYPES.join(", ")}`);
-            const loadStatus = str(ho.loadStatus, `${hAt}.loadStatus`);
-            if (!FINISHED_STATUSES.includes(loadStatus))
-              fail(`${hAt}.loadStatus`, `expected a finished status: ${FINISHED_STATUSES.join(", ")}`);
-            const load: SeedLoad = {
-              loadType: loadType as LoadType,
-              loadStatus: loadStatus as LoadStatus,
-              startedMinutesAgo: num(ho.startedMinutesAgo, `${hAt}.startedMinutesAgo`),
-              durationMs: num(ho.durationMs, `${hAt}.durationMs`),
-              message: optStr(ho.message, `${hAt}.message`),
-            };
-            if (ho.dataLoadId !== undefined)
-              load.dataLoadId = unique(id(ho.dataLoadId, `${hAt}.dataLoadId`), `${hAt}.dataLoadId`);
-            return load;
-          });
-          return {
-            id: unique(id(mo.id, `${mAt}.id`), `${mAt}.id`),
-            name: str(mo.name, `${mAt}.name`),
-            description: optStr(mo.description, `${mAt}.description`),
-            tables,
-            history,
-          };
-        }),
-      };
-    }),
-  };
+  const result = seedSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new SeedError(`invalid seed (${source}): ${pathText(issue.path) || "$"}: ${issue.message}`);
 }

@@ -4,9 +4,13 @@
 // part 2 runs both side by side against the emulator in one process and reports measured ratios.
 // Run: npm run bench
 
-import { startEmulator } from "../emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { CelonisClient } from "../provider/celonis/client";
 import { nextPollDelayMs } from "../provider/celonis/status";
+
+/** The demo seed's pool and "P2P Demo Model". */
+const POOL = "d0000000-0000-4000-a000-000000000001";
+const MODEL = "d1000000-0000-4000-a000-000000000001";
 
 const PYCELONIS = (elapsedMs: number): number =>
   elapsedMs < 100 ? 100 : elapsedMs < 400 ? 300 : elapsedMs < 1300 ? 900 : 2000;
@@ -37,59 +41,69 @@ function part1(): void {
   }
 }
 
+type Schedule = "pycelonis" | "adaptive";
+
+/** One load of `durationMs` waited for with one schedule: status GETs made, and ms from its end to its detection. */
+async function measure(
+  emu: Emulator,
+  client: CelonisClient,
+  schedule: Schedule,
+  durationMs: number,
+): Promise<{ gets: number; lag: number }> {
+  emu.setBehaviour(MODEL, { durationMs });
+  const before = await client.getLastLoad(POOL, MODEL);
+  const previousLoadId = before?.dataLoadId ?? null;
+  emu.clearRequests();
+  const triggeredAt = Date.now();
+  await client.triggerLoad(
+    POOL,
+    MODEL,
+    { kind: "COMPLETE" },
+    { previousLoadId, triggeredAt, deadline: triggeredAt + 60_000 },
+  );
+  const start = Date.now();
+  let load;
+  if (schedule === "adaptive") {
+    const match = { previousLoadId, triggeredAt };
+    load = (await client.waitForLoad(POOL, MODEL, { match, deadline: start + 60_000 })).load;
+  } else {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, PYCELONIS(Date.now() - start)));
+      load = await client.getLastLoad(POOL, MODEL);
+      if (load && load.dataLoadId !== previousLoadId && load.loadStatus !== "RUNNING") break;
+    }
+  }
+  const detected = Date.now();
+  return {
+    gets: emu.requests().filter((q) => q.method === "GET").length,
+    lag: detected - (load?.endDate ?? detected),
+  };
+}
+
 async function part2(): Promise<void> {
   console.log("\nPart 2: measured against the emulator, both clients alternating in one run");
   const key = "bench-key";
   const emu = await startEmulator({ port: 0, apiKeys: [key] });
-  const pool = "d0000000-0000-4000-a000-000000000001";
-  const model = "d1000000-0000-4000-a000-000000000001";
   const client = new CelonisClient({ url: emu.url, auth: { kind: "bearer", token: key } });
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   try {
     console.log("load | schedule | status GETs | lag after end (ms)");
     for (const durationMs of [1500, 6000]) {
-      const totals: Record<string, { gets: number; lag: number; n: number }> = {};
-      for (let rep = 0; rep < 2; rep++) {
-        for (const name of ["pycelonis", "adaptive"]) {
-          emu.setBehaviour(model, { durationMs });
-          const before = await client.getLastLoad(pool, model);
-          emu.clearRequests();
-          const triggeredAt = Date.now();
-          const previousLoadId = before?.dataLoadId ?? null;
-          await client.triggerLoad(
-            pool,
-            model,
-            { kind: "COMPLETE" },
-            { previousLoadId, triggeredAt, deadline: triggeredAt + 60_000 },
-          );
-          const start = Date.now();
-          let load;
-          if (name === "adaptive") {
-            const r = await client.waitForLoad(pool, model, {
-              match: { previousLoadId, triggeredAt },
-              deadline: start + 60_000,
-            });
-            load = r.load;
-          } else {
-            for (;;) {
-              await sleep(PYCELONIS(Date.now() - start));
-              load = await client.getLastLoad(pool, model);
-              if (load && load.dataLoadId !== before?.dataLoadId && load.loadStatus !== "RUNNING") break;
-            }
-          }
-          const detected = Date.now();
-          const gets = emu.requests().filter((q) => q.method === "GET").length;
-          const t = (totals[name] ??= { gets: 0, lag: 0, n: 0 });
-          t.gets += gets;
-          t.lag += detected - (load?.endDate ?? detected);
-          t.n++;
+      const totals: Record<Schedule, { gets: number; lag: number }> = {
+        pycelonis: { gets: 0, lag: 0 },
+        adaptive: { gets: 0, lag: 0 },
+      };
+      const reps = 2;
+      for (let rep = 0; rep < reps; rep++) {
+        for (const schedule of ["pycelonis", "adaptive"] as const) {
+          const m = await measure(emu, client, schedule, durationMs);
+          totals[schedule].gets += m.gets;
+          totals[schedule].lag += m.lag;
         }
       }
-      for (const [name, t] of Object.entries(totals)) {
+      for (const [name, t] of Object.entries(totals))
         console.log(
-          `${durationMs / 1000}s | ${name} | ${(t.gets / t.n).toFixed(1)} | ${Math.round(t.lag / t.n)}`,
+          `${durationMs / 1000}s | ${name} | ${(t.gets / reps).toFixed(1)} | ${Math.round(t.lag / reps)}`,
         );
-      }
       console.log(
         `${durationMs / 1000}s | ratio adaptive/pycelonis | ${(totals.adaptive.gets / totals.pycelonis.gets).toFixed(2)} | ` +
           `${(totals.adaptive.lag / Math.max(1, totals.pycelonis.lag)).toFixed(2)}`,

@@ -60,132 +60,153 @@ async function outputsOf(stack: Stack): Promise<Record<string, unknown>> {
   return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }
 
-async function main(): Promise<void> {
-  const opened: Stack[] = [];
-  let emulator: Emulator | undefined;
-  try {
-    step("Pulumi CLI (scripts/pulumi-toolchain.sh: built once from Go modules, then reused)");
-    ensureToolchain();
+/** What the demo's steps share: the emulator, the state directory, the stacks opened so far. */
+interface Demo {
+  emulator: Emulator;
+  stateDir: string;
+  opened: Stack[];
+}
 
-    step("Celonis emulator");
-    emulator = await startEmulator({ port: 0, apiKeys: [API_KEY], loadMs: 3000 });
-    console.log(`emulator listening on ${emulator.url} (API key "${API_KEY}", loads take 3 s)`);
+/** A stack of examples/<name> on the demo's backend, configured for the emulator. */
+async function openExample(demo: Demo, name: string, config: Record<string, string> = {}): Promise<Stack> {
+  const dir = path.join(REPO_ROOT, "examples", name);
+  const stack = await openStack({
+    projectName: name,
+    stackName: STACK,
+    workDir: dir,
+    stateDir: demo.stateDir,
+    program: exampleProgram(dir),
+    config: {
+      ...emulatorConfig(demo.emulator.url, API_KEY),
+      ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`${name}:${k}`, { value: v }])),
+    },
+  });
+  demo.opened.push(stack);
+  return stack;
+}
 
-    step("quickstart: a stack on a file backend");
-    const demoState = path.join(REPO_ROOT, ".pulumi", "demo-state");
-    fs.rmSync(demoState, { recursive: true, force: true });
-    fs.mkdirSync(demoState, { recursive: true });
-    const stateDir = fs.mkdtempSync(path.join(demoState, "run-"));
-    const quickDir = path.join(REPO_ROOT, "examples", "quickstart");
-    const quick = await openStack({
-      projectName: "quickstart",
-      stackName: STACK,
-      workDir: quickDir,
-      stateDir,
-      program: exampleProgram(quickDir),
-      config: emulatorConfig(emulator.url, API_KEY),
-    });
-    opened.push(quick);
-    console.log(`stack "${STACK}" of examples/quickstart, state in ${path.relative(REPO_ROOT, stateDir)}`);
-    console.log(`config: celonis:url = ${emulator.url}, celonis:apiToken = [secret]`);
+/** Steps 3-6: preview, up and a second preview of the quickstart example. */
+async function quickstart(demo: Demo): Promise<void> {
+  const { emulator } = demo;
+  step("quickstart: a stack on a file backend");
+  const quick = await openExample(demo, "quickstart");
+  console.log(`stack "${STACK}" of examples/quickstart, state in ${path.relative(REPO_ROOT, demo.stateDir)}`);
+  console.log(`config: celonis:url = ${emulator.url}, celonis:apiToken = [secret]`);
 
-    step("quickstart: pulumi preview --diff  (the plan: what `up` will reload, and why)");
-    const pv1 = await quick.preview({ diff: true, onOutput: print });
-    check(pv1.changeSummary.create === 2, "preview plans to create the stack and the DataModelReload");
-    check(loadTriggers(emulator).length === 0, "preview started no load");
+  step("quickstart: pulumi preview --diff  (the plan: what `up` will reload, and why)");
+  const pv1 = await quick.preview({ diff: true, onOutput: print });
+  check(pv1.changeSummary.create === 2, "preview plans to create the stack and the DataModelReload");
+  check(loadTriggers(emulator).length === 0, "preview started no load");
 
-    step("quickstart: pulumi up  (creates the resource: a COMPLETE load of the P2P Demo Model)");
-    const up1 = await quick.up({ onOutput: print });
-    console.log(`outputs: ${JSON.stringify(await outputsOf(quick))}`);
-    check(up1.outputs.status?.value === "SUCCESS", "the load ended SUCCESS");
-    const firstLoads = loadTriggers(emulator);
-    check(
-      firstLoads.length === 1 && firstLoads[0].kind === "COMPLETE",
-      "the emulator saw exactly one COMPLETE load",
-    );
+  step("quickstart: pulumi up  (creates the resource: a COMPLETE load of the P2P Demo Model)");
+  const up1 = await quick.up({ onOutput: print });
+  console.log(`outputs: ${JSON.stringify(await outputsOf(quick))}`);
+  check(up1.outputs.status?.value === "SUCCESS", "the load ended SUCCESS");
+  const firstLoads = loadTriggers(emulator);
+  check(
+    firstLoads.length === 1 && firstLoads[0].kind === "COMPLETE",
+    "the emulator saw exactly one COMPLETE load",
+  );
 
-    step("quickstart: pulumi preview --diff again, with nothing changed");
-    emulator.clearRequests();
-    const pv2 = await quick.preview({ diff: true, onOutput: print });
-    check(
-      changes(pv2.changeSummary).length === 0,
-      `no changes planned (${JSON.stringify(pv2.changeSummary)})`,
-    );
-    check(loadTriggers(emulator).length === 0, "no load started");
+  step("quickstart: pulumi preview --diff again, with nothing changed");
+  emulator.clearRequests();
+  const pv2 = await quick.preview({ diff: true, onOutput: print });
+  check(changes(pv2.changeSummary).length === 0, `no changes planned (${JSON.stringify(pv2.changeSummary)})`);
+  check(loadTriggers(emulator).length === 0, "no load started");
+}
 
-    step("partial-by-name: pulumi up  (tables ACTIVITIES, CASES and VENDORS, an alias of LFA1)");
-    const partialDir = path.join(REPO_ROOT, "examples", "partial-by-name");
-    const partial = await openStack({
-      projectName: "partial-by-name",
-      stackName: STACK,
-      workDir: partialDir,
-      stateDir,
-      program: exampleProgram(partialDir),
-      config: {
-        ...emulatorConfig(emulator.url, API_KEY),
-        "partial-by-name:activitiesVersion": { value: "v1" },
-      },
-    });
-    opened.push(partial);
-    emulator.clearRequests();
-    await partial.up({ onOutput: print });
-    const created = loadTriggers(emulator);
-    check(
-      created.length === 1 && created[0].kind === "PARTIAL" && created[0].tableIds.length === 3,
-      "one PARTIAL load of the 3 tables",
-    );
+/** Steps 7-8: create the partial-by-name example, then preview one changed table trigger. */
+async function partialByName(demo: Demo): Promise<Stack> {
+  step("partial-by-name: pulumi up  (tables ACTIVITIES, CASES and VENDORS, an alias of LFA1)");
+  const partial = await openExample(demo, "partial-by-name", { activitiesVersion: "v1" });
+  demo.emulator.clearRequests();
+  await partial.up({ onOutput: print });
+  const created = loadTriggers(demo.emulator);
+  check(
+    created.length === 1 && created[0].kind === "PARTIAL" && created[0].tableIds.length === 3,
+    "one PARTIAL load of the 3 tables",
+  );
 
-    step("partial-by-name: activitiesVersion v1 → v2, then pulumi preview --diff");
-    await partial.setConfig("partial-by-name:activitiesVersion", { value: "v2" });
-    let previewText = "";
-    const pv3 = await partial.preview({
-      diff: true,
-      onOutput: (s) => {
-        previewText += s;
-        print(s);
-      },
-    });
-    check(pv3.changeSummary.update === 1, "preview plans one update");
-    check(
-      previewText.includes("tableTriggers.ACTIVITIES changed"),
-      'the plan names the table and the reason: "tableTriggers.ACTIVITIES changed"',
-    );
+  step("partial-by-name: activitiesVersion v1 → v2, then pulumi preview --diff");
+  await partial.setConfig("partial-by-name:activitiesVersion", { value: "v2" });
+  let previewText = "";
+  const pv3 = await partial.preview({
+    diff: true,
+    onOutput: (s) => {
+      previewText += s;
+      print(s);
+    },
+  });
+  check(pv3.changeSummary.update === 1, "preview plans one update");
+  check(
+    previewText.includes("tableTriggers.ACTIVITIES changed"),
+    'the plan names the table and the reason: "tableTriggers.ACTIVITIES changed"',
+  );
+  return partial;
+}
 
-    step("partial-by-name: pulumi up  (only ACTIVITIES reloads)");
-    emulator.clearRequests();
-    await partial.up({ onOutput: print });
-    const outs = await outputsOf(partial);
+/** Step 9: the changed trigger reloads exactly the ACTIVITIES table. */
+async function reloadOneTable(demo: Demo, partial: Stack): Promise<void> {
+  step("partial-by-name: pulumi up  (only ACTIVITIES reloads)");
+  demo.emulator.clearRequests();
+  await partial.up({ onOutput: print });
+  const outs = await outputsOf(partial);
+  console.log(
+    `outputs: plan = ${JSON.stringify(outs.plan)}, reloadedTables = ${JSON.stringify(outs.reloadedTables)}`,
+  );
+  const activitiesId = loadSeed()
+    .pools.flatMap((p) => p.dataModels)
+    .find((m) => m.name === "P2P Demo Model")
+    ?.tables.find((t) => t.name === "ACTIVITIES")?.id;
+  const triggered = loadTriggers(demo.emulator);
+  console.log(`emulator request log: ${JSON.stringify(triggered)}`);
+  check(
+    triggered.length === 1 &&
+      triggered[0].kind === "PARTIAL" &&
+      triggered[0].tableIds.length === 1 &&
+      triggered[0].tableIds[0] === activitiesId,
+    `exactly one partial-sync, with the ACTIVITIES table only (${activitiesId})`,
+  );
+}
+
+/** Step 10: destroy the stacks (newest first) and forget them. */
+async function destroyAll(demo: Demo): Promise<void> {
+  step("pulumi destroy  (deleting a reload loads nothing), stop the emulator");
+  for (const stack of [...demo.opened].reverse()) {
+    const r = await stack.destroy();
+    await stack.workspace.removeStack(stack.name);
+    demo.opened.splice(demo.opened.indexOf(stack), 1);
     console.log(
-      `outputs: plan = ${JSON.stringify(outs.plan)}, reloadedTables = ${JSON.stringify(outs.reloadedTables)}`,
+      `${stack.name} of ${path.basename(stack.workspace.workDir)}: ${JSON.stringify(r.summary.resourceChanges)}`,
     );
-    const activitiesId = loadSeed()
-      .pools.flatMap((p) => p.dataModels)
-      .find((m) => m.name === "P2P Demo Model")
-      ?.tables.find((t) => t.name === "ACTIVITIES")?.id;
-    const triggered = loadTriggers(emulator);
-    console.log(`emulator request log: ${JSON.stringify(triggered)}`);
-    check(
-      triggered.length === 1 &&
-        triggered[0].kind === "PARTIAL" &&
-        triggered[0].tableIds.length === 1 &&
-        triggered[0].tableIds[0] === activitiesId,
-      `exactly one partial-sync, with the ACTIVITIES table only (${activitiesId})`,
-    );
+  }
+}
 
-    step("pulumi destroy  (deleting a reload loads nothing), stop the emulator");
-    for (const stack of [...opened].reverse()) {
-      const r = await stack.destroy();
-      await stack.workspace.removeStack(stack.name);
-      opened.splice(opened.indexOf(stack), 1);
-      console.log(
-        `${stack.name} of ${path.basename(stack.workspace.workDir)}: ${JSON.stringify(r.summary.resourceChanges)}`,
-      );
-    }
+/** A fresh state directory under .pulumi/demo-state (the previous run's is wiped). */
+function freshStateDir(): string {
+  const demoState = path.join(REPO_ROOT, ".pulumi", "demo-state");
+  fs.rmSync(demoState, { recursive: true, force: true });
+  fs.mkdirSync(demoState, { recursive: true });
+  return fs.mkdtempSync(path.join(demoState, "run-"));
+}
+
+async function main(): Promise<void> {
+  step("Pulumi CLI (scripts/pulumi-toolchain.sh: built once from Go modules, then reused)");
+  ensureToolchain();
+  const stateDir = freshStateDir();
+  step("Celonis emulator");
+  const emulator = await startEmulator({ port: 0, apiKeys: [API_KEY], loadMs: 3000 });
+  console.log(`emulator listening on ${emulator.url} (API key "${API_KEY}", loads take 3 s)`);
+  const demo: Demo = { emulator, stateDir, opened: [] };
+  try {
+    await quickstart(demo);
+    await reloadOneTable(demo, await partialByName(demo));
+    await destroyAll(demo);
   } finally {
     // After a failure: forget the stacks (their state dir is wiped on the next run), stop the emulator.
-    for (const stack of opened)
+    for (const stack of demo.opened)
       await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
-    await emulator?.stop();
+    await emulator.stop();
   }
 }
 

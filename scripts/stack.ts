@@ -1,24 +1,21 @@
 // Runs Pulumi programs of this repository (the examples, test programs) through the Automation API
 // on a local file backend, with the CLI from scripts/pulumi-toolchain.sh and an isolated PULUMI_HOME.
+// A library: the demo, the benchmarks, the e2e tests and `npm run stack` (scripts/stack-cli.ts) use it.
 //
 // Why it exists: `pulumi up` in a project directory needs the `pulumi-language-nodejs` host, which
 // cannot be built here (the Go module proxy does not serve it). Inline programs need no language
-// host: the SDK serves the program in-process and hands its address to the CLI (`--client`). The
-// demo, the e2e tests and `npm run stack` all go through this one file. With a normal Pulumi install,
-// `pulumi up` in an example's directory does the same thing.
-//
-// CLI: npm run stack -- <example> <preview|up|refresh|destroy|outputs> [--url U] [--api-key K]
-//                       [--stack NAME] [--config key=value]...
-// The Celonis URL/token come from the flags or CELONIS_URL / CELONIS_API_TOKEN (OAuth: the provider
-// reads OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET itself). State lives in .pulumi/state.
+// host: the SDK serves the program in-process and hands its address to the CLI (`--client`). With a
+// normal Pulumi install, `pulumi up` in an example's directory does the same thing.
 
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack, type ConfigMap } from "@pulumi/pulumi/automation";
+import { parse as parseYaml } from "yaml";
 
 export const REPO_ROOT: string = path.resolve(__dirname, "..");
-const PULUMI_DIR = path.join(REPO_ROOT, ".pulumi");
+/** The Pulumi CLI, its home and the default state live here (ignored by git). */
+export const PULUMI_DIR = path.join(REPO_ROOT, ".pulumi");
 const PULUMI_BIN = path.join(PULUMI_DIR, "bin");
 
 /** Builds or reuses the pinned Pulumi CLI (.pulumi/bin/pulumi); throws when that fails. */
@@ -70,6 +67,14 @@ let pulumiCommand: Promise<PulumiCommand> | undefined;
 const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
 const STACK_FILE_EXTS = [".yaml", ".yml", ".json"];
 
+/** The `name` of a Pulumi.yaml / Pulumi.json (YAML is a superset of JSON); throws when it has none. */
+export function projectName(projectFile: string): string {
+  const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { name?: unknown } | null;
+  if (typeof project?.name !== "string" || project.name === "")
+    throw new Error(`${projectFile} has no project name`);
+  return project.name;
+}
+
 /**
  * Creates or selects a stack of an inline program on a file backend. A new stack drops a leftover
  * Pulumi.<stack>.yaml in workDir (its config belongs to a stack that no longer exists), then `config`
@@ -89,8 +94,8 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
   // because LocalWorkspace would overwrite the file with projectSettings.
   const projectFile = PROJECT_FILES.map((f) => path.join(workDir, f)).find((f) => fs.existsSync(f));
   if (projectFile) {
-    const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(projectFile, "utf8"))?.[1];
-    if (name !== undefined && name !== opts.projectName) {
+    const name = projectName(projectFile);
+    if (name !== opts.projectName) {
       throw new Error(`openStack: ${projectFile} names project "${name}", not "${opts.projectName}"`);
     }
   }
@@ -206,108 +211,9 @@ export function skipMessage(missing: string[]): string {
   );
 }
 
-// ---------------------------------------------------------------------------------------------- CLI
-
-const USAGE = `usage: npm run stack -- <example> <preview|up|refresh|destroy|outputs> [--url U] [--api-key K]
-                      [--stack NAME] [--config key=value]...
-  examples: ${
-    fs.existsSync(path.join(REPO_ROOT, "examples"))
-      ? fs
-          .readdirSync(path.join(REPO_ROOT, "examples"))
-          .filter((d) => fs.existsSync(path.join(REPO_ROOT, "examples", d, "index.ts")))
-          .join(", ")
-      : "(none)"
-  }
-  Celonis: --url/--api-key, or CELONIS_URL/CELONIS_API_TOKEN; the emulator: npm run emulator (URL http://127.0.0.1:8085, key demo-api-key)`;
-
-async function main(argv: string[]): Promise<number> {
-  const { parseArgs } = await import("node:util");
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: "string" },
-      "api-key": { type: "string" },
-      stack: { type: "string", default: "dev" },
-      config: { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  const [example, action] = positionals;
-  const actions = ["preview", "up", "refresh", "destroy", "outputs"];
-  const exampleDir = path.join(REPO_ROOT, "examples", example ?? "");
-  if (values.help || !example || !actions.includes(action ?? "") || positionals.length !== 2) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
-  if (!fs.existsSync(path.join(exampleDir, "index.ts"))) {
-    console.error(`no example "${example}" (examples/${example}/index.ts)\n${USAGE}`);
-    return 2;
-  }
-  ensureToolchain();
-  const missing = ["preview", "up"].includes(action) ? missingPlugins(exampleDir) : [];
-  if (missing.length > 0) {
-    console.log(`${example}: ${skipMessage(missing)}`);
-    return 3;
-  }
-  const config: Record<string, { value: string; secret?: boolean }> = {};
-  const url = values.url ?? process.env.CELONIS_URL;
-  const token = values["api-key"] ?? process.env.CELONIS_API_TOKEN;
-  if (url) config["celonis:url"] = { value: url };
-  if (token) config["celonis:apiToken"] = { value: token, secret: true };
-  for (const kv of values.config as string[]) {
-    const i = kv.indexOf("=");
-    if (i <= 0) throw new Error(`--config expects key=value, got "${kv}"`);
-    const key = kv.slice(0, i);
-    config[key.includes(":") ? key : `${example}:${key}`] = { value: kv.slice(i + 1) };
-  }
-  const stack = await openStack({
-    projectName: example,
-    stackName: values.stack,
-    workDir: exampleDir,
-    stateDir: path.join(PULUMI_DIR, "state"),
-    program: exampleProgram(exampleDir),
-    config,
-  });
-  if (
-    action !== "outputs" &&
-    action !== "destroy" &&
-    !(await stack.getAllConfig())["celonis:url"] &&
-    !process.env.CELONIS_URL
-  ) {
-    console.error(
-      "no Celonis URL: pass --url and --api-key (or set CELONIS_URL and CELONIS_API_TOKEN).\n" + USAGE,
-    );
-    return 2;
-  }
-  const onOutput = (s: string): boolean => process.stdout.write(s);
-  if (action === "preview") await stack.preview({ diff: true, onOutput });
-  if (action === "up") await stack.up({ onOutput });
-  if (action === "refresh") await stack.refresh({ onOutput });
-  if (action === "destroy") await stack.destroy({ onOutput });
-  if (action === "up" || action === "refresh" || action === "outputs") {
-    const outs = await stack.outputs();
-    const shown = Object.fromEntries(
-      Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
-    );
-    console.log(`outputs of ${example}/${values.stack}:\n${JSON.stringify(shown, null, 2)}`);
-  }
-  return 0;
-}
-
 /** The useful part of an Automation API error: the CLI's stderr, else the message. */
 export function describeStackError(err: unknown): string {
   const result = (err as { commandResult?: { stderr?: string } }).commandResult;
   const text = result?.stderr?.trim() || (err instanceof Error ? err.message : String(err));
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(`stack: ${describeStackError(err)}`);
-      process.exit(1);
-    },
-  );
 }

@@ -1,6 +1,7 @@
 // The shapes Celonis puts on the wire, and the client's own vocabulary for them.
-// Shared by the client, the provider and the emulator so that all three agree on one definition
-// (see ../shared/celonis-api.md for where each field comes from).
+// The client and the provider use them; the emulator has its own (emulator/wire.ts), and the
+// contract tests check both against the documented examples
+// (see docs/celonis-api.md for where each field comes from).
 
 /** Every `loadStatus` Celonis reports. There is no QUEUED. */
 export type LoadStatus =

@@ -1,8 +1,7 @@
 // Helpers for tests that talk to the emulator over HTTP: the demo seed's fixed ids, a small fetch
 // wrapper that returns status/headers/text/json in one object, and polling/waiting utilities.
 // Any test (emulator, client, provider) may import these.
-import type { Emulator } from "../../emulator";
-import type { LoadRecord } from "../../provider/celonis/types";
+import type { Emulator, LoadRecord } from "../../emulator";
 
 /** Fixed ids of emulator/seed/demo.json. */
 export const DEMO = {

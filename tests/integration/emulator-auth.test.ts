@@ -2,8 +2,8 @@
 // at /oauth2/token with expiry, wrong-scheme and unknown-credential 401s, per-pool 403s without a body,
 // and the rule that the request log never contains a credential.
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
-import { DEMO, call, legacy, sleep, v1 } from "../helpers/emulator";
+import { ManualClock, startEmulator, type Emulator } from "../../emulator";
+import { DEMO, call, legacy, v1 } from "../helpers/emulator";
 
 const API_KEY = "user-key-7f3a9c";
 const APP_KEY = "app-key-51d0e2";
@@ -32,6 +32,7 @@ async function token(
 describe("emulator: authentication", function () {
   let emu: Emulator;
   const issued: string[] = [];
+  const clock = new ManualClock();
 
   before(async () => {
     emu = await startEmulator({
@@ -41,6 +42,7 @@ describe("emulator: authentication", function () {
       appKeys: [APP_KEY],
       oauthClients: [CLIENT, FINANCE_CLIENT],
       tokenLifetimeSeconds: 1,
+      clock,
       poolAccess: { [RESTRICTED_KEY]: [DEMO.financePool], [FINANCE_CLIENT.clientId]: [DEMO.financePool] },
     });
   });
@@ -167,8 +169,13 @@ describe("emulator: authentication", function () {
     const t = await token(emu, { grant_type: "client_credentials", scope: "integration.data-pools" }, CLIENT);
     const access = t.json?.access_token as string;
     issued.push(access);
-    assert.equal((await call(emu, TABLES, { auth: `Bearer ${access}` })).status, 200);
-    await sleep(1100);
+    clock.advance(999);
+    assert.equal(
+      (await call(emu, TABLES, { auth: `Bearer ${access}` })).status,
+      200,
+      "valid until its lifetime ends",
+    );
+    clock.advance(1);
     const expired = await call(emu, TABLES, { auth: `Bearer ${access}` });
     assert.equal(expired.status, 401);
     assert.equal(emu.requests().at(-1)?.auth, "invalid");

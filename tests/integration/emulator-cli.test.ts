@@ -4,8 +4,8 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import type { LoadRecord } from "../../emulator";
 import { DEFAULT_PORT, parseCli } from "../../emulator/cli";
-import type { LoadRecord } from "../../provider/celonis/types";
 import { DEMO, call, sleep, v1, waitFor } from "../helpers/emulator";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -193,7 +193,7 @@ describe("emulator: CLI process", function () {
   });
 
   it("--quiet --stuck with demo credentials; exits 0 on SIGINT; --help and bad flags", async () => {
-    const r = run(["--port", "0", "--quiet", "--stuck"]);
+    const r = run(["--port", "0", "--quiet", "--stuck", "--load-seconds", "0.05"]);
     const help = run(["--help"]);
     const bad = run(["--port", "0", "--outcome", "NOPE"]);
     try {
@@ -205,7 +205,7 @@ describe("emulator: CLI process", function () {
       );
       await sleep(300);
       const l = (await call(url, v1(DEMO.pool, DEMO.o2cModel, "last-load"), { auth })).json as LoadRecord;
-      assert.equal(l.loadStatus, "RUNNING");
+      assert.equal(l.loadStatus, "RUNNING", "still running six load times later");
       const ctl = await call(url, `/_emulator/models/${DEMO.o2cModel}/loads`);
       assert.equal((ctl.json as LoadRecord[]).length, 1);
       r.child.kill("SIGINT");

@@ -1,9 +1,10 @@
 // Emulator fault injection: 429 with the x-ratelimit-* headers, 5xx bodies, dropped connections,
-// slow answers, count/match semantics, and `after: true` rules that let the load start and then lose
-// the answer — what client tests use to prove a retried trigger never starts a second load.
+// slow answers, count/match/skip/activeAfterMs semantics, and `after: true` rules that let the load
+// start and then lose the answer — what client tests use to prove a retried trigger never starts a
+// second load. The emulator runs on a ManualClock: delays and "1.5 s into a wait" are moved, not slept.
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
-import { DEMO, call, newest, v1, waitForFinished } from "../helpers/emulator";
+import { ManualClock, startEmulator, type Emulator } from "../../emulator";
+import { DEMO, call, newest, v1, waitFor } from "../helpers/emulator";
 
 const KEY = `Bearer ${DEMO.apiKey}`;
 const TABLES = v1(DEMO.pool, DEMO.model, "tables");
@@ -11,8 +12,9 @@ const LOAD = v1(DEMO.pool, DEMO.model, "load");
 
 describe("emulator: faults", function () {
   let emu: Emulator;
+  const clock = new ManualClock();
   before(async () => {
-    emu = await startEmulator({ port: 0, loadMs: 50 });
+    emu = await startEmulator({ port: 0, loadMs: 50, clock });
   });
   after(() => emu.stop());
   afterEach(() => emu.reset());
@@ -102,7 +104,6 @@ describe("emulator: faults", function () {
     // A blind retry would now hit the running load:
     const retry = await call(emu, LOAD, { method: "POST", auth: KEY });
     assert.equal(retry.status, 400);
-    await waitForFinished(emu, DEMO.model);
   });
 
   it("after: true status → the load starts, the client sees 502", async () => {
@@ -121,19 +122,73 @@ describe("emulator: faults", function () {
 
   it("delay → the answer comes late (before or after the route)", async () => {
     emu.addFault({ kind: "delay", delayMs: 200 });
-    let t = Date.now();
-    const r = await call(emu, TABLES, { auth: KEY });
-    assert.equal(r.status, 200);
-    assert.ok(Date.now() - t >= 190, `took ${Date.now() - t}`);
+    let answered = false;
+    const slow = call(emu, TABLES, { auth: KEY }).finally(() => (answered = true));
+    await waitFor(() => clock.pending === 1, 2000, 2);
+    clock.advance(199);
+    await new Promise((res) => setTimeout(res, 20));
+    assert.equal(answered, false, "no answer before the delay is over");
+    clock.advance(1);
+    assert.equal((await slow).status, 200);
     assert.equal(emu.requests()[0].fault, "delay:200ms");
 
     emu.addFault({ kind: "delay", delayMs: 150, after: true, match: { method: "POST" } });
-    t = Date.now();
     const pending = call(emu, LOAD, { method: "POST", auth: KEY });
-    await new Promise((res) => setTimeout(res, 40));
+    await waitFor(() => clock.pending === 2, 2000, 2); // the load's end and the delayed answer
     assert.equal(newest(emu, DEMO.model)?.loadStatus, "RUNNING", "the load started before the answer");
+    clock.advance(150);
     assert.equal((await pending).status, 204);
-    assert.ok(Date.now() - t >= 140);
+  });
+
+  it("skip: the first N matching requests pass, then the rule applies", async () => {
+    emu.addFault({ kind: "status", status: 503, skip: 2, count: 2, match: { path: "/tables" } });
+    emu.addFault({ kind: "drop", skip: 3, match: { path: "/tables" } });
+    const statuses: number[] = [];
+    // The drop rule counts requests 1, 2 and 5 (3 and 4 are taken by the 503 rule before it).
+    for (let i = 0; i < 7; i++) {
+      statuses.push(
+        await call(emu, TABLES, { auth: KEY }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      );
+    }
+    assert.deepEqual(
+      statuses,
+      [200, 200, 503, 503, 200, 0, 200],
+      "a skipping rule lets the next rules decide",
+    );
+    assert.equal((await call(emu, LOAD, { method: "POST", auth: KEY })).status, 204, "other paths untouched");
+  });
+
+  it("activeAfterMs: the rule hits only requests arriving that long after it was added", async () => {
+    const lastLoad = v1(DEMO.pool, DEMO.model, "last-load");
+    emu.addFault({
+      kind: "status",
+      status: 500,
+      activeAfterMs: 1500,
+      match: { method: "GET", path: "/last-load" },
+    });
+    assert.equal((await call(emu, lastLoad, { auth: KEY })).status, 200);
+    clock.advance(1499);
+    assert.equal((await call(emu, lastLoad, { auth: KEY })).status, 200, "not yet active");
+    assert.equal(emu.requests().filter((e) => e.fault).length, 0);
+    clock.advance(1);
+    assert.equal((await call(emu, lastLoad, { auth: KEY })).status, 500, "one 500 at 1.5 s");
+    assert.equal((await call(emu, lastLoad, { auth: KEY })).status, 200, "count 1 used up");
+    const listed = await call(emu, "/_emulator/faults");
+    assert.deepEqual(listed.json, []);
+  });
+
+  it("skip and activeAfterMs are validated and listed with what is left", async () => {
+    for (const bad of [{ skip: -1 }, { skip: 1.5 }, { activeAfterMs: -5 }, { activeAfterMs: "1s" }]) {
+      const r = await call(emu, "/_emulator/faults", { method: "POST", body: { kind: "drop", ...bad } });
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.match((r.json as { error: string }).error, /fault rule (skip|activeAfterMs) must be/);
+    }
+    emu.addFault({ kind: "drop", skip: 2, activeAfterMs: 10 });
+    const [rule] = (await call(emu, "/_emulator/faults")).json as { skipLeft: number; remaining: number }[];
+    assert.deepEqual([rule.skipLeft, rule.remaining], [2, 1]);
   });
 
   it("count 0 = forever until clearFaults; match.method and match.path filter", async () => {
@@ -148,7 +203,7 @@ describe("emulator: faults", function () {
   it("faults can match the query string and also hit /oauth2/token", async () => {
     emu.addFault({ kind: "status", status: 500, match: { path: "fullReload=false" } });
     assert.equal((await call(emu, LOAD, { method: "POST", auth: KEY })).status, 204);
-    await waitForFinished(emu, DEMO.model);
+    clock.advance(50);
     assert.equal((await call(emu, `${LOAD}?fullReload=false`, { method: "POST", auth: KEY })).status, 500);
     emu.addFault({ kind: "rateLimit", match: { path: "/oauth2/token" } });
     const t = await call(emu, "/oauth2/token", {

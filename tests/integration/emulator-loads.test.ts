@@ -1,33 +1,28 @@
 // The emulator's load state machine under each load behaviour (ERROR/WARNING messages, stuck,
 // visibleAfterMs, LOST_CONNECTION mid-load, `times`), queueTriggers, loads started "outside Pulumi",
-// and the control API that drives all of it over HTTP.
+// and the control API that drives all of it over HTTP. Every emulator here runs on a ManualClock:
+// a test moves time itself, so each status is checked at the exact moment it should change.
 import { strict as assert } from "node:assert";
-import { ApiError, startEmulator, type Emulator } from "../../emulator";
-import type { LoadRecord, LoadStatus } from "../../provider/celonis/types";
-import { DEMO, call, newest, sleep, v1, waitFor, waitForFinished } from "../helpers/emulator";
+import { ApiError, ManualClock, startEmulator, type Emulator, type LoadRecord } from "../../emulator";
+import { DEMO, call, newest, v1 } from "../helpers/emulator";
 
 const KEY = `Bearer ${DEMO.apiKey}`;
 const O2C_ACTIVITIES = "d2000000-0000-4000-a000-000000000201";
 const trigger = (emu: Emulator, model: string = DEMO.model, query = "") =>
   call(emu, v1(DEMO.pool, model, `load${query}`), { method: "POST", auth: KEY });
 
-/** Poll the newest load every few ms and collect the distinct statuses it goes through. */
-async function statusTrail(emu: Emulator, loadId: string, timeoutMs = 3000): Promise<LoadStatus[]> {
-  const trail: LoadStatus[] = [];
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const l = emu.loads(DEMO.model).find((x) => x.dataLoadId === loadId);
-    if (l && trail[trail.length - 1] !== l.loadStatus) trail.push(l.loadStatus);
-    if (l && ["SUCCESS", "WARNING", "ERROR", "CANCELED"].includes(l.loadStatus)) return trail;
-    if (Date.now() > end) return trail;
-    await sleep(5);
-  }
+/** The newest load of a model after moving the clock by `ms`. */
+function later(clock: ManualClock, emu: Emulator, ms: number, model: string = DEMO.model): LoadRecord {
+  clock.advance(ms);
+  return newest(emu, model) as LoadRecord;
 }
 
 describe("emulator: load behaviours", function () {
   let emu: Emulator;
+  let clock: ManualClock;
   before(async () => {
-    emu = await startEmulator({ port: 0, loadMs: 60 });
+    clock = new ManualClock();
+    emu = await startEmulator({ port: 0, loadMs: 60, clock });
   });
   after(() => emu.stop());
   afterEach(() => emu.reset());
@@ -35,10 +30,11 @@ describe("emulator: load behaviours", function () {
   it("ERROR ends with a realistic message naming a table; an explicit message wins", async () => {
     emu.setBehaviour(DEMO.model, { outcome: "ERROR" });
     await trigger(emu);
-    const err = await waitForFinished(emu, DEMO.model);
+    assert.equal(later(clock, emu, 59).loadStatus, "RUNNING");
+    const err = later(clock, emu, 1);
     assert.equal(err.loadStatus, "ERROR");
     assert.equal(err.message, "Table 'ACTIVITIES': column CASE_KEY not found");
-    assert.equal(typeof err.endDate, "number");
+    assert.equal(err.endDate, clock.now());
 
     emu.setBehaviour(DEMO.model, { outcome: "ERROR", message: "Table 'CASES': out of memory" });
     await call(emu, v1(DEMO.pool, DEMO.model, "load/partial-sync"), {
@@ -46,12 +42,11 @@ describe("emulator: load behaviours", function () {
       auth: KEY,
       body: [DEMO.tables.CASES],
     });
-    const err2 = await waitForFinished(emu, DEMO.model);
-    assert.equal(err2.message, "Table 'CASES': out of memory");
+    assert.equal(later(clock, emu, 60).message, "Table 'CASES': out of memory");
     const s = emu.state.loadInfoSync(DEMO.pool, DEMO.model);
-    assert.equal(s.loadInfo?.liveDataModel?.tableLoads?.length, 9, "live model still the seeded success");
+    assert.equal(s.loadInfo.liveDataModel?.tableLoads.length, 9, "live model still the seeded success");
     assert.equal(
-      (s.loadHistory?.lastSuccessfulDataModel as { dataLoadId: string }).dataLoadId,
+      s.loadHistory.lastSuccessfulDataModel?.dataLoadId,
       DEMO.seededLoadId,
       "failed loads do not become the last successful one",
     );
@@ -60,25 +55,25 @@ describe("emulator: load behaviours", function () {
   it("WARNING ends with a warning message; it counts as successful", async () => {
     emu.setBehaviour("*", { outcome: "WARNING" });
     await trigger(emu, DEMO.o2cModel);
-    const w = await waitForFinished(emu, DEMO.o2cModel);
+    const w = later(clock, emu, 60, DEMO.o2cModel);
     assert.equal(w.loadStatus, "WARNING");
     assert.match(w.message ?? "", /ACTIVITIES.*skipped/);
     const s = emu.state.loadInfoSync(DEMO.pool, DEMO.o2cModel);
-    assert.equal((s.loadHistory?.lastSuccessfulDataModel as { dataLoadId: string }).dataLoadId, w.dataLoadId);
+    assert.equal(s.loadHistory.lastSuccessfulDataModel?.dataLoadId, w.dataLoadId);
   });
 
   it("stuck: stays RUNNING past its duration until cancel-load", async () => {
     emu.setBehaviour(DEMO.model, { stuck: true, durationMs: 10 });
     await trigger(emu);
-    await sleep(150);
-    const l = newest(emu, DEMO.model);
-    assert.equal(l?.loadStatus, "RUNNING");
-    assert.equal(l?.endDate, null);
+    const l = later(clock, emu, 3_600_000);
+    assert.equal(l.loadStatus, "RUNNING");
+    assert.equal(l.endDate, null);
     await call(emu, `/integration/api/pools/${DEMO.pool}/data-models/${DEMO.model}/cancel-load`, {
       method: "POST",
       auth: KEY,
     });
-    assert.equal((await waitForFinished(emu, DEMO.model)).loadStatus, "CANCELED");
+    assert.equal(later(clock, emu, 0).loadStatus, "CANCELLING");
+    assert.equal(later(clock, emu, 20).loadStatus, "CANCELED", "CANCELLING lasts max(20, loadMs/4) ms");
   });
 
   it("visibleAfterMs: the trigger answers 204 but the RUNNING record appears later", async () => {
@@ -87,47 +82,58 @@ describe("emulator: load behaviours", function () {
     assert.equal(r.status, 204);
     const last = await call(emu, v1(DEMO.pool, DEMO.model, "last-load"), { auth: KEY });
     assert.equal((last.json as LoadRecord).dataLoadId, DEMO.seededLoadId, "still the previous load");
-    assert.equal(emu.loads(DEMO.model).length, 1);
     const busy = await trigger(emu);
     assert.equal(busy.status, 400, "the accepted load already makes the model busy");
     const info = (busy.json as { errorInformation: { dataLoadId: unknown } }).errorInformation;
     assert.equal(info.dataLoadId, null, "no id to show before the record appears");
-    const appeared = await waitFor(() => emu.loads(DEMO.model).length === 2 && newest(emu, DEMO.model), 2000);
+    assert.equal(later(clock, emu, 149).dataLoadId, DEMO.seededLoadId);
+    const appeared = later(clock, emu, 1);
     assert.equal(appeared.loadStatus, "RUNNING");
-    assert.notEqual(appeared.dataLoadId, DEMO.seededLoadId);
-    assert.equal((await waitForFinished(emu, DEMO.model)).loadStatus, "SUCCESS");
+    assert.equal(appeared.startDate, clock.now(), "startDate is when the record appears");
+    assert.equal(later(clock, emu, 60).loadStatus, "SUCCESS", "the duration counts from then");
   });
 
   it("lostConnectionMs: RUNNING → LOST_CONNECTION → RUNNING → SUCCESS; busy throughout", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 80, lostConnectionMs: 150 });
     await trigger(emu);
-    const id = newest(emu, DEMO.model)?.dataLoadId as string;
-    const trail = statusTrail(emu, id);
-    await waitFor(() => newest(emu, DEMO.model)?.loadStatus === "LOST_CONNECTION", 2000, 5);
+    const trail = [later(clock, emu, 39), later(clock, emu, 1), later(clock, emu, 149)].map(
+      (l) => l.loadStatus,
+    );
     const busy = await trigger(emu);
     assert.equal(busy.status, 400);
     assert.equal(
       (busy.json as { errorInformation: { loadStatus: string } }).errorInformation.loadStatus,
       "LOST_CONNECTION",
     );
-    assert.deepEqual(await trail, ["RUNNING", "LOST_CONNECTION", "RUNNING", "SUCCESS"]);
+    trail.push(
+      later(clock, emu, 1).loadStatus,
+      later(clock, emu, 39).loadStatus,
+      later(clock, emu, 1).loadStatus,
+    );
+    assert.deepEqual(trail, [
+      "RUNNING",
+      "LOST_CONNECTION",
+      "LOST_CONNECTION",
+      "RUNNING",
+      "RUNNING",
+      "SUCCESS",
+    ]);
   });
 
   it("outcome LOST_CONNECTION: the load stays LOST_CONNECTION (non-terminal, no endDate)", async () => {
     emu.setBehaviour(DEMO.model, { outcome: "LOST_CONNECTION", durationMs: 20 });
     await trigger(emu);
-    await waitFor(() => newest(emu, DEMO.model)?.loadStatus === "LOST_CONNECTION", 2000);
-    await sleep(60);
-    const l = newest(emu, DEMO.model);
-    assert.equal(l?.loadStatus, "LOST_CONNECTION");
-    assert.equal(l?.endDate, null);
+    assert.equal(later(clock, emu, 20).loadStatus, "LOST_CONNECTION");
+    const l = later(clock, emu, 3_600_000);
+    assert.equal(l.loadStatus, "LOST_CONNECTION");
+    assert.equal(l.endDate, null);
     assert.equal((await trigger(emu)).status, 400);
   });
 
   it("CANCELED outcome ends like a user cancel", async () => {
     emu.setBehaviour(DEMO.model, { outcome: "CANCELED" });
     await trigger(emu);
-    const c = await waitForFinished(emu, DEMO.model);
+    const c = later(clock, emu, 60);
     assert.equal(c.loadStatus, "CANCELED");
     assert.equal(typeof c.endDate, "number");
   });
@@ -138,21 +144,21 @@ describe("emulator: load behaviours", function () {
     const outcomes: string[] = [];
     for (let i = 0; i < 3; i++) {
       await trigger(emu);
-      outcomes.push((await waitForFinished(emu, DEMO.model)).loadStatus);
+      outcomes.push(later(clock, emu, 20).loadStatus);
     }
     assert.deepEqual(outcomes, ["ERROR", "ERROR", "SUCCESS"]);
     await trigger(emu, DEMO.o2cModel);
-    assert.equal((await waitForFinished(emu, DEMO.o2cModel)).loadStatus, "SUCCESS");
+    assert.equal(later(clock, emu, 20, DEMO.o2cModel).loadStatus, "SUCCESS");
   });
 
   it("durationMs sets the load time and feeds averageLoadTime", async () => {
     emu.setBehaviour(DEMO.o2cModel, { durationMs: 120 });
     await trigger(emu, DEMO.o2cModel, "?fullReload=false");
-    const l = await waitForFinished(emu, DEMO.o2cModel);
-    const took = (l.endDate as number) - (l.startDate as number);
-    assert.ok(took >= 115 && took < 1000, `took ${took}`);
-    const avg = emu.state.loadInfoSync(DEMO.pool, DEMO.o2cModel).loadHistory?.averageLoadTime;
-    assert.deepEqual(avg, [{ type: "FROM_CACHE", averageLoadingTime: took }]);
+    const l = later(clock, emu, 120, DEMO.o2cModel);
+    assert.equal(l.loadStatus, "SUCCESS");
+    assert.equal((l.endDate as number) - (l.startDate as number), 120);
+    const avg = emu.state.loadInfoSync(DEMO.pool, DEMO.o2cModel).loadHistory.averageLoadTime;
+    assert.deepEqual(avg, [{ type: "FROM_CACHE", averageLoadingTime: 120 }]);
   });
 
   it("setBehaviour rejects unknown fields, bad outcomes and unknown models", () => {
@@ -160,7 +166,10 @@ describe("emulator: load behaviours", function () {
       () => emu.setBehaviour(DEMO.model, { outcom: "ERROR" } as never),
       /unknown load behaviour field/,
     );
-    assert.throws(() => emu.setBehaviour(DEMO.model, { outcome: "RUNNING" }), /outcome must be one of/);
+    assert.throws(
+      () => emu.setBehaviour(DEMO.model, { outcome: "RUNNING" } as never),
+      /outcome must be one of/,
+    );
     assert.throws(() => emu.setBehaviour(DEMO.model, { durationMs: -1 }), /durationMs/);
     assert.throws(() => emu.setBehaviour(DEMO.model, { times: 0 }), /times/);
     assert.throws(
@@ -183,15 +192,18 @@ describe("emulator: load behaviours", function () {
     );
     const api = await trigger(emu);
     assert.equal(api.status, 400, "an API trigger sees the outside load as running");
-    assert.equal((await waitForFinished(emu, DEMO.model)).dataLoadId, rec.dataLoadId);
+    const done = later(clock, emu, 60);
+    assert.deepEqual([done.dataLoadId, done.loadStatus], [rec.dataLoadId, "SUCCESS"]);
     assert.throws(() => emu.startLoad("nope"), /not found/);
   });
 });
 
 describe("emulator: queueTriggers", function () {
   let emu: Emulator;
+  let clock: ManualClock;
   before(async () => {
-    emu = await startEmulator({ port: 0, loadMs: 80, queueTriggers: true });
+    clock = new ManualClock();
+    emu = await startEmulator({ port: 0, loadMs: 80, queueTriggers: true, clock });
   });
   after(() => emu.stop());
 
@@ -199,31 +211,21 @@ describe("emulator: queueTriggers", function () {
     assert.equal((await trigger(emu, DEMO.o2cModel)).status, 204);
     const first = newest(emu, DEMO.o2cModel) as LoadRecord;
     assert.equal(first.loadStatus, "RUNNING");
-    assert.equal(
-      (
-        await call(emu, v1(DEMO.pool, DEMO.o2cModel, "load/partial-sync"), {
-          method: "POST",
-          auth: KEY,
-          body: [O2C_ACTIVITIES],
-        })
-      ).status,
-      204,
-    );
+    const queued = await call(emu, v1(DEMO.pool, DEMO.o2cModel, "load/partial-sync"), {
+      method: "POST",
+      auth: KEY,
+      body: [O2C_ACTIVITIES],
+    });
+    assert.equal(queued.status, 204);
     assert.equal(emu.loads(DEMO.o2cModel).length, 1, "queued: no record yet");
     assert.equal(emu.state.queued(DEMO.o2cModel), 1);
-    const second = await waitFor(
-      () => {
-        const all = emu.loads(DEMO.o2cModel);
-        return all.length === 2 ? all : undefined;
-      },
-      2000,
-      2,
-    );
-    assert.equal(second[0].loadStatus, "SUCCESS");
-    assert.equal(second[1].loadStatus, "RUNNING");
-    assert.equal(second[1].loadType, "PARTIAL");
-    assert.ok((second[1].startDate as number) >= (second[0].endDate as number));
-    assert.equal((await waitForFinished(emu, DEMO.o2cModel)).loadStatus, "SUCCESS");
+    clock.advance(80);
+    const [done, second] = emu.loads(DEMO.o2cModel);
+    assert.equal(done.loadStatus, "SUCCESS");
+    assert.equal(second.loadStatus, "RUNNING");
+    assert.equal(second.loadType, "PARTIAL");
+    assert.equal(second.startDate, done.endDate, "in the same instant");
+    assert.equal(later(clock, emu, 80, DEMO.o2cModel).loadStatus, "SUCCESS");
   });
 
   it("queued triggers are still validated (unknown table → 400)", async () => {
@@ -234,14 +236,17 @@ describe("emulator: queueTriggers", function () {
       body: ["nope"],
     });
     assert.equal(r.status, 400);
-    await waitForFinished(emu, DEMO.o2cModel);
+    clock.advance(80);
+    assert.equal(emu.state.queued(DEMO.o2cModel), 0);
   });
 });
 
 describe("emulator: control API", function () {
   let emu: Emulator;
+  let clock: ManualClock;
   before(async () => {
-    emu = await startEmulator({ port: 0, loadMs: 60 });
+    clock = new ManualClock();
+    emu = await startEmulator({ port: 0, loadMs: 60, clock });
   });
   after(() => emu.stop());
 
@@ -252,7 +257,7 @@ describe("emulator: control API", function () {
     });
     assert.equal(r.status, 204);
     await trigger(emu);
-    const l = await waitForFinished(emu, DEMO.model);
+    const l = later(clock, emu, 60);
     assert.deepEqual([l.loadStatus, l.message], ["ERROR", "boom"]);
     assert.equal(
       (await call(emu, "/_emulator/behaviour/*", { method: "PUT", body: { stuck: true } })).status,
@@ -306,7 +311,7 @@ describe("emulator: control API", function () {
       "back to the seed",
     );
     await trigger(emu);
-    assert.equal((await waitForFinished(emu, DEMO.model)).loadStatus, "SUCCESS", "behaviours reset too");
+    assert.equal(later(clock, emu, 60).loadStatus, "SUCCESS", "behaviours reset too");
     assert.equal((await call(emu, "/_emulator/nothing")).status, 404);
     assert.equal((await call(emu, "/_emulator/health")).status, 200);
   });

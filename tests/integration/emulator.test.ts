@@ -6,15 +6,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  ManualClock,
   SeedError,
   defaultSeedPath,
   loadSeed,
   startEmulator,
   validateSeed,
   type Emulator,
+  type LoadInfoSync,
+  type LoadRecord,
+  type TableConfig,
 } from "../../emulator";
-import type { LoadInfoSync, LoadRecord, TableConfig } from "../../provider/celonis/types";
-import { DEMO, call, legacy, v1, waitFor, waitForFinished, newest } from "../helpers/emulator";
+import { DEMO, call, legacy, v1, newest } from "../helpers/emulator";
 
 const KEY = `Bearer ${DEMO.apiKey}`;
 
@@ -60,8 +63,11 @@ function assertTable(t: unknown): asserts t is TableConfig {
 
 describe("emulator: Celonis routes", function () {
   let emu: Emulator;
+  const clock = new ManualClock();
+  /** Moves the emulator's clock past any load's end (loads take 80 ms, CANCELLING 20 ms). */
+  const finishLoads = (): void => clock.advance(100);
   before(async () => {
-    emu = await startEmulator({ port: 0, loadMs: 80 });
+    emu = await startEmulator({ port: 0, loadMs: 80, clock });
   });
   after(async () => {
     await emu.stop();
@@ -180,14 +186,14 @@ describe("emulator: Celonis routes", function () {
       { type: "FROM_CACHE", averageLoadingTime: 1300 },
     ]);
     assert.equal(s.loadInfo?.currentComputeLoad?.dataLoadId, hist[0].dataLoadId);
-    const lastOk = s.loadHistory?.lastSuccessfulDataModel as Record<string, unknown>;
-    assert.equal(lastOk.dataLoadId, hist[0].dataLoadId);
-    assert.equal(lastOk.done, true);
+    const lastOk = s.loadHistory.lastSuccessfulDataModel;
+    assert.equal(lastOk?.dataLoadId, hist[0].dataLoadId);
+    assert.equal(lastOk?.done, true);
     assert.equal((s.loadInfo?.liveDataModel?.tableLoads ?? []).length, 4);
   });
 
   it("POST v1 …/load: 204 no body, RUNNING record before the answer, then SUCCESS with row counts", async () => {
-    const before = Date.now();
+    const before = clock.now();
     const r = await call(emu, v1(DEMO.pool, DEMO.model, "load"), { method: "POST", auth: KEY });
     assert.equal(r.status, 204);
     assert.equal(r.text, "");
@@ -197,17 +203,20 @@ describe("emulator: Celonis routes", function () {
     assert.equal(running.loadStatus, "RUNNING");
     assert.equal(running.loadType, "COMPLETE");
     assert.equal(running.endDate, null);
-    assert.ok((running.startDate as number) >= before - 5);
+    assert.equal(running.startDate, before);
     const last = await call(emu, v1(DEMO.pool, DEMO.model, "last-load"), { auth: KEY });
     assertLoadRecord(last.json, DEMO.model);
     assert.equal(last.json.dataLoadId, running.dataLoadId);
     assert.equal(last.json.loadStatus, "RUNNING");
 
-    const done = await waitForFinished(emu, DEMO.model);
+    clock.advance(79);
+    assert.equal(newest(emu, DEMO.model)?.loadStatus, "RUNNING");
+    clock.advance(1);
+    const done = newest(emu, DEMO.model) as LoadRecord;
     assert.equal(done.dataLoadId, running.dataLoadId);
     assert.equal(done.loadStatus, "SUCCESS");
     assert.equal(done.message, null);
-    assert.ok((done.endDate as number) >= (done.startDate as number) + 70);
+    assert.equal(done.endDate, (done.startDate as number) + 80);
 
     const s = (await call(emu, legacy(DEMO.pool, DEMO.model, "load-history/load-info-sync"), { auth: KEY }))
       .json as LoadInfoSync;
@@ -249,7 +258,7 @@ describe("emulator: Celonis routes", function () {
       const r = await call(emu, path, { method: "POST", auth: KEY });
       assert.equal(r.status, 204, path);
       assert.equal(newest(emu, DEMO.o2cModel)?.loadType, type, path);
-      await waitForFinished(emu, DEMO.o2cModel);
+      finishLoads();
     }
     assert.equal(emu.loads(DEMO.o2cModel).length, cases.length);
     const bad = await call(emu, v1(DEMO.pool, DEMO.o2cModel, "load?fullReload=maybe"), {
@@ -271,7 +280,7 @@ describe("emulator: Celonis routes", function () {
     assert.equal(newest(emu, DEMO.model)?.loadType, "PARTIAL");
     const entry = emu.requests().find((e) => e.path.endsWith("/partial-sync"));
     assert.deepEqual(entry?.body, ids);
-    await waitForFinished(emu, DEMO.model);
+    finishLoads();
     const s = emu.state.loadInfoSync(DEMO.pool, DEMO.model);
     const rows = new Map(
       (s.loadInfo?.liveDataModel?.tableLoads ?? []).map((t) => [t.tableName, t.tableRowCount]),
@@ -321,7 +330,7 @@ describe("emulator: Celonis routes", function () {
       assert.equal(j.errorInformation.dataModelId, DEMO.model);
     }
     assert.equal(emu.loads(DEMO.model).length, 2);
-    await waitForFinished(emu, DEMO.model);
+    finishLoads();
     const again = await call(emu, v1(DEMO.pool, DEMO.model, "load"), { method: "POST", auth: KEY });
     assert.equal(again.status, 204, "accepted once the load ended");
   });
@@ -334,7 +343,8 @@ describe("emulator: Celonis routes", function () {
     assert.equal(newest(emu, DEMO.model)?.loadStatus, "CANCELLING");
     const again = await call(emu, v1(DEMO.pool, DEMO.model, "load"), { method: "POST", auth: KEY });
     assert.equal(again.status, 400, "CANCELLING still counts as running");
-    const done = await waitForFinished(emu, DEMO.model);
+    finishLoads();
+    const done = newest(emu, DEMO.model) as LoadRecord;
     assert.equal(done.loadStatus, "CANCELED");
     assert.equal(typeof done.endDate, "number");
     assert.equal(typeof done.message, "string");
@@ -427,10 +437,8 @@ describe("emulator: disableV1LastLoad", function () {
           primaryKeys: [],
         },
       ]);
-      await waitFor(
-        async () =>
-          (await call(custom, v1("p1", "m1", "load"), { method: "POST", auth: KEY })).status === 204,
-      );
+      const load = await call(custom, v1("p1", "m1", "load"), { method: "POST", auth: KEY });
+      assert.equal(load.status, 204);
     } finally {
       await custom.stop();
     }
