@@ -230,7 +230,7 @@ describe("the provider host does not outlive the engine", function () {
   };
 
   before(async () => {
-    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 8000 });
+    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 20_000 });
     providerText = await serializeProvider(celonisProvider);
   });
   after(async () => emu?.stop());

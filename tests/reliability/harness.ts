@@ -210,10 +210,17 @@ async function converge(ctx: ScenarioContext, output: string[], problems: string
   for (let i = 0; i < 3; i++) {
     await idle(ctx.emu);
     const r = await operate(ctx.stack, "up", output);
-    if (!r.error) return;
+    if (!r.error) return settleNotWaited(ctx, output);
     last = r.error;
   }
   problems.push(`never converged: ${last.slice(0, 600)}`);
+}
+
+/** A `wait: false` resource stays running after its up: once its load has ended, refresh settles it. */
+async function settleNotWaited(ctx: ScenarioContext, output: string[]): Promise<void> {
+  if (planStatuses(ctx.workDir).every((s) => s === "done")) return;
+  await idle(ctx.emu);
+  await operate(ctx.stack, "refresh", output);
 }
 
 function count(s: Scenario, ctx: ScenarioContext, output: string[], problems: string[]): void {
@@ -277,13 +284,18 @@ async function idle(emu: Emulator): Promise<void> {
   }, 60_000).catch(() => undefined);
 }
 
-function finalStateDone(workDir: string): boolean {
+/** The planStatus of every DataModelReload in the stack's state file. */
+function planStatuses(workDir: string): (string | undefined)[] {
   const file = path.join(workDir, "state", ".pulumi", "stacks", "reliability", "dev.json");
   const state = JSON.parse(fs.readFileSync(file, "utf8")) as {
     checkpoint: { latest: { resources?: { type: string; outputs?: { planStatus?: string } }[] } };
   };
   const reloads = (state.checkpoint.latest.resources ?? []).filter((r) => r.type.endsWith("DataModelReload"));
-  return reloads.every((r) => r.outputs?.planStatus === "done");
+  return reloads.map((r) => r.outputs?.planStatus);
+}
+
+function finalStateDone(workDir: string): boolean {
+  return planStatuses(workDir).every((s) => s === "done");
 }
 
 function readTree(dir: string): string {
