@@ -267,7 +267,9 @@ async function run(
     to: inputs,
     plan: decision.run,
   });
-  const job = { inputs, plan: decision.run, adopt: decision.adopt, journalKey };
+  const scope = scopeOf(news, ctx);
+  const name = scope?.split("/").pop() || id;
+  const job = { name, inputs, plan: decision.run, adopt: decision.adopt, journalKey };
   let outcome: RunOutcome;
   try {
     const runCtx = { client: celonis(), log: ctx.log ?? log, signal: ctx.signal, journal: journalHere() };

@@ -227,23 +227,34 @@ export function planForCheck(old: CheckedInputs | undefined, next: ReloadState):
 }
 
 /**
- * One plan that does both: an owed reload carried into a new one, no larger than needed. A partial
- * load reloads its tables completely and the rest of the model from cache, so it already covers a
- * from-cache load; a complete load covers everything.
+ * One plan that does both: an owed reload carried into a new one, no larger than needed (see
+ * combinePlans); the owed plan's reasons say it is still owed.
  */
 export function mergePlans(owed: Plan, next: Plan): Plan {
   if (owed.action === "none") return next;
   const owedReasons = owed.reasons.map((r) => `still owed from the last run (${r})`);
-  if (next.action === "none") return { ...owed, reasons: owedReasons };
-  const reasons = [...owedReasons, ...next.reasons];
-  const types = [owed.loadType, next.loadType];
+  return combinePlans([{ ...owed, reasons: owedReasons }, next]);
+}
+
+/**
+ * One load that covers every plan, no larger than needed: a complete load when any plan needs one
+ * (it covers everything), else a partial load of the union of their tables (a partial load reloads
+ * its tables completely and the rest of the model from cache, so it covers a from-cache load too),
+ * else from cache. Undecided (null) wins: the scope is decided at deploy time. Pure.
+ */
+export function combinePlans(plans: readonly Plan[]): Plan {
+  const loads = plans.filter((p) => p.action === "reload");
+  if (loads.length === 0) return plans[0] ?? NO_RELOAD;
+  if (loads.length === 1) return loads[0];
+  const reasons = loads.flatMap((p) => p.reasons);
+  const types = loads.map((p) => p.loadType);
   if (types.includes(null)) return { action: "reload", loadType: null, tables: [], reasons };
   if (types.includes("COMPLETE")) return { action: "reload", loadType: "COMPLETE", tables: [], reasons };
-  if (owed.tables.length + next.tables.length > 0) return partialReload(tableUnion(owed, next), reasons);
+  if (loads.some((p) => p.tables.length > 0)) return partialReload(tableUnion(...loads), reasons);
   return { action: "reload", loadType: "FROM_CACHE", tables: [], reasons };
 }
 
-/** The tables of two partial plans, each once (by id where the plans have ids, else by name). */
+/** The tables of partial plans, each once (by id where every plan has ids, else by name). */
 function tableUnion(...plans: Plan[]): Map<string, string> {
   const out = new Map<string, string>();
   const withIds = plans.every((p) => p.loadType !== "PARTIAL" || p.tableIds?.length === p.tables.length);

@@ -1,19 +1,20 @@
 // Carries out one reload plan against Celonis, in the steps a reader can check one by one:
 //   settle  – a load an earlier run triggered (a timed-out wait, `wait: false`, an interrupted
 //             deployment found in the journal) is found again and waited for, never triggered twice;
-//   busy    – a load started elsewhere is waited for, or refused, as `onBusy` says;
-//   trigger – the load is triggered (the journal records it first), under the client's protocol;
-//   wait    – our load is followed to its end, within the resource's own deadline;
-//   verdict – its final status decides done or owed.
+//   share   – the plan joins the model's batch (coalesce.ts): the batch waits out (or refuses) a load
+//             started elsewhere as `onBusy` says, triggers one load covering every member (the journal
+//             records it first), under the client's trigger protocol, and follows it;
+//   verdict – the load's final status decides done or owed.
 // Every step moves the reload along lifecycle.ts; any error, timeout or cancellation ends the run
-// through `interrupted`, which never forgets a load that may have started. The outcome says what
-// the resource records. One load per data model at a time in this process (withModelLock).
+// through `interrupted`, which never forgets a load that may have started. Each resource keeps its
+// own deadline and cancellation, even while it shares a load. The outcome says what it records.
 
 import type { CelonisClient } from "./celonis/client";
-import { CancelledError, CelonisError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
+import { CancelledError, CelonisError, TriggerError } from "./celonis/errors";
 import { sleepUnlessCancelled } from "./celonis/http";
-import { isTerminal, matchesLoad, type LoadMatch } from "./celonis/status";
-import type { LoadProgress, LoadRecord, LoadRequest } from "./celonis/types";
+import { isTerminal, type LoadMatch } from "./celonis/status";
+import type { LoadProgress, LoadRecord } from "./celonis/types";
+import { BatchStop, joinBatch, type BatchResult, type Member } from "./coalesce";
 import type { Journal } from "./journal";
 import {
   adopted,
@@ -50,6 +51,8 @@ export interface RunContext {
 
 /** What to run: the plan, an earlier run's load to settle first, and the change's journal key. */
 export interface RunJob {
+  /** The resource's name, for progress lines (the scope's last part, or its id). */
+  name: string;
   inputs: CheckedInputs;
   plan: Plan;
   adopt: { load: PlanLoad; plan: Plan } | null;
@@ -92,77 +95,35 @@ export function toLastLoad(load: LoadRecord): LastLoad {
   };
 }
 
-/**
- * The trigger a plan needs. Partial loads send the plan's own table ids (what the preview showed);
- * a plan stored by 0.1.0 has none, and `resolve` maps its names once. Pure but for `resolve`.
- */
-export async function loadRequestFor(
-  plan: Plan,
-  resolve: (names: string[]) => Promise<string[]>,
-): Promise<LoadRequest> {
-  if (plan.loadType === "FROM_CACHE") return { kind: "FROM_CACHE" };
-  if (plan.loadType !== "PARTIAL") return { kind: "COMPLETE" };
-  const ids =
-    plan.tableIds && plan.tableIds.length === plan.tables.length ? plan.tableIds : await resolve(plan.tables);
-  return { kind: "PARTIAL", tableIds: [...new Set(ids)] };
-}
-
 /** The tables a plan's load covers: names with their ids; null for a whole-model load. */
 export function planTables(plan: Plan): ReloadedTable[] | null {
   if (plan.loadType !== "PARTIAL") return null;
   return plan.tables.map((name, i) => ({ id: plan.tableIds?.[i] ?? name, name }));
 }
 
-const queues = new Map<string, Promise<void>>();
-
 /**
- * Runs `fn` when no other run for the same data model is in progress in this process (one provider
- * process serves every resource of a deployment, so this keeps their loads from overlapping). The
- * wait for the lock is bounded by `deadline` and `signal` too: then it throws without running `fn`.
+ * `p`, unless `deadline` passes or `signal` fires first: then DeadlineReached or CancelledError.
+ * (The shared load goes on for the other members of its batch.)
  */
-export async function withModelLock<T>(
-  key: string,
-  fn: () => Promise<T>,
-  opts: { deadline?: number; signal?: AbortSignal } = {},
-): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = previous.then(() => mine);
-  queues.set(key, tail);
-  try {
-    await untilDone(previous, opts);
-    return await fn();
-  } finally {
-    release();
-    void tail.then(() => {
-      if (queues.get(key) === tail) queues.delete(key);
-    });
-  }
-}
-
-async function untilDone(p: Promise<void>, opts: { deadline?: number; signal?: AbortSignal }): Promise<void> {
-  if (opts.deadline === undefined && !opts.signal) return p;
+async function raceDeadline<T>(p: Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
-    if (opts.deadline !== undefined) {
-      const ms = Math.max(0, opts.deadline - Date.now());
-      timer = setTimeout(
-        () => reject(new Stop("timed out waiting for other reloads of this data model")),
-        ms,
-      );
-    }
+    timer = setTimeout(() => reject(new DeadlineReached()), Math.max(0, deadline - Date.now()));
     onAbort = () => reject(new CancelledError());
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    await Promise.race([p, stop]);
+    return await Promise.race([p, stop]);
   } finally {
     clearTimeout(timer);
-    if (onAbort) opts.signal?.removeEventListener("abort", onAbort);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
+
+/** The resource's own deadline passed (the message depends on where its reload stands). */
+class DeadlineReached extends Error {}
 
 /** An expected end of a run, with the message the update fails with. */
 class Stop extends Error {}
@@ -171,12 +132,8 @@ class Stop extends Error {}
 export async function runPlan(ctx: RunContext, job: RunJob): Promise<RunOutcome> {
   const now = ctx.now ?? Date.now;
   const run = new ReloadRun(ctx, job, now() + job.inputs.timeoutSeconds * 1000, now);
-  const { poolId, dataModelId } = job.inputs;
   try {
-    await withModelLock(`${poolId}/${dataModelId}`, () => run.execute(), {
-      deadline: run.deadline,
-      signal: ctx.signal,
-    });
+    await run.execute();
   } catch (err) {
     run.stopped(err);
   }
@@ -226,10 +183,7 @@ class ReloadRun {
       return;
     }
     if (await this.settleJournaled(plan)) return;
-    if (!(await this.triggerWhenIdle(plan))) return;
-    if (this.inputs.wait) await this.waitFor(this.matchOf(this.reload.load!, false));
-    else
-      this.log(`load ${short(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
+    await this.share(plan);
   }
 
   /** Records an error, timeout or cancellation: see lifecycle.interrupted. */
@@ -301,88 +255,49 @@ class ReloadRun {
     return false;
   }
 
-  // ---- busy + trigger -----------------------------------------------------------------------------
+  // ---- share: one load for the model's batch ---------------------------------------------------
 
-  /**
-   * Waits out (or refuses) a load started elsewhere, then triggers; again if Celonis answers that a
-   * load is already running. False when Celonis refused the trigger (the reload is then owed).
-   */
-  private async triggerWhenIdle(plan: Plan): Promise<boolean> {
-    for (;;) {
-      const previous = await this.whenIdle();
-      try {
-        await this.trigger(plan, previous);
-        return true;
-      } catch (err) {
-        if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
-          this.reload = visibleBy(this.reload, err.visibleBy);
-        }
-        if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
-        const why = `${err.message}. Nothing was started; the reload is still owed`;
-        this.reload = notStarted(this.reload, why);
-        if (this.job.journalKey) this.ctx.journal?.forget(this.job.journalKey);
-        if (!isLoadAlreadyRunning(err)) return false;
-        this.reload = planned(plan); // someone else's load started meanwhile: wait for it, try again
+  /** Joins the model's batch (coalesce.ts) and follows the shared load within this run's limits. */
+  private async share(plan: Plan): Promise<void> {
+    const { result, leave } = joinBatch(this.ctx.client, this.member(plan));
+    let outcome: BatchResult;
+    try {
+      outcome = await raceDeadline(result, this.deadline, this.ctx.signal);
+    } catch (err) {
+      leave();
+      if (err instanceof BatchStop && err.current) this.lastLoad = toLastLoad(err.current);
+      if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
+        this.reload = visibleBy(this.reload, err.visibleBy);
       }
+      throw err instanceof DeadlineReached ? new Stop(this.timedOut()) : err;
     }
+    if (outcome.kind === "ended") return this.finish(outcome.load);
+    this.log(`load ${short(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
   }
 
-  /** The model's last load once nothing runs on it (onBusy "wait"), or a Stop (onBusy "fail", timeout). */
-  private async whenIdle(): Promise<LoadRecord | null> {
-    const { client } = this.ctx;
-    const { poolId, dataModelId, onBusy } = this.inputs;
-    const current = await client.getLastLoad(poolId, dataModelId, this.limits());
-    if (current) this.lastLoad = toLastLoad(current);
-    if (!current || isTerminal(current.loadStatus)) return current;
-    const id = current.dataLoadId;
-    if (onBusy === "fail") {
-      throw new Stop(
-        `Data model ${dataModelId} is busy: load ${id} is ${current.loadStatus} (started outside this deployment) ` +
-          'and onBusy is "fail". The reload is still owed: run `pulumi up` again when it has finished, or set onBusy: "wait"',
-      );
-    }
-    this.log(`load ${short(id)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`);
-    const idle = await client.waitForIdle(poolId, dataModelId, {
-      ...this.limits(),
-      onProgress: this.progress(),
-    });
-    if (idle.outcome === "timeout") {
-      throw new Stop(
-        `Timed out after ${this.inputs.timeoutSeconds}s waiting for load ${id} (started outside this deployment) ` +
-          `to finish on data model ${dataModelId}; nothing was triggered. The reload is still owed`,
-      );
-    }
-    if (idle.load) this.lastLoad = toLastLoad(idle.load);
-    return idle.load;
-  }
-
-  private async trigger(plan: Plan, previous: LoadRecord | null): Promise<void> {
-    const { client } = this.ctx;
-    const { poolId, dataModelId } = this.inputs;
-    const request = await loadRequestFor(plan, async (names) =>
-      (await client.resolveTables(poolId, dataModelId, names, this.limits())).map((t) => t.id),
-    );
-    const scope = request.kind === "PARTIAL" ? `tables ${plan.tables.join(", ")}` : "the whole data model";
-    this.log(`triggering a ${request.kind} load of ${scope} (${plan.reasons.join("; ")})`);
-    const triggeredAt = this.now();
-    const previousLoadId = previous?.dataLoadId ?? null;
-    this.reload = triggerSent(this.reload, { triggeredAt, previousLoadId, loadType: request.kind });
-    this.journaling = true;
-    this.journal();
-    const confirmed = await client.triggerLoad(poolId, dataModelId, request, {
-      previousLoadId,
-      triggeredAt,
-      ...this.limits(),
-    });
-    const seen = confirmed.load ?? (this.inputs.wait ? null : await this.lookOnce());
-    if (seen) this.seen(seen);
-  }
-
-  /** One look for our load right after the trigger (wait: false records its id when it can). */
-  private async lookOnce(): Promise<LoadRecord | null> {
-    const { poolId, dataModelId } = this.inputs;
-    const last = await this.ctx.client.getLastLoad(poolId, dataModelId, this.limits());
-    return matchesLoad(last, this.matchOf(this.reload.load!, false)) ? last : null;
+  /** This run as a member of a batch: how the batch's trigger and load move its lifecycle. */
+  private member(plan: Plan): Member {
+    return {
+      name: this.job.name,
+      plan,
+      inputs: this.inputs,
+      deadline: this.deadline,
+      log: this.ctx.log,
+      onTrigger: (t) => {
+        this.reload = triggerSent(this.reload, t);
+        this.journaling = true;
+        this.journal();
+      },
+      onRefused: (err, retrying) => {
+        this.reload = notStarted(
+          this.reload,
+          `${err.message}. Nothing was started; the reload is still owed`,
+        );
+        if (this.job.journalKey) this.ctx.journal?.forget(this.job.journalKey);
+        if (retrying) this.reload = planned(plan); // someone else's load started meanwhile
+      },
+      onSeen: (load) => this.seen(load),
+    };
   }
 
   // ---- wait + verdict -----------------------------------------------------------------------------
@@ -475,6 +390,16 @@ class ReloadRun {
 
   private log(line: string): void {
     this.ctx.log(`${this.label}: ${line}`);
+  }
+
+  /** The message of a run that reached its deadline, by where its reload stands. */
+  private timedOut(): string {
+    if (this.reload.phase === "running") return this.stillRunning();
+    if (this.reload.phase === "triggering") return this.notVisibleYet();
+    return (
+      `Timed out after ${this.inputs.timeoutSeconds}s before the load could be triggered (the data model was busy, ` +
+      "or other reloads of it ran first); nothing was triggered. The reload is still owed"
+    );
   }
 
   private stillRunning(): string {

@@ -1,7 +1,7 @@
 // Several reloads in one stack. Different data models load in parallel (the engine runs independent
-// resources concurrently); reloads of the same data model run one after the other, because the
-// provider queues them per model (Celonis loads one thing per model at a time). Here:
-//   p2p + p2p-vendors  → P2P Demo Model (Demo Pool), in turn
+// resources concurrently); reloads of the same data model in one deployment share one load that
+// covers them all (Celonis loads one thing per model at a time). Here:
+//   p2p + p2p-vendors  → P2P Demo Model (Demo Pool), one complete load for both
 //   o2c                → O2C Sales Model (Demo Pool), in parallel with the others
 //   ap                 → AP Invoice Model (Finance Pool), in parallel with the others
 import * as pulumi from "@pulumi/pulumi";

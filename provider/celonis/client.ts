@@ -57,6 +57,11 @@ export interface CelonisClientOptions extends CelonisHttpOptions {
 export interface WaitOptions {
   /** Which load is ours: by id, or the first new load after the trigger. */
   match: LoadMatch;
+  /**
+   * The model's average duration for this kind of load (ms), when the caller already read it; null
+   * when Celonis has none. Undefined: read from the history once the load is seen.
+   */
+  expectedMs?: number | null;
   /** Epoch ms after which the wait returns `{outcome: "timeout"}` (the load keeps running). */
   deadline: number;
   signal?: AbortSignal;
@@ -291,7 +296,7 @@ export class CelonisClient {
     const progress = this.progressReporter(opts.onProgress, opts.progressIntervalMs);
     const poll = this.poller(poolId, dataModelId, opts);
     let ours: LoadRecord | null = null;
-    let expected: number | null | undefined;
+    let expected = opts.expectedMs;
     for (;;) {
       const latest = await poll();
       const now = this.http.now();
@@ -302,7 +307,7 @@ export class CelonisClient {
             ? latest
             : null;
         if (found && !ours) {
-          expected = await this.expectedQuietly(poolId, dataModelId, found.loadType, opts);
+          expected ??= await this.expectedQuietly(poolId, dataModelId, found.loadType, opts);
           opts.onSeen?.(found);
         }
         if (found) {
@@ -316,7 +321,7 @@ export class CelonisClient {
         }
       }
       if (now >= opts.deadline) return { outcome: "timeout", load: ours };
-      const delay = Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now);
+      const delay = Math.min(nextPollDelayMs(sinceStart(ours, now, start), expected), opts.deadline - now);
       await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
   }
@@ -349,7 +354,7 @@ export class CelonisClient {
           ? { outcome: "idle", load: last }
           : { outcome: "timeout", load: last };
       }
-      const delay = Math.min(nextPollDelayMs(now - start, expected), opts.deadline - now);
+      const delay = Math.min(nextPollDelayMs(sinceStart(running, now, start), expected), opts.deadline - now);
       await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
   }
@@ -511,4 +516,10 @@ function notVisible(
       `no new load appeared within ${Math.round(graceMs / 1000)} s of the trigger ` +
       `(the last load is still ${last}); the trigger seems to have been ignored`,
   });
+}
+
+/** How long a load has run: from its start date when Celonis gives a sane one, else since `fallback`. */
+function sinceStart(load: LoadRecord | null, now: number, fallback: number): number {
+  const since = load?.startDate != null ? now - load.startDate : NaN;
+  return since >= 0 && since < MAX_SANE_ELAPSED_MS ? since : now - fallback;
 }

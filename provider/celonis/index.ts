@@ -30,7 +30,8 @@ export {
   nextPollDelayMs,
   expectedDurationMs,
   latestLoadFromInfo,
-  MAX_POLL_DELAY_MS,
+  SPARSE_POLL_CAP_MS,
+  densePollMs,
 } from "./status";
 export { classifyFailure, retryDelayMs, DEFAULT_RETRY } from "./retry";
 export { parseLoadRecord, parseLoadInfo, parseTables } from "./parse";

@@ -73,29 +73,46 @@ export function pickLoad(
   return best;
 }
 
-/** Upper bound of any poll delay. */
-export const MAX_POLL_DELAY_MS = 15_000;
-/** Steady delay once the quick first polls are done. */
+/** Steady delay once the quick first polls are done (no history). */
 export const STEADY_POLL_DELAY_MS = 2_000;
-/** Upper bound when the expected duration is unknown. */
+/** Upper bound of a delay when the expected duration is unknown. */
 export const UNKNOWN_DURATION_POLL_CAP_MS = 10_000;
+/** Upper bound of any delay when the expected duration is known: an early failure shows within it. */
+export const SPARSE_POLL_CAP_MS = 60_000;
+
+/** The gap between polls near a load's expected end: 1/30 of its expected duration, 0.25–2 s. */
+export function densePollMs(expectedMs: number): number {
+  return Math.min(2_000, Math.max(250, expectedMs / 30));
+}
 
 /**
- * Delay before the next poll, given the time since the wait started. Quick at first like pycelonis
- * (0.1 s, 0.3 s, 0.9 s: short loads are seen at once), then every 2 s, then growing with the
- * elapsed time (10% of it) up to 10% of the expected duration (at least 2 s, at most 15 s), or up
- * to 10 s when the expected duration is unknown. Non-decreasing in `elapsedMs`.
+ * Delay before the next poll, given the time since the load started (or the wait began).
+ *
+ * Without an expected duration, as pycelonis starts (0.1 s, 0.3 s, 0.9 s: short loads are seen at
+ * once), then every 2 s, then 10% of the elapsed time up to 10 s. Non-decreasing.
+ *
+ * With the model's history (`expectedMs`, its average load of this type), the polls go where the
+ * load ends: one sparse jump to the dense zone before the expected end (a quarter of the duration,
+ * at most ten dense gaps; at most 60 s per jump, so an early failure still shows), then halving the
+ * distance to the expected end down to the dense gap, then backing off slowly (a quarter of the
+ * overrun, at least the dense gap, at most 60 s) if the load runs long. For a load that ends as its
+ * history says, that is about five polls whatever its length, each end detected within the dense gap.
  */
 export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): number {
   const e = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs) : 0;
-  if (e < 100) return 100;
-  if (e < 400) return 300;
-  if (e < 1_300) return 900;
-  const cap =
-    expectedMs !== undefined && expectedMs !== null && Number.isFinite(expectedMs) && expectedMs > 0
-      ? Math.min(MAX_POLL_DELAY_MS, Math.max(STEADY_POLL_DELAY_MS, expectedMs * 0.1))
-      : UNKNOWN_DURATION_POLL_CAP_MS;
-  return Math.round(Math.min(cap, Math.max(STEADY_POLL_DELAY_MS, e * 0.1)));
+  if (expectedMs === undefined || expectedMs === null || !Number.isFinite(expectedMs) || expectedMs <= 0) {
+    if (e < 100) return 100;
+    if (e < 400) return 300;
+    if (e < 1_300) return 900;
+    return Math.round(Math.min(UNKNOWN_DURATION_POLL_CAP_MS, Math.max(STEADY_POLL_DELAY_MS, e * 0.1)));
+  }
+  const dense = densePollMs(expectedMs);
+  const zone = Math.min(0.25 * expectedMs, 10 * dense);
+  let delay: number;
+  if (e < expectedMs - zone) delay = expectedMs - zone - e;
+  else if (e < expectedMs) delay = Math.max(dense, (expectedMs - e) / 2);
+  else delay = Math.max(dense, (e - expectedMs) / 4);
+  return Math.round(Math.min(SPARSE_POLL_CAP_MS, Math.max(100, delay)));
 }
 
 /**

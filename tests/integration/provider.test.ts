@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import * as handlers from "../../provider/handlers";
 import { Journal } from "../../provider/journal";
-import { DEMO, TEST_API_KEY, waitForFinished } from "../helpers/emulator";
+import { DEMO, TEST_API_KEY, waitFor, waitForFinished } from "../helpers/emulator";
 import { deploy } from "../helpers/engine";
 
 const base = { poolId: DEMO.pool, dataModelId: DEMO.model };
@@ -322,19 +322,43 @@ describe("provider handlers against the emulator", function () {
     assert.equal(triggers().length, 2, "the owed reload ran again");
   });
 
-  it("several resources on one model in parallel: loads never overlap", async () => {
+  it("several resources on one model in one deployment share one load covering all their tables", async () => {
     const seeded = emu.loads(DEMO.model).length;
-    const runs = ["ACTIVITIES", "CASES", "INVOICES", "PAYMENTS"].map((t) =>
-      deploy(undefined, { ...base, tables: [t] }),
-    );
-    const results = await Promise.all(runs);
+    const names = ["ACTIVITIES", "CASES", "INVOICES", "PAYMENTS"];
+    const results = await Promise.all(names.map((t) => deploy(undefined, { ...base, tables: [t] })));
     assert.ok(results.every((r) => !r.failed));
     const loads = emu.loads(DEMO.model).slice(seeded);
-    assert.equal(loads.length, 4);
-    for (let i = 1; i < loads.length; i++) {
-      assert.ok(loads[i].startDate! >= loads[i - 1].endDate!, `load ${i} started before load ${i - 1} ended`);
+    assert.equal(loads.length, 1, "one load for the four resources");
+    assert.deepEqual(
+      new Set(triggers()[0].body as string[]),
+      new Set(names.map((n) => DEMO.tables[n as keyof typeof DEMO.tables])),
+    );
+    for (const [i, r] of results.entries()) {
+      assert.equal(r.outputs.planLoad?.loadId, loads[0].dataLoadId, "each records the shared load");
+      assert.deepEqual(
+        r.outputs.reloadedTables.map((t) => t.name),
+        [names[i]],
+        "each its own tables",
+      );
+      assert.equal(r.outputs.reloadCount, 1);
     }
+    assert.ok(
+      lines.some((l) => /for 4 resources/.test(l)),
+      lines.join("\n"),
+    );
     assert.equal(emu.requests().filter((r) => r.status === 400).length, 0, "no trigger was rejected as busy");
+  });
+
+  it("a resource that arrives after the shared load was triggered gets a load of its own, after it", async () => {
+    const seeded = emu.loads(DEMO.model).length;
+    const first = deploy(undefined, { ...base, tables: ["CASES"] });
+    await waitFor(() => emu.loads(DEMO.model).length > seeded);
+    const second = await deploy(undefined, { ...base, tables: ["INVOICES"] });
+    assert.equal((await first).failed, false);
+    assert.equal(second.failed, false);
+    const loads = emu.loads(DEMO.model).slice(seeded);
+    assert.equal(loads.length, 2);
+    assert.ok(loads[1].startDate! >= loads[0].endDate!, "loads of one model never overlap");
   });
 
   it("read (refresh) picks up a load started outside Pulumi", async () => {

@@ -8,7 +8,8 @@ import {
   nextPollDelayMs,
   expectedDurationMs,
   latestLoadFromInfo,
-  MAX_POLL_DELAY_MS,
+  SPARSE_POLL_CAP_MS,
+  densePollMs,
 } from "../../provider/celonis/status";
 import type { LoadInfoSync, LoadRecord, LoadStatus } from "../../provider/celonis/types";
 
@@ -97,7 +98,28 @@ describe("celonis status: isOurLoad", () => {
 });
 
 describe("celonis status: nextPollDelayMs", () => {
-  it("starts like pycelonis: 0.1 s, 0.3 s, 0.9 s, then 2 s", () => {
+  /** Polls made and detection lag for a load ending at `endMs`, polling with the schedule from 0. */
+  function replay(endMs: number, expectedMs?: number | null): { polls: number; lagMs: number } {
+    let t = 0;
+    let polls = 0;
+    for (;;) {
+      t += nextPollDelayMs(t, expectedMs);
+      polls++;
+      if (t >= endMs) return { polls, lagMs: t - endMs };
+    }
+  }
+  const PYCELONIS = (e: number) => (e < 100 ? 100 : e < 400 ? 300 : e < 1300 ? 900 : 2000);
+  const pycelonisPolls = (endMs: number) => {
+    let t = 0;
+    let n = 0;
+    while (t < endMs) {
+      t += PYCELONIS(t);
+      n++;
+    }
+    return n;
+  };
+
+  it("without history, starts like pycelonis: 0.1 s, 0.3 s, 0.9 s, then 2 s, growing to 10 s", () => {
     let elapsed = 0;
     const seq: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -106,33 +128,58 @@ describe("celonis status: nextPollDelayMs", () => {
       elapsed += d;
     }
     assert.deepEqual(seq, [100, 300, 900, 2000, 2000]);
-  });
-  it("grows to 10% of the expected duration, capped at 15 s", () => {
-    assert.equal(nextPollDelayMs(600_000, 60_000), 6_000);
-    assert.equal(nextPollDelayMs(3_600_000, 3_600_000), MAX_POLL_DELAY_MS);
-    assert.equal(nextPollDelayMs(30_000, 3_600_000), 3_000);
-    assert.equal(nextPollDelayMs(600_000, 5_000), 2_000);
-  });
-  it("without an expected duration grows to 10 s", () => {
     assert.equal(nextPollDelayMs(10_000_000), 10_000);
     assert.equal(nextPollDelayMs(50_000), 5_000);
   });
+
+  it("with history, a 2 s load is polled at 1.5, 1.75 and 2 s: seen at its end with three requests", () => {
+    const times: number[] = [];
+    for (let t = 0; t < 2_000;) times.push((t += nextPollDelayMs(t, 2_000)));
+    assert.deepEqual(times, [1_500, 1_750, 2_000]);
+  });
+
+  it("with history, a load ending as expected is seen within the dense gap, in about five polls at any length", () => {
+    for (const expected of [2_000, 6_000, 60_000, 120_000, 600_000, 3_600_000]) {
+      const r = replay(expected, expected);
+      assert.ok(r.lagMs <= densePollMs(expected), `${expected} ms: lag ${r.lagMs}`);
+      const floor = Math.ceil(expected / SPARSE_POLL_CAP_MS);
+      assert.ok(r.polls <= floor + 6, `${expected} ms: ${r.polls} polls`);
+      if (expected >= 60_000) {
+        assert.ok(
+          r.polls <= pycelonisPolls(expected) / 5,
+          `${expected} ms: ${r.polls} vs ${pycelonisPolls(expected)}`,
+        );
+      }
+    }
+  });
+
+  it("with history, loads ending within ±25% of it are seen within half a second (short loads)", () => {
+    for (const expected of [2_000, 6_000]) {
+      const lags = [0.75, 0.85, 0.95, 1, 1.05, 1.15, 1.25].map((f) => replay(expected * f, expected).lagMs);
+      lags.sort((a, b) => a - b);
+      assert.ok(lags[3] <= 500, `${expected} ms: median lag ${lags[3]} (${lags.join(", ")})`);
+    }
+  });
+
   it("tolerates nonsense input", () => {
     assert.equal(nextPollDelayMs(-5), 100);
     assert.equal(nextPollDelayMs(Number.NaN), 100);
     assert.equal(nextPollDelayMs(10_000, Number.NaN), 2_000);
+    assert.equal(nextPollDelayMs(10_000, 0), 2_000);
   });
-  it("property: bounded and non-decreasing in elapsed time", () => {
-    const expectedArb = fc.option(fc.integer({ min: 0, max: 24 * 3_600_000 }), { nil: undefined });
+
+  it("property: bounded; without history non-decreasing; with history never jumping past the dense zone", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 48 * 3_600_000 }),
         fc.integer({ min: 0, max: 3_600_000 }),
-        expectedArb,
+        fc.option(fc.integer({ min: 1, max: 24 * 3_600_000 }), { nil: undefined }),
         (a, step, exp) => {
           const d1 = nextPollDelayMs(a, exp);
           const d2 = nextPollDelayMs(a + step, exp);
-          return d1 >= 100 && d2 <= MAX_POLL_DELAY_MS && d1 <= d2;
+          if (d1 < 100 || d1 > SPARSE_POLL_CAP_MS || d2 > SPARSE_POLL_CAP_MS) return false;
+          if (exp === undefined) return d1 <= d2 && d2 <= 10_000;
+          return a >= exp || a + d1 <= exp + densePollMs(exp);
         },
       ),
     );

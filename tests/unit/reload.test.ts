@@ -1,9 +1,10 @@
 // The runner's pure pieces: how a Celonis load record becomes `lastLoad`, what a final status means,
-// how a plan becomes a trigger, and the per-model queue that keeps loads of one model apart.
+// and how a plan becomes a trigger.
 
 import assert from "node:assert/strict";
 import { judgeLoad } from "../../provider/lifecycle";
-import { loadRequestFor, toLastLoad, withModelLock } from "../../provider/reload";
+import { loadRequestFor } from "../../provider/coalesce";
+import { toLastLoad } from "../../provider/reload";
 import type { LoadRecord } from "../../provider/celonis/types";
 
 const record = (over: Partial<LoadRecord> = {}): LoadRecord => ({
@@ -73,29 +74,5 @@ describe("reload: pure pieces", () => {
       tableIds: ["id-of-CASES"],
     });
     assert.deepEqual(asked, [["CASES"]], "a 0.1.0 plan (no ids) resolves its names once");
-  });
-
-  it("withModelLock: one at a time per model, in order, parallel across models, and a failure does not block", async () => {
-    const events: string[] = [];
-    const job =
-      (name: string, ms: number, fail = false) =>
-      async () => {
-        events.push(`start ${name}`);
-        await new Promise((r) => setTimeout(r, ms));
-        events.push(`end ${name}`);
-        if (fail) throw new Error(name);
-        return name;
-      };
-    const results = await Promise.allSettled([
-      withModelLock("m1", job("a", 30, true)),
-      withModelLock("m1", job("b", 10)),
-      withModelLock("m2", job("x", 5)),
-    ]);
-    assert.deepEqual(
-      results.map((r) => r.status),
-      ["rejected", "fulfilled", "fulfilled"],
-    );
-    assert.ok(events.indexOf("end a") < events.indexOf("start b"), events.join(", "));
-    assert.ok(events.indexOf("start x") < events.indexOf("end a"), "another model did not wait");
   });
 });

@@ -1,0 +1,326 @@
+// Coalescing: the reloads of one data model in one deployment share one load when that is correct.
+// One provider process serves every resource of a deployment, so resources of one model whose
+// create/update run together join a batch here. A batch gathers for a short window (GATHER_MS after
+// the last resource joined, at most GATHER_MAX_MS after the first) and for as long as it waits for the
+// model to be free; then it triggers one load that covers every member's plan (plan.combinePlans),
+// follows it, and tells every member. A resource joins only a batch that has not triggered yet, so a
+// load never stands in for a resource whose create/update began after the load started. Batches of a
+// model run one after another, so loads of a model never overlap. Each member keeps its own deadline,
+// cancellation and lifecycle (reload.ts); the batch only does the I/O once.
+
+import type { CelonisClient } from "./celonis/client";
+import { CancelledError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
+import { expectedDurationMs, isTerminal, latestLoadFromInfo, matchesLoad } from "./celonis/status";
+import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
+import { combinePlans } from "./plan";
+import type { CheckedInputs, Plan } from "./types";
+
+/** How long a batch waits for more resources after one joined: what a lone resource pays. */
+export const GATHER_MS = 150;
+/** The longest a batch gathers after its first member joined. */
+export const GATHER_MAX_MS = 1_000;
+
+/** The trigger a member's plan went out with. */
+export interface TriggerInfo {
+  triggeredAt: number;
+  previousLoadId: string | null;
+  loadType: LoadType;
+}
+
+/** One resource in a batch: its plan and options, and how the batch tells it what happens. */
+export interface Member {
+  /** The resource's name, for progress lines. */
+  name: string;
+  plan: Plan;
+  inputs: Pick<CheckedInputs, "poolId" | "dataModelId" | "onBusy" | "wait">;
+  deadline: number;
+  log: (line: string) => void;
+  /** The trigger carrying this member's plan is about to be sent. */
+  onTrigger(t: TriggerInfo): void;
+  /** Celonis refused that trigger: it started nothing (`retrying`: the batch tries again). */
+  onRefused(err: TriggerError, retrying: boolean): void;
+  /** The batch's load was seen (first, and on each status change). */
+  onSeen(load: LoadRecord): void;
+}
+
+/** How a batch ended for a member: its load ended, or (wait: false) it was triggered. */
+export type BatchResult = { kind: "ended"; load: LoadRecord } | { kind: "triggered" };
+
+/**
+ * The trigger a plan needs. Partial loads send the plan's own table ids (what the preview showed);
+ * a plan stored by 0.1.0 has none, and `resolve` maps its names once. Pure but for `resolve`.
+ */
+export async function loadRequestFor(
+  plan: Plan,
+  resolve: (names: string[]) => Promise<string[]>,
+): Promise<LoadRequest> {
+  if (plan.loadType === "FROM_CACHE") return { kind: "FROM_CACHE" };
+  if (plan.loadType !== "PARTIAL") return { kind: "COMPLETE" };
+  const known = plan.tableIds && plan.tableIds.length === plan.tables.length;
+  const ids = known ? plan.tableIds! : await resolve(plan.tables);
+  return { kind: "PARTIAL", tableIds: [...new Set(ids)] };
+}
+
+/** An expected end of a member's run, with the message its update fails with. */
+export class BatchStop extends Error {
+  /** The model's last load when that is what stopped it (a busy model). */
+  constructor(
+    message: string,
+    readonly current?: LoadRecord,
+  ) {
+    super(message);
+  }
+}
+
+/** The reads that find a data model busy or free, with what they learnt. */
+interface Idle {
+  previousLoadId: string | null;
+  info: LoadInfoSync;
+}
+
+interface Joined {
+  member: Member;
+  resolve(r: BatchResult): void;
+  reject(e: unknown): void;
+  left: boolean;
+}
+
+/** A batch: the members that share one load of one model. */
+class Batch {
+  readonly joined: Joined[] = [];
+  triggered = false;
+  private lastJoin = Date.now();
+  private readonly opened = Date.now();
+  private readonly abort = new AbortController();
+  private triggerTime: number | undefined;
+
+  constructor(
+    private readonly client: CelonisClient,
+    private readonly key: string,
+  ) {}
+
+  add(member: Member): Promise<BatchResult> {
+    this.lastJoin = Date.now();
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.joined.push({ member, resolve, reject, left: false });
+    });
+  }
+
+  /** A member stopped waiting (its deadline or a cancel): when none is left, the batch stops too. */
+  leave(member: Member): void {
+    const j = this.joined.find((x) => x.member === member);
+    if (j) j.left = true;
+    if (this.active().length === 0) this.abort.abort();
+  }
+
+  async run(previous: Promise<void>): Promise<void> {
+    try {
+      await this.gather();
+      await previous;
+      const idle = await this.whenIdle();
+      if (idle && (await this.triggerOnce(idle))) await this.follow(idle);
+    } catch (err) {
+      this.rejectAll(err);
+    }
+  }
+
+  private active(): Joined[] {
+    return this.joined.filter((j) => !j.left);
+  }
+
+  private async gather(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const until = Math.min(this.lastJoin + GATHER_MS, this.opened + GATHER_MAX_MS);
+      if (now >= until) return;
+      await new Promise((r) => setTimeout(r, until - now));
+    }
+  }
+
+  private limits(members = this.active()): { deadline: number; signal: AbortSignal } {
+    return { deadline: Math.max(...members.map((j) => j.member.deadline)), signal: this.abort.signal };
+  }
+
+  /**
+   * One read of the model's load info: free, or busy with someone else's load. Busy: members with
+   * onBusy "fail" stop; the others wait until it ends (each within its own deadline). Null when no
+   * member is left to trigger for.
+   */
+  private async whenIdle(): Promise<Idle | null> {
+    const { poolId, dataModelId } = this.first().inputs;
+    const info = await this.client.getLoadInfo(poolId, dataModelId, this.limits());
+    const current = latestLoadFromInfo(info);
+    if (!current || isTerminal(current.loadStatus))
+      return { previousLoadId: current?.dataLoadId ?? null, info };
+    for (const j of this.active().filter((x) => x.member.inputs.onBusy === "fail")) {
+      this.stop(j, new BatchStop(busyMessage(j.member, current), current));
+    }
+    if (this.active().length === 0) return null;
+    this.log(
+      `load ${short(current.dataLoadId)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`,
+    );
+    const idle = await this.client.waitForIdle(poolId, dataModelId, {
+      ...this.limits(),
+      onProgress: this.progress(),
+    });
+    if (idle.outcome === "timeout") {
+      for (const j of this.active()) this.stop(j, new BatchStop(busyTimeout(j.member, current), idle.load));
+      return null;
+    }
+    return { previousLoadId: idle.load?.dataLoadId ?? null, info };
+  }
+
+  /** Triggers the combined plan; true when a load is (or may be) on its way. */
+  private async triggerOnce(idle: Idle): Promise<boolean> {
+    for (let busy = idle; ;) {
+      this.triggered = true; // from here on, newcomers form the next batch
+      const members = this.active();
+      const plan = combinePlans(members.map((j) => j.member.plan));
+      const request = await this.requestFor(plan);
+      const info = { triggeredAt: Date.now(), previousLoadId: busy.previousLoadId, loadType: request.kind };
+      this.triggerTime = info.triggeredAt;
+      this.log(triggerLine(plan, request.kind, members));
+      members.forEach((j) => j.member.onTrigger(info));
+      try {
+        const { poolId, dataModelId } = this.first().inputs;
+        const confirmed = await this.client.triggerLoad(poolId, dataModelId, request, {
+          ...info,
+          ...this.limits(),
+        });
+        if (confirmed.load) members.forEach((j) => j.member.onSeen(confirmed.load!));
+        return true;
+      } catch (err) {
+        if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
+        const retry = isLoadAlreadyRunning(err);
+        members.forEach((j) => j.member.onRefused(err, retry));
+        if (!retry) throw new BatchStop(`${err.message}. Nothing was started; the reload is still owed`);
+        const again = await this.whenIdle(); // someone else's load started meanwhile
+        if (!again) return false;
+        busy = again;
+      }
+    }
+  }
+
+  private async requestFor(plan: Plan): Promise<LoadRequest> {
+    const { poolId, dataModelId } = this.first().inputs;
+    return loadRequestFor(plan, async (names) =>
+      (await this.client.resolveTables(poolId, dataModelId, names, this.limits())).map((t) => t.id),
+    );
+  }
+
+  /**
+   * Follows the load to its end. Members with wait: false are released once it is triggered (after
+   * one look, so they can record its id); the batch stops when no member waits any more.
+   */
+  private async follow(idle: Idle): Promise<void> {
+    const { poolId, dataModelId } = this.first().inputs;
+    const match = { previousLoadId: idle.previousLoadId, triggeredAt: this.triggerTime ?? Date.now() };
+    const notWaiting = this.active().filter((x) => !x.member.inputs.wait);
+    if (notWaiting.length > 0) {
+      const last = await this.client.getLastLoad(poolId, dataModelId, this.limits()).catch(() => null);
+      if (last && matchesLoad(last, match)) notWaiting.forEach((j) => j.member.onSeen(last));
+      notWaiting.forEach((j) => j.resolve({ kind: "triggered" }));
+    }
+    const waiting = this.active().filter((x) => x.member.inputs.wait);
+    if (waiting.length === 0) return;
+    const loadType = combinePlans(waiting.map((j) => j.member.plan)).loadType;
+    const result = await this.client.waitForLoad(poolId, dataModelId, {
+      match,
+      expectedMs: expectedDurationMs(idle.info, loadType),
+      ...this.limits(waiting),
+      onProgress: this.progress(),
+      onSeen: (load) => this.active().forEach((j) => j.member.onSeen(load)),
+    });
+    if (result.outcome === "finished")
+      for (const j of this.active()) j.resolve({ kind: "ended", load: result.load });
+  }
+
+  private first(): Member {
+    return (this.active()[0] ?? this.joined[0]).member;
+  }
+
+  private stop(j: Joined, why: BatchStop): void {
+    j.left = true;
+    j.reject(why);
+  }
+
+  private rejectAll(err: unknown): void {
+    for (const j of this.active()) {
+      j.left = true;
+      j.reject(
+        err instanceof CancelledError && this.abort.signal.aborted ? new BatchStop("no member left") : err,
+      );
+    }
+  }
+
+  /** One line to each distinct log (the dynamic provider's members share one: printed once). */
+  private log(line: string): void {
+    const logs = new Set(this.active().map((j) => j.member.log));
+    for (const log of logs) log(`celonis model ${this.key.split("/")[1]}: ${line}`);
+  }
+
+  private progress(): (p: LoadProgress) => void {
+    return (p) => {
+      if (p.status !== "NOT_STARTED" && isTerminal(p.status)) return;
+      const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
+      this.log(`load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`);
+    };
+  }
+}
+
+const open = new Map<string, Batch>();
+const tails = new Map<string, Promise<void>>();
+
+/**
+ * Joins the model's open batch (or opens one) and resolves with how the shared load ended for this
+ * member. The member's own deadline and cancellation are not enforced here (see reload.ts); when
+ * the member stops waiting, it calls the returned `leave`.
+ */
+export function joinBatch(
+  client: CelonisClient,
+  member: Member,
+): { result: Promise<BatchResult>; leave(): void } {
+  const key = `${member.inputs.poolId}/${member.inputs.dataModelId}`;
+  let batch = open.get(key);
+  if (!batch || batch.triggered) {
+    batch = new Batch(client, key);
+    open.set(key, batch);
+    const opened = batch;
+    const previous = tails.get(key) ?? Promise.resolve();
+    const done = opened.run(previous).finally(() => {
+      if (open.get(key) === opened) open.delete(key);
+    });
+    tails.set(key, done);
+    void done.then(() => {
+      if (tails.get(key) === done) tails.delete(key);
+    });
+  }
+  const result = batch.add(member);
+  const joined = batch;
+  return { result, leave: () => joined.leave(member) };
+}
+
+function short(id: string | null): string {
+  return id ? id.slice(0, 8) : "(not visible yet)";
+}
+
+function triggerLine(plan: Plan, kind: LoadType, members: Joined[]): string {
+  const scope = kind === "PARTIAL" ? `tables ${plan.tables.join(", ")}` : "the whole data model";
+  const names = members.map((j) => j.member.name);
+  const served = names.length > 1 ? ` for ${names.length} resources: ${names.join(", ")}` : "";
+  return `triggering a ${kind} load of ${scope}${served} (${plan.reasons.join("; ")})`;
+}
+
+function busyMessage(m: Member, current: LoadRecord): string {
+  return (
+    `Data model ${m.inputs.dataModelId} is busy: load ${current.dataLoadId} is ${current.loadStatus} (started outside this deployment) ` +
+    'and onBusy is "fail". The reload is still owed: run `pulumi up` again when it has finished, or set onBusy: "wait"'
+  );
+}
+
+function busyTimeout(m: Member, current: LoadRecord): string {
+  return (
+    `Timed out waiting for load ${current.dataLoadId} (started outside this deployment) to finish on data model ` +
+    `${m.inputs.dataModelId}; nothing was triggered. The reload is still owed`
+  );
+}
