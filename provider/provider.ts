@@ -1,29 +1,28 @@
-// The dynamic provider object Pulumi serializes into state (`__provider`) for every resource. It is
-// a shim on purpose: it captures only the places where the real handlers live and requires them
-// inside each method, so the serialized text stays small, holds no client, config or token, and a
-// provider upgrade takes effect for resources created by an older version.
+// The dynamic provider Pulumi stores in state (`__provider`) for every resource: this module itself.
+// Its exports are the provider's methods, and each only requires the handlers module and calls it,
+// so the provider holds no client, config or token, and an upgrade of the package takes effect for
+// resources created by an older version. Because it is a module, a project that installed the
+// package stores just `require("pulumi-celonis/dist/provider/provider.js")` — about 200 bytes per
+// resource instead of the code of seven functions (a checkout of this repository, where the module
+// is not under node_modules, stores the code, about 3 KB).
 
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** The package's own name, used to find the handlers from the deployment's node_modules. */
-const PACKAGE_HANDLERS = "pulumi-celonis/dist/provider/handlers";
+type Handlers = typeof import("./handlers");
+type Props = Record<string, unknown>;
 
 /**
- * Where the handlers module can be loaded from, in order: the installed package (resolved from the
- * project directory, where the provider host runs), then this copy's compiled file by absolute path
- * (a checkout of this repository: examples and tests; `npm run build` produces it).
+ * Where the handlers module is loaded from, in order: the installed package (resolved from the
+ * project directory, where the provider host runs), then this copy's compiled file (a checkout of
+ * this repository, where `npm run build` produces it).
  */
-export function handlerLocations(dir: string = __dirname, file: string = __filename): string[] {
-  const local = file.endsWith(".ts")
-    ? path.join(dir, "..", "dist", "provider", "handlers.js")
-    : path.join(dir, "handlers.js");
-  return [PACKAGE_HANDLERS, local];
-}
-
-const LOCATIONS = handlerLocations();
-
-type Handlers = typeof import("./handlers");
+const LOCATIONS = [
+  "pulumi-celonis/dist/provider/handlers",
+  __filename.endsWith(".ts")
+    ? path.join(__dirname, "..", "dist", "provider", "handlers.js")
+    : path.join(__dirname, "handlers.js"),
+];
 
 function handlers(): Handlers {
   const tried: string[] = [];
@@ -43,13 +42,18 @@ function handlers(): Handlers {
   );
 }
 
-/** The DataModelReload provider: every method defers to the handlers module. */
-export const celonisProvider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => handlers().configure(req),
-  check: (olds, news) => handlers().check(olds, news),
-  diff: (id, olds, news) => handlers().diff(id, olds, news),
-  create: (inputs) => handlers().create(inputs),
-  update: (id, olds, news) => handlers().update(id, olds, news),
-  read: (id, props) => handlers().read(id, props),
-  delete: () => handlers().remove(),
-};
+/** Reads the connection from stack config (see handlers.configure). */
+export const configure = (req: pulumi.dynamic.ConfigureRequest) => handlers().configure(req);
+/** Validates the inputs and attaches the reload plan. */
+export const check = (olds: Props, news: Props) => handlers().check(olds, news);
+/** Whether the resource changes (always a boolean). */
+export const diff = (id: string, olds: Props, news: Props) => handlers().diff(id, olds, news);
+/** Runs the plan of a new resource. */
+export const create = (inputs: Props) => handlers().create(inputs);
+/** Runs what changed, settling an earlier load first. */
+export const update = (id: string, olds: Props, news: Props) => handlers().update(id, olds, news);
+/** Refresh. */
+export const read = (id: string, props: Props) => handlers().read(id, props);
+/** Deleting loads nothing. */
+const remove = () => handlers().remove();
+export { remove as delete };

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedTable } from "./celonis/types";
 import { toJsonValue } from "./json-values";
-import { celonisProvider } from "./provider";
+import * as celonisProvider from "./provider";
 import type {
   LastLoad,
   LoadTypeOption,

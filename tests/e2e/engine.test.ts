@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
-import { celonisProvider } from "../../provider/provider";
+import * as celonisProvider from "../../provider/provider";
 import { OUTPUT_PLACEHOLDERS } from "../../provider/resource";
 import { serializeProvider } from "../helpers/host";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";

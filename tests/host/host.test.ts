@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { UNKNOWN } from "../../provider/plan";
-import { celonisProvider } from "../../provider/provider";
+import * as celonisProvider from "../../provider/provider";
 import { DEMO, TEST_API_KEY, sleep, waitFor } from "../helpers/emulator";
 import { ProviderHost, REPO_ROOT, serializeProvider, type InitFailure } from "../helpers/host";
 
