@@ -77,154 +77,151 @@ export function validateInputs(raw: Record<string, unknown>): {
   inputs: ValidatedInputs;
   failures: CheckFailure[];
 } {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-
-  const id = (property: "poolId" | "dataModelId"): string => {
-    const value = raw[property];
-    if (value === UNKNOWN) return UNKNOWN;
-    const what = `the ${property === "poolId" ? "data pool" : "data model"} id (a UUID)`;
-    if (
-      value === undefined ||
-      value === null ||
-      value === "" ||
-      (typeof value === "string" && !value.trim())
-    ) {
-      fail(property, `${property} is required: ${what}, got ${show(value)}`);
-      return "";
-    }
-    if (typeof value !== "string") {
-      fail(property, `${property} must be a string: ${what}, got ${show(value)}`);
-      return "";
-    }
-    if (!UUID.test(value.trim())) {
-      fail(property, `${property} must be a Celonis id (a UUID such as 3f2a…-…), got ${show(value)}`);
-    }
-    return value.trim();
+  const r = new InputReader(raw);
+  const tables = r.tables();
+  const inputs: ValidatedInputs = {
+    poolId: r.id("poolId"),
+    dataModelId: r.id("dataModelId"),
+    tables,
+    triggers: r.json("triggers", "list") as JsonValue[] | null,
+    tableTriggers: r.json("tableTriggers", "map") as { [table: string]: JsonValue } | null,
+    loadType: r.choice("loadType", ["complete", "fromCache"] as const, DEFAULTS.loadType),
+    reloadOnCreate: r.flag("reloadOnCreate", DEFAULTS.reloadOnCreate),
+    wait: r.flag("wait", DEFAULTS.wait),
+    timeoutSeconds: r.timeout(),
+    onBusy: r.choice("onBusy", ["wait", "fail"] as const, DEFAULTS.onBusy),
+    warningsAs: r.choice("warningsAs", ["success", "error"] as const, DEFAULTS.warningsAs),
   };
-  const poolId = id("poolId");
-  const dataModelId = id("dataModelId");
-
-  let tables: string[] | null = null;
-  if (raw.tables !== undefined && raw.tables !== null) {
-    if (raw.tables === UNKNOWN) {
-      tables = [UNKNOWN];
-    } else if (!Array.isArray(raw.tables)) {
-      fail("tables", `tables must be a list of table names, aliases or ids, got ${show(raw.tables)}`);
-    } else if (raw.tables.length === 0) {
-      fail(
-        "tables",
-        "tables is empty: list at least one table, or leave tables out to load the whole data model",
-      );
-    } else {
-      tables = [];
-      const seen = new Map<string, number>();
-      raw.tables.forEach((t, i) => {
-        if (t === UNKNOWN) {
-          tables!.push(UNKNOWN);
-        } else if (typeof t !== "string" || t.trim() === "") {
-          fail(`tables[${i}]`, `tables[${i}] must be a non-empty table name, alias or id, got ${show(t)}`);
-        } else {
-          const ref = t.trim();
-          const key = ref.toLowerCase();
-          if (seen.has(key)) {
-            fail(
-              `tables[${i}]`,
-              `tables[${i}] ${show(ref)} duplicates tables[${seen.get(key)}]: list each table once`,
-            );
-          } else {
-            seen.set(key, i);
-            tables!.push(ref);
-          }
-        }
-      });
-    }
-  }
-
-  let triggers: JsonValue[] | null = null;
-  if (raw.triggers !== undefined && raw.triggers !== null) {
-    if (raw.triggers === UNKNOWN) triggers = [UNKNOWN];
-    else if (!Array.isArray(raw.triggers)) {
-      fail("triggers", `triggers must be a list of values (any JSON), got ${show(raw.triggers)}`);
-    } else {
-      const json = jsonOf(raw.triggers, "triggers");
-      if ("failure" in json) failures.push(json.failure);
-      else triggers = json.value as JsonValue[];
-    }
-  }
-
-  let tableTriggers: { [table: string]: JsonValue } | null = null;
-  if (raw.tableTriggers !== undefined && raw.tableTriggers !== null) {
-    const tt = raw.tableTriggers;
-    if (tt === UNKNOWN) tableTriggers = { [UNKNOWN]: UNKNOWN };
-    else if (typeof tt !== "object" || Array.isArray(tt)) {
-      fail(
-        "tableTriggers",
-        `tableTriggers must map table names to values, e.g. { ACTIVITIES: "v2" }, got ${show(tt)}`,
-      );
-    } else {
-      const json = jsonOf(tt, "tableTriggers");
-      if ("failure" in json) failures.push(json.failure);
-      else tableTriggers = json.value as { [table: string]: JsonValue };
-    }
-  }
-
-  const choice = <T extends string>(property: string, valid: readonly T[], fallback: T): T => {
-    const value = raw[property];
-    if (value === undefined || value === null) return fallback;
-    if (value === UNKNOWN) return fallback;
-    if (typeof value === "string" && (valid as readonly string[]).includes(value)) return value as T;
-    fail(property, `${property} must be one of ${valid.map((v) => `"${v}"`).join(", ")}, got ${show(value)}`);
-    return fallback;
-  };
-  const flag = (property: string, fallback: boolean): boolean => {
-    const value = raw[property];
-    if (value === undefined || value === null || value === UNKNOWN) return fallback;
-    if (typeof value === "boolean") return value;
-    fail(property, `${property} must be true or false, got ${show(value)}`);
-    return fallback;
-  };
-
-  const loadType = choice("loadType", ["complete", "fromCache"] as const, DEFAULTS.loadType);
-  const onBusy = choice("onBusy", ["wait", "fail"] as const, DEFAULTS.onBusy);
-  const warningsAs = choice("warningsAs", ["success", "error"] as const, DEFAULTS.warningsAs);
-  const reloadOnCreate = flag("reloadOnCreate", DEFAULTS.reloadOnCreate);
-  const wait = flag("wait", DEFAULTS.wait);
-
-  let timeoutSeconds = DEFAULTS.timeoutSeconds;
-  const t = raw.timeoutSeconds;
-  if (t !== undefined && t !== null && t !== UNKNOWN) {
-    if (typeof t !== "number" || !Number.isFinite(t) || t <= 0 || t > MAX_TIMEOUT_SECONDS) {
-      fail(
-        "timeoutSeconds",
-        `timeoutSeconds must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (7 days), got ${show(t)}`,
-      );
-    } else timeoutSeconds = t;
-  }
-
   if (raw.loadType === "fromCache" && tables) {
-    fail(
+    r.fail(
       "loadType",
       'loadType "fromCache" conflicts with tables: listed tables always get a complete reload (the rest from cache); remove loadType or tables',
     );
   }
+  return { inputs, failures: r.failures };
+}
 
-  return {
-    inputs: {
-      poolId,
-      dataModelId,
-      tables,
-      triggers,
-      tableTriggers,
-      loadType,
-      reloadOnCreate,
-      wait,
-      timeoutSeconds,
-      onBusy,
-      warningsAs,
-    },
-    failures,
-  };
+/** Reads one raw input at a time, collecting a failure for each mistake. */
+class InputReader {
+  readonly failures: CheckFailure[] = [];
+
+  constructor(private readonly raw: Record<string, unknown>) {}
+
+  fail(property: string, reason: string): void {
+    this.failures.push({ property, reason });
+  }
+
+  /** A pool or data model id: a string holding a UUID. */
+  id(property: "poolId" | "dataModelId"): string {
+    const value = this.raw[property];
+    if (value === UNKNOWN) return UNKNOWN;
+    const what = `the ${property === "poolId" ? "data pool" : "data model"} id (a UUID)`;
+    if (value === undefined || value === null || (typeof value === "string" && !value.trim())) {
+      this.fail(property, `${property} is required: ${what}, got ${show(value)}`);
+      return "";
+    }
+    if (typeof value !== "string") {
+      this.fail(property, `${property} must be a string: ${what}, got ${show(value)}`);
+      return "";
+    }
+    if (!UUID.test(value.trim())) {
+      this.fail(property, `${property} must be a Celonis id (a UUID such as 3f2a…-…), got ${show(value)}`);
+    }
+    return value.trim();
+  }
+
+  /** `tables`: a non-empty list of distinct, non-empty references; null for the whole model. */
+  tables(): string[] | null {
+    const value = this.raw.tables;
+    if (value === undefined || value === null) return null;
+    if (value === UNKNOWN) return [UNKNOWN];
+    if (!Array.isArray(value)) {
+      this.fail("tables", `tables must be a list of table names, aliases or ids, got ${show(value)}`);
+      return null;
+    }
+    if (value.length === 0) {
+      this.fail(
+        "tables",
+        "tables is empty: list at least one table, or leave tables out to load the whole data model",
+      );
+      return null;
+    }
+    const tables: string[] = [];
+    const seen = new Map<string, number>();
+    value.forEach((t, i) => {
+      if (t === UNKNOWN) return void tables.push(UNKNOWN);
+      if (typeof t !== "string" || t.trim() === "") {
+        return this.fail(
+          `tables[${i}]`,
+          `tables[${i}] must be a non-empty table name, alias or id, got ${show(t)}`,
+        );
+      }
+      const ref = t.trim();
+      const first = seen.get(ref.toLowerCase());
+      if (first !== undefined) {
+        return this.fail(
+          `tables[${i}]`,
+          `tables[${i}] ${show(ref)} duplicates tables[${first}]: list each table once`,
+        );
+      }
+      seen.set(ref.toLowerCase(), i);
+      tables.push(ref);
+    });
+    return tables;
+  }
+
+  /** `triggers` (a list) or `tableTriggers` (a map of table to value): JSON values (json-values.ts). */
+  json(property: "triggers" | "tableTriggers", shape: "list" | "map"): JsonValue | null {
+    const value = this.raw[property];
+    if (value === undefined || value === null) return null;
+    if (value === UNKNOWN) return shape === "list" ? [UNKNOWN] : { [UNKNOWN]: UNKNOWN };
+    const isList = Array.isArray(value);
+    if (shape === "list" ? !isList : typeof value !== "object" || isList) {
+      const expected =
+        shape === "list"
+          ? "must be a list of values (any JSON)"
+          : 'must map table names to values, e.g. { ACTIVITIES: "v2" }';
+      this.fail(property, `${property} ${expected}, got ${show(value)}`);
+      return null;
+    }
+    const json = jsonOf(value, property);
+    if ("failure" in json) {
+      this.failures.push(json.failure);
+      return null;
+    }
+    return json.value;
+  }
+
+  /** One of `valid`, else the default (with a failure when something else was given). */
+  choice<T extends string>(property: string, valid: readonly T[], fallback: T): T {
+    const value = this.raw[property];
+    if (value === undefined || value === null || value === UNKNOWN) return fallback;
+    if (typeof value === "string" && (valid as readonly string[]).includes(value)) return value as T;
+    this.fail(
+      property,
+      `${property} must be one of ${valid.map((v) => `"${v}"`).join(", ")}, got ${show(value)}`,
+    );
+    return fallback;
+  }
+
+  flag(property: string, fallback: boolean): boolean {
+    const value = this.raw[property];
+    if (value === undefined || value === null || value === UNKNOWN) return fallback;
+    if (typeof value === "boolean") return value;
+    this.fail(property, `${property} must be true or false, got ${show(value)}`);
+    return fallback;
+  }
+
+  timeout(): number {
+    const t = this.raw.timeoutSeconds;
+    if (t === undefined || t === null || t === UNKNOWN) return DEFAULTS.timeoutSeconds;
+    if (typeof t === "number" && Number.isFinite(t) && t > 0 && t <= MAX_TIMEOUT_SECONDS) return t;
+    this.fail(
+      "timeoutSeconds",
+      `timeoutSeconds must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (7 days), got ${show(t)}`,
+    );
+    return DEFAULTS.timeoutSeconds;
+  }
 }
 
 /** Every distinct table reference in `tables` and `tableTriggers` (what `check` resolves). */

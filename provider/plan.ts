@@ -3,7 +3,6 @@
 // `decideUpdate` to compare it with what the outputs record as done. No I/O here: tests call these
 // directly, row by row of the design table.
 
-import { createHash } from "crypto";
 import type { ResolvedTable } from "./celonis/types";
 import type { CheckedInputs, JsonValue, LoadTypeOption, Plan, PlanLoad, ReloadOutputs } from "./types";
 
@@ -34,11 +33,6 @@ function sortKeys(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-/** A stable digest of a JSON value (key order ignored). Used to compare, never stored. */
-export function stableHash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 /** The inputs the plan depends on; everything else is an option that never causes a reload. */
@@ -163,56 +157,72 @@ export function planReload(old: ReloadState | undefined, next: ReloadState): Pla
       : old.poolId !== next.poolId
         ? "poolId changed: the resource is replaced"
         : "dataModelId changed: the resource is replaced";
-    if (!next.reloadOnCreate) {
-      return { ...NO_RELOAD, reasons: [`${why}; reloadOnCreate is false`] };
-    }
+    if (!next.reloadOnCreate) return { ...NO_RELOAD, reasons: [`${why}; reloadOnCreate is false`] };
     return createPlan(next, [why]);
   }
+  const c: Changes = { reasons: [], info: [], whole: false, partial: new Map() };
+  triggerChanges(old, next, c);
+  tableChanges(old, next, c);
+  tableTriggerChanges(old, next, c);
+  if (c.whole)
+    return { action: "reload", loadType: wholeModelLoadType(next.loadType), tables: [], reasons: c.reasons };
+  if (c.partial.size > 0) return partialReload(c.partial, c.reasons);
+  return { ...NO_RELOAD, reasons: c.info.length > 0 ? c.info : ["no reload-relevant change"] };
+}
 
-  const reasons: string[] = [];
-  const info: string[] = [];
-  let whole = false;
-  const partial = new Map<string, string>();
+/** What changed between two states of one resource, as planReload collects it. */
+interface Changes {
+  /** Why a reload is needed. */
+  reasons: string[];
+  /** Changes that need no reload, said in the plan when nothing reloads. */
+  info: string[];
+  /** The whole model must reload. */
+  whole: boolean;
+  /** Tables that must reload (table key → display name). */
+  partial: Map<string, string>;
+}
 
-  if (canonicalJson(old.triggers ?? null) !== canonicalJson(next.triggers ?? null)) {
-    reasons.push(describeListChange("triggers", old.triggers, next.triggers));
-    const scope = keyedTables(next);
-    if (scope) scope.forEach((name, key) => partial.set(key, name));
-    else whole = true;
-  }
+/** `triggers` changed: the same scope as on create reloads. */
+function triggerChanges(old: ReloadState, next: ReloadState, c: Changes): void {
+  if (canonicalJson(old.triggers ?? null) === canonicalJson(next.triggers ?? null)) return;
+  c.reasons.push(describeListChange("triggers", old.triggers, next.triggers));
+  const scope = keyedTables(next);
+  if (scope) scope.forEach((name, key) => c.partial.set(key, name));
+  else c.whole = true;
+}
 
+/** `tables`: added tables reload; removed ones do not; dropping the list reloads the whole model. */
+function tableChanges(old: ReloadState, next: ReloadState, c: Changes): void {
   const oldTables = keyedTables(old);
   const newTables = keyedTables(next);
   if (oldTables && !newTables) {
-    whole = true;
-    reasons.push("tables removed: the whole data model is now in scope");
+    c.whole = true;
+    c.reasons.push("tables removed: the whole data model is now in scope");
   } else if (oldTables && newTables) {
     const added = [...newTables].filter(([k]) => !oldTables.has(k));
     const removed = [...oldTables].filter(([k]) => !newTables.has(k));
-    added.forEach(([k, name]) => partial.set(k, name));
-    if (added.length > 0) reasons.push(`tables added: ${added.map(([, n]) => n).join(", ")}`);
-    if (removed.length > 0) info.push(`tables removed: ${removed.map(([, n]) => n).join(", ")} (no reload)`);
+    added.forEach(([k, name]) => c.partial.set(k, name));
+    if (added.length > 0) c.reasons.push(`tables added: ${added.map(([, n]) => n).join(", ")}`);
+    if (removed.length > 0)
+      c.info.push(`tables removed: ${removed.map(([, n]) => n).join(", ")} (no reload)`);
   } else if (!oldTables && newTables) {
-    info.push("tables set: the scope narrowed from the whole data model (no reload)");
+    c.info.push("tables set: the scope narrowed from the whole data model (no reload)");
   }
+}
 
+/** `tableTriggers`: a changed or added entry reloads its table; a removed one does not. */
+function tableTriggerChanges(old: ReloadState, next: ReloadState, c: Changes): void {
   const oldTriggers = keyedTriggers(old);
   const newTriggers = keyedTriggers(next);
   for (const [key, { name, value }] of newTriggers) {
     const before = oldTriggers.get(key);
     if (before?.value === value) continue;
-    partial.set(key, name);
-    reasons.push(`tableTriggers.${name} ${before ? "changed" : "added"}`);
+    c.partial.set(key, name);
+    c.reasons.push(`tableTriggers.${name} ${before ? "changed" : "added"}`);
   }
   for (const [key, { name }] of oldTriggers) {
-    if (!newTriggers.has(key)) info.push(`tableTriggers.${name} removed (no reload)`);
+    if (!newTriggers.has(key)) c.info.push(`tableTriggers.${name} removed (no reload)`);
   }
-
-  if (whole) {
-    return { action: "reload", loadType: wholeModelLoadType(next.loadType), tables: [], reasons };
-  }
-  if (partial.size > 0) return partialReload(partial, reasons);
-  return { ...NO_RELOAD, reasons: info.length > 0 ? info : ["no reload-relevant change"] };
 }
 
 /**

@@ -173,7 +173,7 @@ export class CelonisClient {
 
   /**
    * Maps names, aliases or table config ids to tables. Throws a TableResolutionError listing every
-   * unknown or ambiguous ref with close matches. Duplicates are kept (see resolve.findDuplicates).
+   * unknown or ambiguous ref with close matches. A table named twice (by name and alias, say) is kept twice; check reports that.
    */
   async resolveTables(
     poolId: string,
@@ -357,20 +357,6 @@ export class CelonisClient {
       const delay = Math.min(nextPollDelayMs(sinceStart(running, now, start), expected), opts.deadline - now);
       await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
-  }
-
-  /** Asks Celonis to cancel the running load of a data model (legacy `cancel-load`). */
-  async cancelLoad(poolId: string, dataModelId: string): Promise<void> {
-    const ctx: ErrorContext = { call: "cancel load", poolId, dataModelId };
-    const outcome = await this.http.request({
-      method: "POST",
-      path: `${legacyPath(poolId, dataModelId)}/cancel-load`,
-      ...ctx,
-      retry: true, // cancelling twice is harmless
-    });
-    const res = outcome.kind === "response" ? outcome.response : outcome.failure.response;
-    if (!res || !isOk(res))
-      throw res ? this.fail(ctx, res) : new CelonisError({ ...ctx, retryable: true }, this.http.secrets());
   }
 
   // ---- internals -------------------------------------------------------------------------------

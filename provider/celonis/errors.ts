@@ -264,75 +264,86 @@ export function errorFromResponse(
   secrets: readonly string[] = [],
 ): CelonisError {
   const { status } = res;
-  const text = (res.body ?? "").trim();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  let celonisMessage: string | undefined;
-  let frontendErrorKey: string | undefined;
-  let reference: string | undefined;
-  if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-    const rec = parsed as Record<string, unknown>;
-    if (typeof rec.frontendErrorKey === "string") frontendErrorKey = rec.frontendErrorKey;
-    if (typeof rec.reference === "string") reference = rec.reference;
-    celonisMessage = firstString(
-      rec.message,
-      rec.shortMessage,
-      rec.error_description,
-      rec.error,
-      rec.errorMessage,
-    );
-    const info = rec.errorInformation;
-    if (!celonisMessage && info !== undefined && info !== null) {
-      celonisMessage =
-        typeof info === "string"
-          ? info
-          : typeof info === "object"
-            ? (firstString(
-                (info as Record<string, unknown>).message,
-                (info as Record<string, unknown>).detail,
-              ) ?? JSON.stringify(info))
-            : String(info);
-    }
-    if (celonisMessage === "{}") celonisMessage = undefined;
-  } else if (typeof parsed === "string") {
-    celonisMessage = parsed;
-  } else if (text) {
-    celonisMessage = text.startsWith("<") ? undefined : text; // an HTML error page says nothing useful
-  }
-  if (celonisMessage && celonisMessage.length > 500) celonisMessage = celonisMessage.slice(0, 500) + "…";
-
-  if (status === 403) {
-    const pool = ctx.poolId ? ` on data pool ${ctx.poolId}` : " on the data pool";
-    const hint = `permission denied: the API key or OAuth client needs Edit permission${pool}`;
-    celonisMessage = celonisMessage ? `${hint} (${celonisMessage})` : hint;
-  } else if (status === 401) {
-    const hint =
-      "authentication failed: the credential was rejected (check the key, and that keyType matches it: a user API key is sent as Bearer, an application key as AppKey)";
-    celonisMessage = celonisMessage ? `${hint} (${celonisMessage})` : hint;
-  } else if (status === 404 && !celonisMessage) {
-    celonisMessage = "not found: check the data pool id and data model id";
-  } else if (status === 429 && !celonisMessage) {
-    celonisMessage = "rate limited";
-  } else if (status >= 300 && status < 400) {
-    celonisMessage = `unexpected redirect${celonisMessage ? ` (${celonisMessage})` : ""}; check the Celonis URL`;
-  }
+  const body = readErrorBody(res.body ?? "");
   return new CelonisError(
     {
       call: ctx.call,
       dataModelId: ctx.dataModelId,
       poolId: ctx.poolId,
       status,
-      celonisMessage,
-      frontendErrorKey,
-      reference,
+      celonisMessage: withStatusHint(status, body.message, ctx),
+      frontendErrorKey: body.frontendErrorKey,
+      reference: body.reference,
       retryable: classifyFailure({ status }, ctx.idempotent).retryable,
     },
     secrets,
   );
+}
+
+/** Celonis's own words from an error body: JSON of the known shapes, a plain string, or nothing. */
+function readErrorBody(raw: string): { message?: string; frontendErrorKey?: string; reference?: string } {
+  const text = raw.trim();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  let out: { message?: string; frontendErrorKey?: string; reference?: string } = {};
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+    out = readErrorObject(parsed as Record<string, unknown>);
+  else if (typeof parsed === "string") out.message = parsed;
+  else if (text && !text.startsWith("<")) out.message = text; // an HTML error page says nothing useful
+  if (out.message && out.message.length > 500) out.message = out.message.slice(0, 500) + "…";
+  return out;
+}
+
+function readErrorObject(rec: Record<string, unknown>): {
+  message?: string;
+  frontendErrorKey?: string;
+  reference?: string;
+} {
+  let message = firstString(
+    rec.message,
+    rec.shortMessage,
+    rec.error_description,
+    rec.error,
+    rec.errorMessage,
+  );
+  const info = rec.errorInformation;
+  if (!message && info !== undefined && info !== null) {
+    const fields = info as Record<string, unknown>;
+    message =
+      typeof info === "string"
+        ? info
+        : typeof info === "object"
+          ? (firstString(fields.message, fields.detail) ?? JSON.stringify(info))
+          : String(info);
+  }
+  return {
+    message: message === "{}" ? undefined : message,
+    frontendErrorKey: typeof rec.frontendErrorKey === "string" ? rec.frontendErrorKey : undefined,
+    reference: typeof rec.reference === "string" ? rec.reference : undefined,
+  };
+}
+
+/** What a status means for the user, in front of (or instead of) Celonis's message. */
+function withStatusHint(status: number, message: string | undefined, ctx: ErrorContext): string | undefined {
+  const also = (hint: string) => (message ? `${hint} (${message})` : hint);
+  if (status === 403) {
+    const pool = ctx.poolId ? ` on data pool ${ctx.poolId}` : " on the data pool";
+    return also(`permission denied: the API key or OAuth client needs Edit permission${pool}`);
+  }
+  if (status === 401) {
+    return also(
+      "authentication failed: the credential was rejected (check the key, and that keyType matches it: a user API key is sent as Bearer, an application key as AppKey)",
+    );
+  }
+  if (status === 404 && !message) return "not found: check the data pool id and data model id";
+  if (status === 429 && !message) return "rate limited";
+  if (status >= 300 && status < 400)
+    return `unexpected redirect${message ? ` (${message})` : ""}; check the Celonis URL`;
+  return message;
 }
 
 function firstString(...values: unknown[]): string | undefined {

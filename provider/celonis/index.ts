@@ -19,11 +19,10 @@ export {
 export type { CelonisErrorInit, UnknownTableRef, AmbiguousTableRef } from "./errors";
 export { checkBaseUrl, isLoopbackHost } from "./http";
 export type { RetryInfo } from "./http";
-export { resolveTables, findDuplicates, suggestTables, matchTable } from "./resolve";
-export type { ResolveResult, DuplicateTable } from "./resolve";
+export { resolveTables, suggestTables, matchTable } from "./resolve";
+export type { ResolveResult } from "./resolve";
 export {
   isTerminal,
-  isSuccess,
   isOurLoad,
   matchesLoad,
   pickLoad,

@@ -99,24 +99,6 @@ export function resolveTables(refs: readonly string[], tables: TableConfig[]): R
   return out;
 }
 
-/** Two or more refs that name the same table. */
-export interface DuplicateTable {
-  id: string;
-  name: string;
-  refs: string[];
-}
-
-/** Tables named more than once (e.g. "CASES" and its id). Order of first appearance. */
-export function findDuplicates(resolved: readonly ResolvedTable[]): DuplicateTable[] {
-  const byId = new Map<string, DuplicateTable>();
-  for (const r of resolved) {
-    const d = byId.get(r.id);
-    if (d) d.refs.push(r.ref);
-    else byId.set(r.id, { id: r.id, name: r.name, refs: [r.ref] });
-  }
-  return [...byId.values()].filter((d) => d.refs.length > 1);
-}
-
 /** The names to show as "valid tables" in an error. */
 export function tableNames(tables: readonly TableConfig[]): string[] {
   return tables.map((t) => t.aliasOrName);

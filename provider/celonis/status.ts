@@ -6,7 +6,6 @@ import type { LoadInfoSync, LoadRecord, LoadStatus, LoadType } from "./types";
 
 /** Statuses after which a load does not change any more. */
 const TERMINAL: ReadonlySet<string> = new Set<LoadStatus>(["SUCCESS", "WARNING", "ERROR", "CANCELED"]);
-const SUCCESS: ReadonlySet<string> = new Set<LoadStatus>(["SUCCESS", "WARNING"]);
 
 /**
  * Has the load finished? RUNNING, CANCELLING and LOST_CONNECTION are still going (pycelonis treats
@@ -15,11 +14,6 @@ const SUCCESS: ReadonlySet<string> = new Set<LoadStatus>(["SUCCESS", "WARNING"])
  */
 export function isTerminal(status: string): boolean {
   return TERMINAL.has(status);
-}
-
-/** SUCCESS, or WARNING (success with a warning). */
-export function isSuccess(status: string): boolean {
-  return SUCCESS.has(status);
 }
 
 /** How far before our trigger a load may claim to have started and still be ours (clock skew). */

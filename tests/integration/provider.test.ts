@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import * as handlers from "../../provider/handlers";
 import { Journal } from "../../provider/journal";
+import * as celonisProvider from "../../provider/provider";
 import { DEMO, TEST_API_KEY, waitFor, waitForFinished } from "../helpers/emulator";
 import { deploy } from "../helpers/engine";
 
@@ -388,12 +389,16 @@ describe("provider handlers against the emulator", function () {
     );
   });
 
-  it("delete triggers nothing", async () => {
-    const s = await deploy(undefined, { ...base });
+  it("deleting a resource whose load still runs calls nothing and leaves that load alone", async () => {
+    emu.setBehaviour(DEMO.model, { durationMs: 800, times: 1 });
+    const s = await deploy(undefined, { ...base, timeoutSeconds: 0.2 });
+    assert.equal(s.outputs.planStatus, "running");
     emu.clearRequests();
-    await handlers.remove();
-    assert.equal(emu.requests().length, 0);
-    assert.ok(s.id);
+    await celonisProvider.delete(); // what the host calls on destroy
+    assert.equal(emu.requests().length, 0, "no call at all: data cannot be un-loaded");
+    const ended = await waitForFinished(emu, DEMO.model);
+    assert.equal(ended.dataLoadId, s.outputs.planLoad?.loadId);
+    assert.equal(ended.loadStatus, "SUCCESS", "the load was not cancelled");
   });
 
   it("no credential in outputs, errors or progress lines", async () => {

@@ -1,7 +1,7 @@
 // Table references → table config ids: exact, case-insensitive, alias, id, suggestions, ambiguity.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { resolveTables, findDuplicates, suggestTables, matchTable } from "../../provider/celonis/resolve";
+import { resolveTables, suggestTables, matchTable } from "../../provider/celonis/resolve";
 import { TableResolutionError } from "../../provider/celonis/errors";
 import type { TableConfig } from "../../provider/celonis/types";
 
@@ -119,17 +119,5 @@ describe("celonis resolve: suggestions", () => {
         },
       ),
     );
-  });
-});
-
-describe("celonis resolve: duplicates", () => {
-  it("finds two refs naming the same table", () => {
-    const r = resolveTables(["CASES", "t-cases", "ACTIVITIES", "_CEL_O2C_CASES"], tables);
-    assert.deepEqual(findDuplicates(r.resolved), [
-      { id: "t-cases", name: "CASES", refs: ["CASES", "t-cases", "_CEL_O2C_CASES"] },
-    ]);
-  });
-  it("no duplicates → empty", () => {
-    assert.deepEqual(findDuplicates(resolveTables(["CASES", "VBAP"], tables).resolved), []);
   });
 });
