@@ -72,6 +72,9 @@ export class BatchStop extends Error {
   }
 }
 
+/** The batch's wait reached its deadline (the latest of its members'): the load goes on. */
+export class BatchTimeout extends Error {}
+
 /** The reads that find a data model busy or free, with what they learnt. */
 interface Idle {
   previousLoadId: string | null;
@@ -231,8 +234,9 @@ class Batch {
       onProgress: this.progress(),
       onSeen: (load) => this.active().forEach((j) => j.member.onSeen(load)),
     });
-    if (result.outcome === "finished")
+    if (result.outcome === "finished") {
       for (const j of this.active()) j.resolve({ kind: "ended", load: result.load });
+    } else this.rejectAll(new BatchTimeout()); // every member's deadline has passed
   }
 
   private first(): Member {
@@ -244,12 +248,13 @@ class Batch {
     j.reject(why);
   }
 
+  /** Ends every member's wait with `err` (members that already left ignore it). */
   private rejectAll(err: unknown): void {
-    for (const j of this.active()) {
+    const why =
+      err instanceof CancelledError && this.abort.signal.aborted ? new BatchStop("no member left") : err;
+    for (const j of this.joined) {
       j.left = true;
-      j.reject(
-        err instanceof CancelledError && this.abort.signal.aborted ? new BatchStop("no member left") : err,
-      );
+      j.reject(why);
     }
   }
 

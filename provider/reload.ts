@@ -14,7 +14,7 @@ import { CancelledError, CelonisError, TriggerError } from "./celonis/errors";
 import { sleepUnlessCancelled } from "./celonis/http";
 import { isTerminal, type LoadMatch } from "./celonis/status";
 import type { LoadProgress, LoadRecord } from "./celonis/types";
-import { BatchStop, joinBatch, type BatchResult, type Member } from "./coalesce";
+import { BatchStop, BatchTimeout, joinBatch, type BatchResult, type Member } from "./coalesce";
 import type { Journal } from "./journal";
 import {
   adopted,
@@ -124,6 +124,18 @@ async function raceDeadline<T>(p: Promise<T>, deadline: number, signal?: AbortSi
 
 /** The resource's own deadline passed (the message depends on where its reload stands). */
 class DeadlineReached extends Error {}
+
+/** How the batch ended within a moment of the member's deadline: its error, or `fallback`. */
+async function settledSoon(result: Promise<BatchResult>, fallback: unknown): Promise<unknown> {
+  const moment = new Promise<unknown>((resolve) => setTimeout(() => resolve(fallback), 1_500).unref());
+  return Promise.race([
+    result.then(
+      () => fallback,
+      (e: unknown) => e,
+    ),
+    moment,
+  ]);
+}
 
 /** An expected end of a run, with the message the update fails with. */
 class Stop extends Error {}
@@ -263,13 +275,17 @@ class ReloadRun {
     let outcome: BatchResult;
     try {
       outcome = await raceDeadline(result, this.deadline, this.ctx.signal);
-    } catch (err) {
+    } catch (caught) {
+      // At the deadline the batch ends too (same deadline): its word on the trigger is the better one.
+      const err = caught instanceof DeadlineReached ? await settledSoon(result, caught) : caught;
       leave();
       if (err instanceof BatchStop && err.current) this.lastLoad = toLastLoad(err.current);
       if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
         this.reload = visibleBy(this.reload, err.visibleBy);
       }
-      throw err instanceof DeadlineReached ? new Stop(this.timedOut()) : err;
+      const timedOut =
+        err instanceof DeadlineReached || err instanceof BatchTimeout || !(err instanceof Error);
+      throw timedOut ? new Stop(this.timedOut()) : err;
     }
     if (outcome.kind === "ended") return this.finish(outcome.load);
     this.log(`load ${short(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
@@ -422,7 +438,7 @@ class ReloadRun {
   private explain(message: string): string {
     if (!isInFlight(this.reload) || /next `pulumi up`/.test(message)) return message;
     const load = this.reload.load!;
-    const which = load.loadId ? `load ${load.loadId}` : `the load triggered at ${load.triggeredAt}`;
+    const which = load.loadId ? `Load ${load.loadId}` : `The load triggered at ${load.triggeredAt}`;
     const what =
       this.ctx.signal?.aborted || message.startsWith("stopped:") ? "The deployment was cancelled" : message;
     return `${what}. ${which} of data model ${this.inputs.dataModelId} may still be running in Celonis; the next \`pulumi up\` settles it instead of starting another`;

@@ -170,7 +170,7 @@ describe("exactly once: faults during a reload", function () {
     const s1 = await deploy(undefined, base, { signal: cancel.signal });
     assert.ok(Date.now() - t0 < 1200, "the wait stopped promptly");
     assert.ok(s1.failed);
-    assert.match(s1.error!.message, /The deployment was cancelled\. load .* may still be running/);
+    assert.match(s1.error!.message, /The deployment was cancelled\. Load .* may still be running/);
     assert.equal(s1.outputs.planStatus, "running");
     const s2 = await deploy(s1, base);
     assert.equal(s2.outputs.planStatus, "done");

@@ -196,7 +196,7 @@ async function runSteps(
       problems.push(`step ${i} (${step.op}) failed: ${result.error.slice(0, 600)}`);
     if (expected && !result.error) problems.push(`step ${i} (${step.op}) succeeded but should fail`);
     if (expected instanceof RegExp && result.error && !expected.test(result.error))
-      problems.push(`step ${i} (${step.op}) failed with another message: ${result.error.slice(0, 600)}`);
+      problems.push(`step ${i} (${step.op}) failed with another message: ${result.error.slice(0, 3000)}`);
     if (step.killed) await ctx.stack.cancel().catch(() => undefined);
   }
 }
@@ -213,7 +213,7 @@ async function converge(ctx: ScenarioContext, output: string[], problems: string
     if (!r.error) return settleNotWaited(ctx, output);
     last = r.error;
   }
-  problems.push(`never converged: ${last.slice(0, 600)}`);
+  problems.push(`never converged: ${last.slice(0, 3000)}`);
 }
 
 /** A `wait: false` resource stays running after its up: once its load has ended, refresh settles it. */

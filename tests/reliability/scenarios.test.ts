@@ -153,7 +153,7 @@ const SCENARIOS: Scenario[] = [
           emu.addFault({ match: TRIGGER, kind: "drop", after: true });
         },
         during: async ({ emu }) => {
-          await sleep(800);
+          while (!emu.requests().some((r) => r.method === "POST")) await sleep(20); // the trigger went out
           emu.addFault({ match: STATUS, kind: "status", status: 503, count: 0 });
           emu.addFault({ match: { path: "/load-info-sync" }, kind: "status", status: 503, count: 0 });
         },
@@ -274,7 +274,7 @@ const SCENARIOS: Scenario[] = [
         },
         during: async (ctx) => {
           const read = () =>
-            ctx.emu.requests().some((r) => r.method === "GET" && r.path.endsWith("/last-load"));
+            ctx.emu.requests().some((r) => r.method === "GET" && r.path.endsWith("/load-info-sync"));
           while (!read()) await sleep(20);
           ctx.startElsewhere();
         },
@@ -450,8 +450,26 @@ const SCENARIOS: Scenario[] = [
     loads: 2,
   },
   {
-    name: "changes: two resources on one model never overlap and load once each",
+    name: "changes: two resources on one model share one load",
     steps: [{ op: "up", args: [...on(), ...on({ tables: ["CASES"] })] }],
+    loads: 1,
+  },
+  {
+    name: "changes: three resources on one model, one of them changed: one partial load of its tables",
+    steps: [
+      {
+        op: "up",
+        args: [...on({ tables: ["CASES"] }), ...on({ tables: ["INVOICES"] }), ...on({ tables: ["USERS"] })],
+      },
+      {
+        op: "up",
+        args: [
+          ...on({ tables: ["CASES"] }),
+          ...changed({ tables: ["INVOICES"] }),
+          ...on({ tables: ["USERS"] }),
+        ],
+      },
+    ],
     loads: 2,
   },
   {
