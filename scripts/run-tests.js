@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs one test layer (unit | integration | host | e2e) or all of them in one mocha run, and ends
 // with the summary line CI reads: "N passed, N failed". Layers that start the provider in another
-// process (host, e2e) need the compiled package, so this builds it first; e2e also needs the CLI.
+// process (host, e2e) need the compiled package, so this builds it first; e2e also needs the CLI,
+// the YAML host and the generated SDKs.
 "use strict";
 const path = require("path");
 const fs = require("fs");
@@ -24,8 +25,10 @@ if (selected.includes("host") || selected.includes("e2e")) {
 }
 
 if (selected.includes("e2e")) {
-  // The pinned Pulumi CLI: built on first use (minutes when cold), so outside any mocha timeout.
+  // The pinned Pulumi CLI and YAML host: built on first use (minutes when cold), so outside any mocha
+  // timeout; then the SDKs from the current schema, which the e2e layer checks.
   execFileSync("bash", [path.join(root, "scripts", "pulumi-toolchain.sh")], { cwd: root, stdio: "inherit" });
+  execFileSync("bash", [path.join(root, "scripts", "sdks.sh")], { cwd: root, stdio: "inherit" });
 }
 
 require("ts-node").register({ project: path.join(root, "tsconfig.json"), transpileOnly: true });
