@@ -29,7 +29,7 @@ build_tool() {
   fi
   command -v go >/dev/null 2>&1 || { say "Go is needed to build $name (none on PATH)"; exit 1; }
   t0=$(date +%s)
-  say "building $name from $(realpath --relative-to="$root" "$dir") (cold: a minute or two; then cached)"
+  say "building $name from $(realpath --relative-to="$root" "$dir") (cold: 60-85 s each on 2 cores; then cached)"
   (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$bin/$name" "$pkg")
   mkdir -p "$(dirname "$cached")" && cp "$bin/$name" "$cached.tmp" && mv "$cached.tmp" "$cached"
   say "built $name in $(($(date +%s) - t0))s"

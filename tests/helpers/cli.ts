@@ -20,10 +20,12 @@ export class PulumiCli {
   /** Everything every run printed, for the search for credentials. */
   readonly printed: string[] = [];
 
+  /** `extraEnv` overrides the usual environment (e.g. a PULUMI_HOME of the test's own). */
   constructor(
     readonly projectDir: string,
     readonly stateDir: string,
     readonly stack: string,
+    private readonly extraEnv: Record<string, string> = {},
   ) {
     fs.mkdirSync(stateDir, { recursive: true });
   }
@@ -31,12 +33,14 @@ export class PulumiCli {
   env(): NodeJS.ProcessEnv {
     // Stack config is the only source of credentials in these runs, never the caller's environment.
     const cleared = { CELONIS_URL: "", CELONIS_API_TOKEN: "", OAUTH_CLIENT_ID: "", OAUTH_CLIENT_SECRET: "" };
-    return { ...process.env, ...cleared, ...pulumiEnv({ PULUMI_BACKEND_URL: `file://${this.stateDir}` }) };
+    const backend = { PULUMI_BACKEND_URL: `file://${this.stateDir}` };
+    return { ...process.env, ...cleared, ...pulumiEnv({ ...backend, ...this.extraEnv }) };
   }
 
-  /** Starts `pulumi <args> --stack <stack>` in the project folder. */
+  /** Starts `pulumi <args> --stack <stack>` in the project folder (`plugin …` without the stack). */
   start(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
-    const child = spawn("pulumi", [...args, "--stack", this.stack, "--non-interactive"], {
+    const stack = args[0] === "plugin" ? [] : ["--stack", this.stack]; // plugin commands take no stack
+    const child = spawn("pulumi", [...args, ...stack, "--non-interactive"], {
       cwd: this.projectDir,
       env: this.env(),
       stdio: ["ignore", "pipe", "pipe"],
