@@ -1,6 +1,6 @@
 // The entry of the `pulumi-resource-celonis` plugin: serves the ResourceProvider service on a free
 // loopback port and prints the port, which is how the engine finds a plugin it started. The engine
-// passes its own address as the first argument (flags such as `--logtostderr` may come too).
+// passes its own address as the last argument, after flags such as `--logtostderr`.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -20,9 +20,15 @@ export function packageVersion(dir: string = __dirname): string {
   return "0.0.0";
 }
 
-/** The engine's address: the first argument that is not a flag. */
+/**
+ * The engine's address: the last argument. The engine puts its flags first (`--logtostderr`,
+ * `-v=9`, `--tracing <endpoint>`, whose value is not a flag) and the address at the end.
+ */
 export function engineAddress(args: string[]): string | undefined {
-  return args.find((a) => !a.startsWith("-"));
+  const last = args[args.length - 1];
+  return last === undefined || last.startsWith("-") || args[args.length - 2] === "--tracing"
+    ? undefined
+    : last;
 }
 
 /** Starts the plugin; resolves with the port once it is printed. */

@@ -115,10 +115,12 @@ describe("plugin: errors, logs, arguments", () => {
     assert.equal(out.metadata.get("grpc-status-details-bin").length, 0);
   });
 
-  it("warning lines are warnings; the engine address is the first non-flag argument", () => {
+  it("warning lines are warnings; the engine address is the last argument, after the flags", () => {
     assert.equal(severityOf("warning: model x: load ended WARNING"), LogSeverity.WARNING);
     assert.equal(severityOf("model x: load RUNNING"), LogSeverity.INFO);
     assert.equal(engineAddress(["--logtostderr", "-v=9", "127.0.0.1:5000"]), "127.0.0.1:5000");
+    assert.equal(engineAddress(["--tracing", "http://127.0.0.1:9411", "127.0.0.1:5000"]), "127.0.0.1:5000");
+    assert.equal(engineAddress(["--tracing", "http://127.0.0.1:9411"]), undefined);
     assert.equal(engineAddress([]), undefined);
   });
 
