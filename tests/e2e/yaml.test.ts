@@ -37,9 +37,10 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
   /** A config value no earlier run used, so the change is real whatever ran before. */
   const fresh = () => `v${Date.now()}-${++version}`;
 
-  /** The stack deployed once, so a test that changes something has something to change. */
+  /** The stack deployed, so a test that changes something has something to change (any test runs alone). */
   async function deployed(): Promise<void> {
     if (!sales()) await cli.run(["up", "--yes"]);
+    emu.clearRequests(); // what a test counts starts here
   }
 
   before(async () => {
@@ -123,7 +124,7 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
     await waitFor(() => emu.loads(DEMO.model).every((l) => l.loadStatus !== "RUNNING"), 5000);
   });
 
-  it("import adopts a model without loading it, and prints code with only what a user writes", async () => {
+  it("import adopts a model without loading it, and prints code that previews no change", async () => {
     await deployed();
     const out = path.join(WORK, "imported.yaml");
     const id = `${DEMO.pool}/${DEMO.o2cModel}`;
@@ -145,6 +146,18 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
     const code = fs.readFileSync(out, "utf8");
     assert.match(code, new RegExp(`dataModelId: ${DEMO.o2cModel}`));
     assert.doesNotMatch(code, /timeoutSeconds|onBusy|loadType/, "options at their defaults are left out");
+
+    // The printed code added to the program (a copy of this project on the same stack): no change.
+    const copy = new PulumiCli(path.join(WORK, "with-import"), cli.stateDir, cli.stack);
+    fs.mkdirSync(copy.projectDir, { recursive: true });
+    fs.copyFileSync(path.join(DIR, "Pulumi.e2e.yaml"), path.join(copy.projectDir, "Pulumi.e2e.yaml"));
+    const imported = code.slice(code.indexOf("resources:\n") + "resources:\n".length);
+    const program = fs
+      .readFileSync(path.join(DIR, "Pulumi.yaml"), "utf8")
+      .replace("path: ../../bin", `path: ${path.join(REPO_ROOT, "bin")}`)
+      .replace(/^outputs:/m, `${imported}outputs:`);
+    fs.writeFileSync(path.join(copy.projectDir, "Pulumi.yaml"), program);
+    await copy.run(["preview", "--expect-no-changes"]);
     await cli.run(["state", "delete", o2c.urn, "--yes"]);
   });
 
