@@ -19,8 +19,11 @@ const RESOURCE_FILE = path.join(ROOT, "provider", "resource.ts");
 const PACKAGE = "celonis";
 const RESOURCE = `${PACKAGE}:index:DataModelReload`;
 
-/** What each provider setting means; the key names and environment fallbacks come from config.ts. */
-const CONFIG_DOCS: Record<keyof typeof CONFIG_KEYS, { doc: string; secret?: boolean }> = {
+/**
+ * What each provider setting means; the key names and environment fallbacks come from config.ts, and
+ * a key there without a line here fails the generator. Keys here that config.ts lacks are skipped.
+ */
+const CONFIG_DOCS: Record<string, { doc: string; secret?: boolean; type?: "string" | "number" }> = {
   url: {
     doc: "The Celonis team URL, `https://<team>.<realm>.celonis.cloud` (`http://` only for loopback hosts).",
   },
@@ -29,16 +32,24 @@ const CONFIG_DOCS: Record<keyof typeof CONFIG_KEYS, { doc: string; secret?: bool
   clientId: { doc: "An OAuth client id (client credentials); wins over apiToken when set." },
   clientSecret: { doc: "The OAuth client's secret.", secret: true },
   scope: { doc: `Space-separated OAuth scopes; default \`${DEFAULT_SCOPE}\`.` },
+  requestTimeoutSeconds: {
+    doc: "How long one HTTP request to Celonis may take, in seconds.",
+    type: "number",
+  },
 };
 
 function configVariables(): Record<string, PropertySpec> {
   const out: Record<string, PropertySpec> = {};
-  for (const [key, { doc, secret }] of Object.entries(CONFIG_DOCS)) {
-    const env = ENV_KEYS[key as keyof typeof ENV_KEYS];
+  for (const key of Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[]) {
+    const docs = CONFIG_DOCS[key];
+    if (!docs)
+      throw new Error(
+        `scripts/gen-schema.ts: config key ${CONFIG_KEYS[key]} has no description in CONFIG_DOCS`,
+      );
     out[key] = {
-      type: "string",
-      description: `${doc} Environment fallback: \`${env}\`.`,
-      ...(secret ? { secret: true } : {}),
+      type: docs.type ?? "string",
+      description: `${docs.doc} Environment fallback: \`${ENV_KEYS[key]}\`.`,
+      ...(docs.secret ? { secret: true } : {}),
     };
   }
   return out;
