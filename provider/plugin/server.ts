@@ -25,6 +25,14 @@ type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 /** The resource this plugin serves. */
 export const RESOURCE_TYPE = "celonis:index:DataModelReload";
 
+/** Fails for a resource type this plugin does not serve (the URN's type, after any parent types). */
+export function requireResourceType(urn: string): void {
+  const type = urn.split("::")[2]?.split("$").pop();
+  if (type !== RESOURCE_TYPE) {
+    throw new Error(`unknown resource type ${type ?? urn}: the celonis plugin serves ${RESOURCE_TYPE} only`);
+  }
+}
+
 const KINDS: Record<DiffKind, provproto.PropertyDiff.Kind> = {
   add: provproto.PropertyDiff.Kind.ADD,
   "add-replace": provproto.PropertyDiff.Kind.ADD_REPLACE,
@@ -171,6 +179,7 @@ export class ProviderServer {
   });
 
   check: Unary<provproto.CheckRequest, provproto.CheckResponse> = unary(async (req) => {
+    requireResourceType(req.getUrn());
     const news = fromStruct(req.getNews());
     const result = await handlers.check(reveal(fromStruct(req.getOlds())), reveal(news));
     return checkResponse(conceal(result.inputs, news), result.failures);

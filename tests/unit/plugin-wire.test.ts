@@ -12,7 +12,7 @@ import { configKey, configureRequest } from "../../provider/plugin/config";
 import { severityOf } from "../../provider/plugin/engine-log";
 import { wireError } from "../../provider/plugin/errors";
 import { conceal, holdsSecret, isSecret, reveal, secret } from "../../provider/plugin/secrets";
-import { importedInputs } from "../../provider/plugin/server";
+import { importedInputs, requireResourceType } from "../../provider/plugin/server";
 import { engineAddress } from "../../provider/plugin/main";
 
 describe("plugin: secrets on the wire", () => {
@@ -144,5 +144,14 @@ describe("plugin: errors, logs, arguments", () => {
       resolvedTables: [],
       plan: { action: "none" },
     });
+  });
+
+  it("serves its one resource type, also under a parent; names what it serves otherwise", () => {
+    requireResourceType("urn:pulumi:dev::p::celonis:index:DataModelReload::sales");
+    requireResourceType("urn:pulumi:dev::p::my:index:Component$celonis:index:DataModelReload::sales");
+    assert.throws(
+      () => requireResourceType("urn:pulumi:dev::p::celonis:index:Other::x"),
+      /unknown resource type celonis:index:Other: the celonis plugin serves celonis:index:DataModelReload only/,
+    );
   });
 });
