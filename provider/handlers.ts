@@ -268,7 +268,7 @@ async function run(
     plan: decision.run,
   });
   const scope = scopeOf(news, ctx);
-  const name = scope?.split("/").pop() || id;
+  const name = scope?.split(/::|\//).pop() || id; // <project>/<stack>/<name>, or a URN
   const job = { name, inputs, plan: decision.run, adopt: decision.adopt, journalKey };
   let outcome: RunOutcome;
   try {

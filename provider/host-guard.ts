@@ -1,6 +1,6 @@
-// Keeps the dynamic-provider host from outliving the engine. The engine starts the host (`node
-// …/cmd/dynamic-provider <engine address>`) in a process group of its own, so when `pulumi up` is
-// killed (SIGKILL, a second Ctrl-C, a lost CI runner) nothing stops the host: it keeps polling
+// Keeps a provider process (the dynamic-provider host, or the plugin) from outliving the engine. The
+// engine starts the host (`node …/cmd/dynamic-provider <engine address>`) in a process group of its
+// own, so when `pulumi up` is killed (SIGKILL, a second Ctrl-C, a lost CI runner) nothing stops the host: it keeps polling
 // Celonis for a deployment nobody runs any more, and once it prints a progress line to the closed
 // pipe it spins a core in an EPIPE loop. This guard ends the process when its output pipe breaks,
 // or when the engine's address, which answered before, stops answering. The load itself keeps
@@ -15,7 +15,12 @@ export function isProviderHost(argv: readonly string[] = process.argv): boolean 
 
 /** The engine's address from the host's arguments ("127.0.0.1:34985"), or null. */
 export function engineAddress(argv: readonly string[] = process.argv): { host: string; port: number } | null {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(argv[2] ?? "");
+  return parseAddress(argv[2]);
+}
+
+/** "host:port" (or "[::1]:port") as a host and a port, or null. */
+export function parseAddress(text: string | undefined): { host: string; port: number } | null {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text ?? "");
   return m ? { host: m[1], port: Number(m[2]) } : null;
 }
 
@@ -60,26 +65,37 @@ export function isBrokenPipe(err: unknown): boolean {
 }
 
 let installed = false;
+/** The engine the guard watches (null: not in a provider process, or no address). */
+let engine: { host: string; port: number } | null = null;
 /** What the watchdog has learnt of the engine so far (shared with engineReachable). */
 let watchdog: WatchdogState = { answered: false, failures: 0 };
 
 /**
- * Is the engine still there to receive what a call returns? True outside the provider host, and
+ * Is the engine still there to receive what a call returns? True when no engine is watched, and
  * for an address that never answered (a test harness); otherwise one probe decides. The trigger
  * journal keeps an entry when this is false: the engine will never record that load.
  */
-export async function engineReachable(argv: readonly string[] = process.argv): Promise<boolean> {
-  const address = isProviderHost(argv) ? engineAddress(argv) : null;
-  if (!address) return true;
-  return (await probeAddress(address)) || !watchdog.answered;
+export async function engineReachable(): Promise<boolean> {
+  if (!engine) return true;
+  return (await probeAddress(engine)) || !watchdog.answered;
 }
 
-/** Installs the guard once, in the provider host only. `exit` and the interval are for tests. */
+/**
+ * Installs the guard once: in the dynamic-provider host (the engine's address from its arguments),
+ * or in a plugin that passes the engine's `address`. Elsewhere (tests, programs) it does nothing.
+ * `exit` and the interval are for tests.
+ */
 export function installHostGuard(
-  opts: { argv?: readonly string[]; exit?: (code: number) => void; intervalMs?: number } = {},
+  opts: {
+    argv?: readonly string[];
+    address?: { host: string; port: number } | null;
+    exit?: (code: number) => void;
+    intervalMs?: number;
+  } = {},
 ): void {
   const argv = opts.argv ?? process.argv;
-  if (installed || !isProviderHost(argv)) return;
+  const inHost = isProviderHost(argv);
+  if (installed || (!inHost && !opts.address)) return;
   installed = true;
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   const onStreamError = (err: unknown) => {
@@ -87,8 +103,9 @@ export function installHostGuard(
   };
   process.stdout.on("error", onStreamError);
   process.stderr.on("error", onStreamError);
-  const address = engineAddress(argv);
+  const address = opts.address ?? (inHost ? engineAddress(argv) : null);
   if (!address) return;
+  engine = address;
   let probing = false;
   const probe = async () => {
     if (probing) return;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs one test layer (unit | contract | integration | host | e2e) or all of them in one mocha run, and ends
-// with the summary line CI reads: "N passed, N failed". Layers that start the provider in another
-// process (host, e2e) need the compiled package, so this builds it first; e2e also needs the CLI.
+// Runs one test layer (unit | contract | integration | host | e2e | reliability) or all of them in one
+// mocha run, and ends with the summary line CI reads: "N passed, N failed". Layers that start the
+// provider in another process (host, e2e, reliability) need the compiled package, so this builds it
+// first; e2e and reliability also need the CLI (and e2e the YAML host and the generated SDKs).
 "use strict";
 const path = require("path");
 const fs = require("fs");
@@ -25,8 +26,14 @@ if (selected.includes("host") || needsEngine) {
 }
 
 if (needsEngine) {
-  // The pinned Pulumi CLI: built on first use (minutes when cold), so outside any mocha timeout.
+  // The pinned Pulumi CLI and YAML host: built on first use (minutes when cold), so outside any mocha
+  // timeout.
   execFileSync("bash", [path.join(root, "scripts", "pulumi-toolchain.sh")], { cwd: root, stdio: "inherit" });
+}
+
+if (selected.includes("e2e")) {
+  // The SDKs from the current schema, which the e2e layer checks.
+  execFileSync("bash", [path.join(root, "scripts", "sdks.sh")], { cwd: root, stdio: "inherit" });
 }
 
 require("ts-node").register({ project: path.join(root, "tsconfig.json"), transpileOnly: true });

@@ -1,0 +1,135 @@
+// Generates provider/schema.json, the Pulumi package schema the `pulumi-resource-celonis` plugin
+// serves and the SDKs are generated from. One source of truth: the resource's inputs and outputs,
+// their types and descriptions come from the TSDoc of provider/resource.ts (read with the TypeScript
+// compiler), the option defaults from provider/inputs.ts, the config keys from provider/config.ts.
+//
+// Usage: npm run schema            (writes provider/schema.json)
+//        npm run schema -- --check (fails when the committed file is not what the source says)
+
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { CONFIG_KEYS, DEFAULT_SCOPE, ENV_KEYS } from "../provider/config";
+import { DEFAULTS } from "../provider/inputs";
+import { SchemaReader, type Member, type PropertySpec } from "./schema/tsdoc";
+
+const ROOT = path.resolve(__dirname, "..");
+export const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
+const RESOURCE_FILE = path.join(ROOT, "provider", "resource.ts");
+const PACKAGE = "celonis";
+const RESOURCE = `${PACKAGE}:index:DataModelReload`;
+
+/**
+ * What each provider setting means; the key names and environment fallbacks come from config.ts, and
+ * a key there without a line here fails the generator. Keys here that config.ts lacks are skipped.
+ */
+const CONFIG_DOCS: Record<string, { doc: string; secret?: boolean; type?: "string" | "number" }> = {
+  url: {
+    doc: "The Celonis team URL, `https://<team>.<realm>.celonis.cloud` (`http://` only for loopback hosts).",
+  },
+  apiToken: { doc: "A user API key or an application key (see keyType).", secret: true },
+  keyType: { doc: "`bearer` (a user API key; the default) or `appkey` (an application key)." },
+  clientId: { doc: "An OAuth client id (client credentials); wins over apiToken when set." },
+  clientSecret: { doc: "The OAuth client's secret.", secret: true },
+  scope: { doc: `Space-separated OAuth scopes; default \`${DEFAULT_SCOPE}\`.` },
+  requestTimeoutSeconds: {
+    doc: "How long one HTTP request to Celonis may take, in seconds.",
+    type: "number",
+  },
+};
+
+function configVariables(): Record<string, PropertySpec> {
+  const out: Record<string, PropertySpec> = {};
+  for (const key of Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[]) {
+    const docs = CONFIG_DOCS[key];
+    if (!docs)
+      throw new Error(
+        `scripts/gen-schema.ts: config key ${CONFIG_KEYS[key]} has no description in CONFIG_DOCS`,
+      );
+    out[key] = {
+      type: docs.type ?? "string",
+      description: `${docs.doc} Environment fallback: \`${ENV_KEYS[key]}\`.`,
+      ...(docs.secret ? { secret: true } : {}),
+    };
+  }
+  return out;
+}
+
+/** Input descriptions end with the default the provider fills in (the SDKs leave it to the provider). */
+function withDefault(member: Member): PropertySpec {
+  const value = (DEFAULTS as Record<string, unknown>)[member.name];
+  if (value === undefined) return member.spec;
+  return {
+    ...member.spec,
+    description: `${member.spec.description}\n\nDefault: \`${JSON.stringify(value)}\`.`,
+  };
+}
+
+function packageInfo(): { version: string; license: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    version: string;
+    license: string;
+  };
+  return { version: pkg.version, license: pkg.license };
+}
+
+/** Language settings of the generated SDKs (Python, Go, .NET). */
+const LANGUAGES = {
+  python: { packageName: "pulumi_celonis", requires: { pulumi: ">=3.0.0,<4.0.0" } },
+  go: { importBasePath: "pulumi-celonis/sdk/go/celonis", generateResourceContainerTypes: false },
+  csharp: { rootNamespace: "Pulumi", packageReferences: { Pulumi: "3.*" } },
+};
+
+/** The whole schema, from the source files as they are now. */
+export function buildSchema(): Record<string, unknown> {
+  const program = ts.createProgram([RESOURCE_FILE], { strict: true, target: ts.ScriptTarget.ES2022 });
+  const reader = new SchemaReader(program, (name) => `${PACKAGE}:index:${name}`);
+  const args = reader.members(RESOURCE_FILE, "DataModelReloadArgs");
+  const resource = reader.members(RESOURCE_FILE, "DataModelReload");
+  const { version, license } = packageInfo();
+  const config = configVariables();
+  return {
+    name: PACKAGE,
+    displayName: "Celonis",
+    version,
+    description: "Reloads Celonis data models (whole, or some tables) as part of `pulumi up`.",
+    keywords: ["pulumi", "celonis", "process-mining", "category/utility"],
+    license,
+    publisher: "pulumi-celonis",
+    config: { variables: config },
+    provider: {
+      description: "The Celonis connection. Stack config `celonis:*`, or the environment.",
+      inputProperties: config,
+    },
+    resources: {
+      [RESOURCE]: {
+        description: resource.doc,
+        inputProperties: Object.fromEntries(args.members.map((m) => [m.name, withDefault(m)])),
+        requiredInputs: args.members.filter((m) => !m.optional).map((m) => m.name),
+        properties: Object.fromEntries(resource.members.map((m) => [m.name, m.spec])),
+        required: resource.members.filter((m) => !m.optional).map((m) => m.name),
+      },
+    },
+    types: Object.fromEntries(Object.entries(reader.types).sort(([a], [b]) => a.localeCompare(b))),
+    language: LANGUAGES,
+  };
+}
+
+/** The schema as the committed file holds it. */
+export function schemaText(): string {
+  return `${JSON.stringify(buildSchema(), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  const text = schemaText();
+  if (process.argv.includes("--check")) {
+    const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, "utf8") : "";
+    if (current !== text) {
+      console.error(`${path.relative(ROOT, SCHEMA_FILE)} is out of date: run npm run schema`);
+      process.exit(1);
+    }
+  } else {
+    fs.writeFileSync(SCHEMA_FILE, text);
+    console.log(`wrote ${path.relative(ROOT, SCHEMA_FILE)}`);
+  }
+}
