@@ -187,11 +187,12 @@ class ReloadRun {
       if (isInFlight(this.reload)) return;
       this.deferred = false;
       if (this.reload.phase === "owed") plan = mergePlans(earlier, plan);
+      else if (plan.action === "none") return; // the earlier load carried the plan: it is the record
     }
     this.reload = planned(plan);
     if (plan.action === "none") {
       this.reload = nothingToLoad(this.reload);
-      if (!this.job.adopt) await this.noteLastLoad();
+      await this.noteLastLoad();
       return;
     }
     if (await this.settleJournaled(plan)) return;

@@ -226,6 +226,13 @@ describe("provider handlers against the emulator", function () {
     assert.equal(s2.failed, false, s2.error?.message);
     assert.equal(triggers().length, 1, "no second trigger");
     assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(
+      s2.outputs.planLoad?.loadId,
+      s1.outputs.planLoad?.loadId,
+      "the adopted load is the plan's record",
+    );
+    assert.equal(s2.outputs.planLoad?.status, "SUCCESS");
+    assert.equal(s2.outputs.reloadCount, 1);
     assert.equal(s2.outputs.lastLoad?.loadId, s1.outputs.lastLoad?.loadId);
     assert.equal(s2.outputs.lastLoad?.status, "SUCCESS");
   });
