@@ -20,7 +20,7 @@ const f = (x: number | null | undefined, digits = 2): string =>
 const g = (x: number, digits = 2): string => (Number.isInteger(x) ? `${x}` : f(x, digits));
 const range = (s: Spread, digits = 1): string =>
   s.n === 0 ? "–" : `${f(s.median, digits)} (${f(s.min, digits)}–${f(s.max, digits)})`;
-const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 export function phaseLabel(phase: PhaseName, defaultSlots: number): string {
   const labels: Record<PhaseName, string> = {
