@@ -34,8 +34,6 @@ export interface PhaseRecord {
   /** From the call to the CLI's last output line (the CLI's own run, without the Automation API's
    * follow-up `stack output` and `stack history` calls). */
   wallMs: number;
-  /** From the call until the Automation API returned (includes those follow-up calls). */
-  apiMs: number;
   /** Loads the emulator started during the phase, with their model. */
   loads: LoadRecord[];
   requests: RequestLogEntry[];
@@ -118,7 +116,6 @@ export async function runPhase(spec: PhaseSpec, onOutput?: (s: string) => void):
     parallel: spec.parallel,
     startedAt,
     wallMs: (lastOutput || endedAt) - startedAt,
-    apiMs: endedAt - startedAt,
     loads: loadsSince(spec.emulator, spec.modelIds, startedAt),
     requests: spec.emulator.requests(),
     steps: [...steps.values()],

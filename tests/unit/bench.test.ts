@@ -90,7 +90,6 @@ describe("bench: requests and loads", () => {
       parallel: 64,
       startedAt: 0,
       wallMs: 5000,
-      apiMs: 6000,
       loads: [load("L1", "m1", 1000, 3000), load("L2", "m2", 1000, 3000)],
       requests: [
         req(900, "POST", `${V1}/m1/load/partial-sync`),
@@ -174,7 +173,6 @@ describe("bench: the large stack", () => {
       parallel: null,
       startedAt: 0,
       wallMs,
-      apiMs: wallMs,
       loads: Array.from({ length: loads }, (_, i) => load(`${phase}${i}`, models[i % models.length], 0, 1)),
       requests: [],
       steps: [],
