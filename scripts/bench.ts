@@ -1,125 +1,212 @@
-// Benchmark: how the client's adaptive poll schedule compares with pycelonis's (0.1 s, 0.3 s, 0.9 s,
-// then every 2 s) — status requests per load (API pressure, rate limits) against the lag between a
-// load's end and its detection. Part 1 replays both schedules over load durations deterministically;
-// part 2 runs both side by side against the emulator in one process and reports measured ratios.
-// Run: npm run bench
+// `npm run bench`: the measurements behind issue 8, in one command on a fresh clone. Two parts:
+//   schedule – the provider's status polling against pycelonis's schedule (replayed over load lengths
+//              with the provider's real poll function, and measured against the emulator);
+//   stack    – the large stack (20 data models × 3 DataModelReload resources, 2 s loads) through the
+//              real CLI: Pulumi's own cost, create, update, no-change, preview; at the CLI's default
+//              parallelism and at --parallel 64, medians of interleaved runs, and the issue's targets.
+// Prints Markdown tables, writes every figure to docs/bench/results.json (the part not run is kept
+// from the previous file) and the loads' timeline to docs/bench/timeline.svg.
+//
+//   npm run bench                      # both parts, 3 runs of the large stack (about 10 minutes)
+//   npm run bench -- --quick           # 1 run, 1 repetition of the measured schedules
+//   npm run bench -- --only stack      # or: --only schedule;  --runs N;  --verbose (CLI output)
 
-import { startEmulator, type Emulator } from "../emulator";
-import { CelonisClient } from "../provider/celonis/client";
-import { nextPollDelayMs } from "../provider/celonis/status";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+import { runLargeStack, WIDE_PARALLEL, type RunResult } from "./bench/large-stack";
+import * as report from "./bench/report";
+import { replaySchedules, scheduleTargets } from "./bench/schedule";
+import { measureSchedules } from "./bench/schedule-measured";
+import { benchResources, LARGE_STACK, modelId, modelLabel } from "./bench/stack-shape";
+import { largeStackTargets, summarize, type PhaseSummary } from "./bench/summary";
+import { timelinePanels, timelineSvg } from "./bench/timeline-svg";
+import { REPO_ROOT } from "./stack";
 
-/** The demo seed's pool and "P2P Demo Model". */
-const POOL = "d0000000-0000-4000-a000-000000000001";
-const MODEL = "d1000000-0000-4000-a000-000000000001";
-
-const PYCELONIS = (elapsedMs: number): number =>
-  elapsedMs < 100 ? 100 : elapsedMs < 400 ? 300 : elapsedMs < 1300 ? 900 : 2000;
-
-/** Polls made and detection lag for a load of `durationMs`, polling from its start with `delay`. */
-function replay(durationMs: number, delay: (elapsed: number) => number): { polls: number; lagMs: number } {
-  let t = 0;
-  let polls = 0;
-  for (;;) {
-    t += delay(t);
-    polls++;
-    if (t >= durationMs) return { polls, lagMs: t - durationMs };
-  }
+interface Options {
+  parts: { stack: boolean; schedule: boolean };
+  runs: number;
+  reps: number;
+  quick: boolean;
+  verbose: boolean;
+  outDir: string;
 }
 
-function part1(): void {
-  console.log("Part 1: schedules replayed (deterministic), load detected at the first poll after it ends");
-  console.log(
-    "duration | pycelonis polls, lag | adaptive (history known) polls, lag | adaptive (no history) polls, lag | polls ratio (known)",
-  );
-  for (const s of [5, 30, 120, 600, 1800, 3600]) {
-    const d = s * 1000;
-    const py = replay(d, PYCELONIS);
-    const known = replay(d, (e) => nextPollDelayMs(e, d));
-    const unknown = replay(d, (e) => nextPollDelayMs(e, null));
-    const f = (r: { polls: number; lagMs: number }) => `${r.polls}, ${(r.lagMs / 1000).toFixed(1)}s`;
-    console.log(`${s}s | ${f(py)} | ${f(known)} | ${f(unknown)} | ${(known.polls / py.polls).toFixed(2)}`);
-  }
-}
+const USAGE = "usage: npm run bench -- [--quick] [--only stack|schedule] [--runs N] [--out DIR] [--verbose]";
 
-type Schedule = "pycelonis" | "adaptive";
-
-/** One load of `durationMs` waited for with one schedule: status GETs made, and ms from its end to its detection. */
-async function measure(
-  emu: Emulator,
-  client: CelonisClient,
-  schedule: Schedule,
-  durationMs: number,
-): Promise<{ gets: number; lag: number }> {
-  emu.setBehaviour(MODEL, { durationMs });
-  const before = await client.getLastLoad(POOL, MODEL);
-  const previousLoadId = before?.dataLoadId ?? null;
-  emu.clearRequests();
-  const triggeredAt = Date.now();
-  await client.triggerLoad(
-    POOL,
-    MODEL,
-    { kind: "COMPLETE" },
-    { previousLoadId, triggeredAt, deadline: triggeredAt + 60_000 },
-  );
-  const start = Date.now();
-  let load;
-  if (schedule === "adaptive") {
-    const match = { previousLoadId, triggeredAt };
-    load = (await client.waitForLoad(POOL, MODEL, { match, deadline: start + 60_000 })).load;
-  } else {
-    for (;;) {
-      await new Promise((r) => setTimeout(r, PYCELONIS(Date.now() - start)));
-      load = await client.getLastLoad(POOL, MODEL);
-      if (load && load.dataLoadId !== previousLoadId && load.loadStatus !== "RUNNING") break;
-    }
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      runs: { type: "string" },
+      out: { type: "string", default: path.join(REPO_ROOT, "docs", "bench") },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  const detected = Date.now();
+  if (values.only !== undefined && values.only !== "stack" && values.only !== "schedule")
+    throw new Error(`--only must be "stack" or "schedule", not "${values.only}"\n${USAGE}`);
+  const runs = values.runs === undefined ? (values.quick ? 1 : 3) : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a whole number ≥ 1, not "${values.runs}"`);
   return {
-    gets: emu.requests().filter((q) => q.method === "GET").length,
-    lag: detected - (load?.endDate ?? detected),
+    parts: { stack: values.only !== "schedule", schedule: values.only !== "stack" },
+    runs,
+    reps: values.quick ? 1 : 2,
+    quick: values.quick,
+    verbose: values.verbose,
+    outDir: path.resolve(values.out),
   };
 }
 
-async function part2(): Promise<void> {
-  console.log("\nPart 2: measured against the emulator, both clients alternating in one run");
-  const key = "bench-key";
-  const emu = await startEmulator({ port: 0, apiKeys: [key] });
-  const client = new CelonisClient({ url: emu.url, auth: { kind: "bearer", token: key } });
+/** What the figures are of: the checkout's commit (and whether provider/ or emulator/ differ from
+ * it), the machine, the mode, the time. */
+function provenance(opts: Options): Record<string, unknown> {
+  const machine = { cpus: os.availableParallelism(), node: process.version, pulumi: "3.248.0" };
+  const base = { generatedAt: new Date().toISOString(), quick: opts.quick, machine };
   try {
-    console.log("load | schedule | status GETs | lag after end (ms)");
-    for (const durationMs of [1500, 6000]) {
-      const totals: Record<Schedule, { gets: number; lag: number }> = {
-        pycelonis: { gets: 0, lag: 0 },
-        adaptive: { gets: 0, lag: 0 },
-      };
-      const reps = 2;
-      for (let rep = 0; rep < reps; rep++) {
-        for (const schedule of ["pycelonis", "adaptive"] as const) {
-          const m = await measure(emu, client, schedule, durationMs);
-          totals[schedule].gets += m.gets;
-          totals[schedule].lag += m.lag;
-        }
-      }
-      for (const [name, t] of Object.entries(totals))
-        console.log(
-          `${durationMs / 1000}s | ${name} | ${(t.gets / reps).toFixed(1)} | ${Math.round(t.lag / reps)}`,
-        );
-      console.log(
-        `${durationMs / 1000}s | ratio adaptive/pycelonis | ${(totals.adaptive.gets / totals.pycelonis.gets).toFixed(2)} | ` +
-          `${(totals.adaptive.lag / Math.max(1, totals.pycelonis.lag)).toFixed(2)}`,
-      );
-    }
-  } finally {
-    client.close();
-    await emu.stop();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "provider", "emulator") !== "";
+    return { commit: git("rev-parse", "--short", "HEAD"), dirty, ...base };
+  } catch {
+    return { commit: null, dirty: null, ...base };
   }
 }
 
-part1();
-part2().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
+/** The CLI's default `--parallel` by its own rule (pkg/cmd/pulumi/operations/up.go, v3.248.0):
+ * PULUMI_PARALLEL if set, else 4 × GOMAXPROCS (Go ≥ 1.25: the CPUs, capped by a cgroup CPU quota). */
+function derivedDefaultParallelism(): { value: number; how: string } {
+  const env = Number(process.env.PULUMI_PARALLEL);
+  if (Number.isInteger(env) && env > 0) return { value: env, how: "PULUMI_PARALLEL" };
+  let cpus = os.availableParallelism();
+  try {
+    const [quota, period] = fs.readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(/\s+/);
+    if (quota !== "max") cpus = Math.min(cpus, Math.ceil(Number(quota) / Number(period)));
+  } catch {
+    // no cgroup v2 quota: GOMAXPROCS is the CPU count
+  }
+  return { value: 4 * cpus, how: `4 × GOMAXPROCS (${cpus} CPUs)` };
+}
+
+async function schedulePart(opts: Options): Promise<Record<string, unknown>> {
+  console.log("\n## Poll schedule vs pycelonis (0.1 s, 0.3 s, 0.9 s, then every 2 s)\n");
+  const replay = replaySchedules();
+  report.printReplay(replay);
+  console.log("");
+  const measured = await measureSchedules(opts.reps);
+  report.printMeasured(measured, opts.reps);
+  const targets = scheduleTargets(replay);
+  console.log("");
+  report.printTargets(targets);
+  return { ...provenance(opts), replay, measured, reps: opts.reps, targets };
+}
+
+/** The run whose create at the default parallelism took the median time: the one the SVG draws. */
+function medianRun(runs: RunResult[]): RunResult {
+  const wall = (r: RunResult) => r.metrics.find((m) => m.phase === "create-default")?.wallSeconds ?? 0;
+  const sorted = [...runs].sort((a, b) => wall(a) - wall(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+function writeTimeline(opts: Options, run: RunResult, phases: PhaseSummary[], slots: number): string {
+  const modelIds = Array.from({ length: LARGE_STACK.models }, (_, i) => modelId(i));
+  const label = (r: RunResult["records"][number]) =>
+    `${report.phaseLabel(r.phase, slots)}: ${(r.wallMs / 1000).toFixed(1)} s, ${r.loads.length} loads`;
+  const panels = timelinePanels(run.records, modelIds, label);
+  const { commit } = provenance(opts);
+  const title =
+    `Loads per data model, ${LARGE_STACK.models} models × ${LARGE_STACK.resourcesPerModel} resources, ` +
+    `${LARGE_STACK.loadMs / 1000} s loads (run ${run.run} of ${phases[0]?.runs ?? 1}${commit ? `, ${String(commit)}` : ""})`;
+  const rows = Array.from({ length: LARGE_STACK.models }, (_, i) => modelLabel(i));
+  const file = path.join(opts.outDir, "timeline.svg");
+  fs.writeFileSync(file, timelineSvg(title, rows, panels));
+  return path.relative(REPO_ROOT, file);
+}
+
+async function largeStackPart(opts: Options): Promise<{ json: Record<string, unknown>; failed: boolean }> {
+  console.log(
+    `\n## Large stack: ${LARGE_STACK.models} models × ${LARGE_STACK.resourcesPerModel} resources\n`,
+  );
+  const workDir = path.join(REPO_ROOT, ".test-work", "bench");
+  const runs = await runLargeStack({ runs: opts.runs, shape: LARGE_STACK, workDir, verbose: opts.verbose });
+  const phases = summarize(runs.map((r) => r.metrics));
+  const derived = derivedDefaultParallelism();
+  const measured = phases.find((p) => p.phase === "create-default")?.maxInFlight ?? 0;
+  const slots = measured > 0 ? measured : derived.value;
+  const drawn = medianRun(runs);
+  const resources = benchResources(LARGE_STACK).length;
+  const targets = largeStackTargets(phases, {
+    loadSeconds: LARGE_STACK.loadMs / 1000,
+    resources,
+    defaultSlots: slots,
+    state: drawn.state.afterCreate,
+  });
+  console.log(
+    `\nMedians of ${opts.runs} interleaved run(s); default parallelism: ${derived.value} by the CLI's rule (${derived.how}), ${measured} steps at once measured.\n`,
+  );
+  report.printPhases(phases, slots);
+  console.log("");
+  report.printRequestKinds(phases);
+  console.log("");
+  report.printLag(phases);
+  console.log("");
+  report.printState("after create", drawn.state.afterCreate);
+  report.printState("after update", drawn.state.afterUpdate);
+  console.log("");
+  report.printTargets(targets);
+  const timeline = writeTimeline(opts, drawn, phases, slots);
+  console.log(`\ntimeline: ${timeline}`);
+  const json = {
+    ...provenance(opts),
+    shape: LARGE_STACK,
+    runs: opts.runs,
+    defaultParallelism: {
+      derived: derived.value,
+      how: derived.how,
+      measuredStepsAtOnce: measured,
+      used: slots,
+    },
+    wideParallelism: WIDE_PARALLEL,
+    phases,
+    state: drawn.state,
+    targets,
+    timeline: { file: timeline, run: drawn.run },
+    perRun: runs.map((r) => ({ run: r.run, order: r.order, state: r.state, phases: r.metrics })),
+  };
+  return { json, failed: phases.some((p) => p.failedRuns > 0) };
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const file = path.join(opts.outDir, "results.json");
+  const results = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>)
+    : {};
+  let failed = false;
+  if (opts.parts.schedule) results.schedule = await schedulePart(opts);
+  if (opts.parts.stack) {
+    const stack = await largeStackPart(opts);
+    results.largeStack = stack.json;
+    failed = stack.failed;
+  }
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nfigures: ${path.relative(REPO_ROOT, file)}`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   },
 );

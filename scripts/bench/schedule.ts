@@ -1,0 +1,168 @@
+// The poll-schedule benchmark: the provider's status polling against pycelonis's (0.1 s, 0.3 s, 0.9 s,
+// then every 2 s) — status requests per load (pressure on Celonis's rate limits) against the lag
+// between a load's end and its detection. Replayed over load lengths with the provider's real poll
+// function (provider-adapter.ts), and measured against the emulator with the provider's real client.
+// Reports what issue 8 asks: median lag for loads ending within ±25% of their history; for loads of
+// a minute or more, the requests ratio to pycelonis with the median lag; without history, vs before.
+
+import { spread } from "./metrics";
+import { EXTRA_READS_PER_WAIT, providerPollDelayMs } from "./provider-adapter";
+import type { Target } from "./summary";
+
+type Delay = (elapsedMs: number) => number;
+
+export const PYCELONIS: Delay = (e) => (e < 100 ? 100 : e < 400 ? 300 : e < 1300 ? 900 : 2000);
+
+/** The provider's schedule before issue 8 (0.1.0): the reference for "without history, no worse". */
+export function scheduleBeforeIssue8(elapsedMs: number, expectedMs: number | null): number {
+  const e = Math.max(0, elapsedMs);
+  if (e < 100) return 100;
+  if (e < 400) return 300;
+  if (e < 1_300) return 900;
+  const cap = expectedMs && expectedMs > 0 ? Math.min(15_000, Math.max(2_000, expectedMs * 0.1)) : 10_000;
+  return Math.round(Math.min(cap, Math.max(2_000, e * 0.1)));
+}
+
+export interface Replayed {
+  requests: number;
+  lagMs: number;
+}
+
+/** One wait replayed: a poll at the trigger, then one after each delay until one sees the load ended. */
+export function replay(durationMs: number, delay: Delay, extraReads = 0): Replayed {
+  let t = 0;
+  let polls = 1;
+  while (t < durationMs) {
+    t += Math.max(1, delay(t));
+    polls++;
+  }
+  return { requests: polls + extraReads, lagMs: t - durationMs };
+}
+
+/** Load lengths spread evenly over ±25% of `historyMs` (41 of them). */
+export const aroundHistory = (historyMs: number): number[] =>
+  Array.from({ length: 41 }, (_, i) => historyMs * (0.75 + (0.5 * i) / 40));
+
+export interface ReplayRow {
+  lengthSeconds: number;
+  /** Medians over the lengths within ±25% of `lengthSeconds`. */
+  provider: { requests: number; lagSeconds: number };
+  reference: { requests: number; lagSeconds: number };
+  /** Sum of the provider's requests ÷ the reference's over those lengths. */
+  requestsRatio: number;
+}
+
+/** A schedule as replayed: its delay given the load's history, and its reads besides polls. */
+interface Schedule {
+  delay: (historyMs: number) => Delay;
+  extraReads: number;
+}
+
+const PROVIDER: Schedule = {
+  delay: (h) => (e) => providerPollDelayMs(e, h),
+  extraReads: EXTRA_READS_PER_WAIT,
+};
+const PROVIDER_NO_HISTORY: Schedule = { ...PROVIDER, delay: () => (e) => providerPollDelayMs(e, null) };
+const PYCELONIS_SCHEDULE: Schedule = { delay: () => PYCELONIS, extraReads: 0 };
+/** Before issue 8, a wait also read the history once. */
+const BEFORE_NO_HISTORY: Schedule = { delay: () => (e) => scheduleBeforeIssue8(e, null), extraReads: 1 };
+
+/** Every wait for loads within ±25% of each of `lengthsS`, replayed with `schedule`. */
+function waits(lengthsS: number[], schedule: Schedule): Replayed[] {
+  return lengthsS.flatMap((s) =>
+    aroundHistory(s * 1000).map((d) => replay(d, schedule.delay(s * 1000), schedule.extraReads)),
+  );
+}
+
+const requestsOf = (rs: Replayed[]): number => rs.reduce((n, r) => n + r.requests, 0);
+const medianLag = (rs: Replayed[]): number => spread(rs.map((r) => r.lagMs / 1000)).median;
+
+function row(lengthS: number, ours: Schedule, reference: Schedule): ReplayRow {
+  const a = waits([lengthS], ours);
+  const b = waits([lengthS], reference);
+  const medianRequests = (rs: Replayed[]) => spread(rs.map((r) => r.requests)).median;
+  return {
+    lengthSeconds: lengthS,
+    provider: { requests: medianRequests(a), lagSeconds: medianLag(a) },
+    reference: { requests: medianRequests(b), lagSeconds: medianLag(b) },
+    requestsRatio: requestsOf(a) / requestsOf(b),
+  };
+}
+
+const KNOWN_HISTORY_S = [2, 6, 30, 60, 120, 600, 1800, 3600];
+const LONG_S = KNOWN_HISTORY_S.filter((s) => s >= 60);
+const NO_HISTORY_S = [2, 6, 30, 120, 600, 3600];
+
+export interface ScheduleReplay {
+  /** Loads ending within ±25% of their history, vs pycelonis. */
+  withHistory: ReplayRow[];
+  withHistoryMedianLagSeconds: number;
+  /** Loads of a minute or more: the worst length's requests ratio to pycelonis and median lag, and
+   * the same over all of them together. */
+  long: {
+    worstRequestsRatio: number;
+    worstMedianLagSeconds: number;
+    requestsRatio: number;
+    medianLagSeconds: number;
+    pycelonisMedianLagSeconds: number;
+  };
+  /** No history: the provider now vs its schedule before issue 8. */
+  withoutHistory: ReplayRow[];
+}
+
+/** Every replayed figure, with the provider's current poll function. */
+export function replaySchedules(): ScheduleReplay {
+  const withHistory = KNOWN_HISTORY_S.map((s) => row(s, PROVIDER, PYCELONIS_SCHEDULE));
+  const longRows = withHistory.filter((w) => LONG_S.includes(w.lengthSeconds));
+  return {
+    withHistory,
+    withHistoryMedianLagSeconds: medianLag(waits(KNOWN_HISTORY_S, PROVIDER)),
+    long: {
+      worstRequestsRatio: Math.max(...longRows.map((w) => w.requestsRatio)),
+      worstMedianLagSeconds: Math.max(...longRows.map((w) => w.provider.lagSeconds)),
+      requestsRatio: requestsOf(waits(LONG_S, PROVIDER)) / requestsOf(waits(LONG_S, PYCELONIS_SCHEDULE)),
+      medianLagSeconds: medianLag(waits(LONG_S, PROVIDER)),
+      pycelonisMedianLagSeconds: medianLag(waits(LONG_S, PYCELONIS_SCHEDULE)),
+    },
+    withoutHistory: NO_HISTORY_S.map((s) => row(s, PROVIDER_NO_HISTORY, BEFORE_NO_HISTORY)),
+  };
+}
+
+/** The schedule targets of issue 8, from the replay. */
+export function scheduleTargets(r: ScheduleReplay): Target[] {
+  const worse = r.withoutHistory.filter(
+    (w) =>
+      w.provider.lagSeconds > w.reference.lagSeconds + 1e-9 || w.provider.requests > w.reference.requests,
+  );
+  const targets: Omit<Target, "pass">[] = [
+    {
+      name: "lag, loads within ±25% of history (median)",
+      measured: r.withHistoryMedianLagSeconds,
+      limit: 0.5,
+      unit: " s",
+      how: `replayed, lengths ${r.withHistory.map((w) => w.lengthSeconds).join(", ")} s`,
+    },
+    {
+      name: "requests vs pycelonis, loads ≥ 1 min",
+      measured: r.long.worstRequestsRatio,
+      limit: 0.2,
+      unit: " ×",
+      how: `replayed, worst of ${LONG_S.join(", ")} s (±25% of history)`,
+    },
+    {
+      name: "lag, loads ≥ 1 min (median)",
+      measured: r.long.worstMedianLagSeconds,
+      limit: 2,
+      unit: " s",
+      how: "replayed, worst length's median",
+    },
+    {
+      name: "without history: lengths worse than before issue 8",
+      measured: worse.length,
+      limit: 0,
+      unit: "",
+      how: "more requests or more lag (median) than the 0.1.0 schedule",
+    },
+  ];
+  return targets.map((t) => ({ ...t, pass: t.measured <= t.limit + 1e-9 }));
+}
