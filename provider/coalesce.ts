@@ -18,7 +18,37 @@ import type { CheckedInputs, Plan } from "./types";
 /** How long a batch waits for more resources after one joined: what a lone resource pays. */
 export const GATHER_MS = 150;
 /** The longest a batch gathers after its first member joined. */
-export const GATHER_MAX_MS = 1_000;
+export const GATHER_MAX_MS = 2_000;
+/**
+ * How long an announced resource (checked or diffed with a reload to run, see `announce`) is waited
+ * for. The engine checks and diffs every resource before it creates or updates it, in no fixed order,
+ * so the resources of one model can reach the provider a second apart; an announcement a batch has
+ * not seen join within this time is taken as held back by the engine's parallelism limit.
+ */
+export const ANNOUNCED_FRESH_MS = 1_000;
+
+/** Resources announced per model (key → resource → when), not yet joined. */
+const announced = new Map<string, Map<string, number>>();
+
+/**
+ * Says that `who` (a resource's scope) of the model `poolId/dataModelId` will run a reload soon: its
+ * check (create) or diff (update) found one to run. A batch of that model gathers a little longer
+ * while such a resource has not joined it.
+ */
+export function announce(poolId: string, dataModelId: string, who: string): void {
+  const key = `${poolId}/${dataModelId}`;
+  const now = Date.now();
+  const pending = announced.get(key) ?? new Map<string, number>();
+  for (const [w, at] of pending) if (now - at > ANNOUNCED_FRESH_MS) pending.delete(w);
+  pending.set(who, now);
+  announced.set(key, pending);
+}
+
+/** Whether an announced resource of the model may still join (announced recently, not yet joined). */
+function awaited(key: string, now: number): boolean {
+  for (const at of announced.get(key)?.values() ?? []) if (now - at <= ANNOUNCED_FRESH_MS) return true;
+  return false;
+}
 
 /** The trigger a member's plan went out with. */
 export interface TriggerInfo {
@@ -31,6 +61,8 @@ export interface TriggerInfo {
 export interface Member {
   /** The resource's name, for progress lines. */
   name: string;
+  /** Its scope, as announced (see `announce`); null when unknown. */
+  scope: string | null;
   plan: Plan;
   inputs: Pick<CheckedInputs, "poolId" | "dataModelId" | "onBusy" | "wait">;
   deadline: number;
@@ -131,12 +163,18 @@ class Batch {
     return this.joined.filter((j) => !j.left);
   }
 
+  /**
+   * Waits GATHER_MS after the last member joined, and longer while an announced resource of the
+   * model has not joined yet (at most ANNOUNCED_FRESH_MS after its announcement), all within
+   * GATHER_MAX_MS of the first join.
+   */
   private async gather(): Promise<void> {
     for (;;) {
       const now = Date.now();
-      const until = Math.min(this.lastJoin + GATHER_MS, this.opened + GATHER_MAX_MS);
-      if (now >= until) return;
-      await new Promise((r) => setTimeout(r, until - now));
+      const hard = this.opened + GATHER_MAX_MS;
+      const quiet = this.lastJoin + GATHER_MS;
+      if (now >= hard || (now >= quiet && !awaited(this.key, now))) return;
+      await new Promise((r) => setTimeout(r, Math.min(50, hard - now)));
     }
   }
 
@@ -286,6 +324,7 @@ export function joinBatch(
   member: Member,
 ): { result: Promise<BatchResult>; leave(): void } {
   const key = `${member.inputs.poolId}/${member.inputs.dataModelId}`;
+  if (member.scope) announced.get(key)?.delete(member.scope);
   let batch = open.get(key);
   if (!batch || batch.triggered) {
     batch = new Batch(client, key);

@@ -12,6 +12,7 @@ import { isTerminal } from "./celonis/status";
 import type { LoadRecord, ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, unresolvedFailures, validateInputs, type CheckFailure } from "./inputs";
+import { announce } from "./coalesce";
 import { engineReachable, installHostGuard } from "./host-guard";
 import { Journal, changeKey, journalPath, type ChangeParts } from "./journal";
 import {
@@ -142,7 +143,11 @@ function echo(inputs: CheckedInputs): CheckedInputs {
  * Validates and defaults the inputs, resolves table references (an unknown name fails with close
  * matches), and attaches the plan: kept as it was while nothing reload-relevant changed.
  */
-export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+export async function check(
+  olds: Props,
+  news: Props,
+  ctx: CallContext = {},
+): Promise<{ inputs: Props; failures: CheckFailure[] }> {
   const { inputs, failures } = validateInputs(news);
   const api = celonis();
   const refs = tableRefs(inputs);
@@ -171,6 +176,9 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
     failures.length > 0
       ? { action: "none", loadType: null, tables: [], reasons: [] }
       : planForCheck(old, state);
+  // A create with a reload to run: its model's batch waits for it (see coalesce.announce).
+  const scope = scopeOf(news, ctx);
+  if (!old && scope && plan.action === "reload") announce(inputs.poolId, inputs.dataModelId, scope);
   return { inputs: { ...news, ...state, plan }, failures };
 }
 
@@ -179,8 +187,14 @@ export async function diff(
   _id: string,
   olds: Props,
   news: Props,
+  ctx: CallContext = {},
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const d = decideUpdate(olds as Partial<ReloadOutputs>, news as unknown as CheckedInputs);
+  const inputs = news as unknown as CheckedInputs;
+  const d = decideUpdate(olds as Partial<ReloadOutputs>, inputs);
+  // An update with a reload to run: its model's batch waits for it (see coalesce.announce).
+  const scope = scopeOf(news, ctx);
+  if (scope && d.replaces.length === 0 && d.run.action === "reload")
+    announce(inputs.poolId, inputs.dataModelId, scope);
   return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
 }
 
@@ -269,7 +283,7 @@ async function run(
   });
   const scope = scopeOf(news, ctx);
   const name = scope?.split(/::|\//).pop() || id; // <project>/<stack>/<name>, or a URN
-  const job = { name, inputs, plan: decision.run, adopt: decision.adopt, journalKey };
+  const job = { name, scope, inputs, plan: decision.run, adopt: decision.adopt, journalKey };
   let outcome: RunOutcome;
   try {
     const runCtx = { client: celonis(), log: ctx.log ?? log, signal: ctx.signal, journal: journalHere() };

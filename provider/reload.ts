@@ -53,6 +53,8 @@ export interface RunContext {
 export interface RunJob {
   /** The resource's name, for progress lines (the scope's last part, or its id). */
   name: string;
+  /** Who the resource is (see handlers.scopeOf), or null. */
+  scope: string | null;
   inputs: CheckedInputs;
   plan: Plan;
   adopt: { load: PlanLoad; plan: Plan } | null;
@@ -296,6 +298,7 @@ class ReloadRun {
   private member(plan: Plan): Member {
     return {
       name: this.job.name,
+      scope: this.job.scope,
       plan,
       inputs: this.inputs,
       deadline: this.deadline,

@@ -297,6 +297,11 @@ export class CelonisClient {
     const poll = this.poller(poolId, dataModelId, opts);
     let ours: LoadRecord | null = null;
     let expected = opts.expectedMs;
+    // With a known duration there is nothing to see before the first poll the schedule places.
+    if (expected) {
+      const first = Math.min(nextPollDelayMs(0, expected), opts.deadline - this.http.now());
+      await sleepUnlessCancelled(this.http.sleep, Math.max(0, first), opts.signal);
+    }
     for (;;) {
       const latest = await poll();
       const now = this.http.now();
@@ -307,7 +312,8 @@ export class CelonisClient {
             ? latest
             : null;
         if (found && !ours) {
-          expected ??= await this.expectedQuietly(poolId, dataModelId, found.loadType, opts);
+          if (expected === undefined)
+            expected = await this.expectedQuietly(poolId, dataModelId, found.loadType, opts);
           opts.onSeen?.(found);
         }
         if (found) {

@@ -85,12 +85,12 @@ export function densePollMs(expectedMs: number): number {
  * Without an expected duration, as pycelonis starts (0.1 s, 0.3 s, 0.9 s: short loads are seen at
  * once), then every 2 s, then 10% of the elapsed time up to 10 s. Non-decreasing.
  *
- * With the model's history (`expectedMs`, its average load of this type), the polls go where the
- * load ends: one sparse jump to the dense zone before the expected end (a quarter of the duration,
- * at most ten dense gaps; at most 60 s per jump, so an early failure still shows), then halving the
- * distance to the expected end down to the dense gap, then backing off slowly (a quarter of the
- * overrun, at least the dense gap, at most 60 s) if the load runs long. For a load that ends as its
- * history says, that is about five polls whatever its length, each end detected within the dense gap.
+ * With the model's history (`expectedMs`, its average load of this type) the polls go where the load
+ * ends: one at an eighth of the duration before the expected end (at most five dense gaps before
+ * it), one just after the expected end, then every dense gap, backing off by a quarter of the
+ * overrun if the load runs long. No gap is longer than 60 s, so an early failure still shows. A load
+ * that ends as its history says is seen with two polls whatever its length, 50 ms after its end;
+ * one that ends up to a quarter early or late, within an eighth of its duration or a dense gap.
  */
 export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): number {
   const e = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs) : 0;
@@ -101,13 +101,16 @@ export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): 
     return Math.round(Math.min(UNKNOWN_DURATION_POLL_CAP_MS, Math.max(STEADY_POLL_DELAY_MS, e * 0.1)));
   }
   const dense = densePollMs(expectedMs);
-  const zone = Math.min(0.25 * expectedMs, 10 * dense);
+  const early = expectedMs - Math.min(expectedMs / 8, 5 * dense);
   let delay: number;
-  if (e < expectedMs - zone) delay = expectedMs - zone - e;
-  else if (e < expectedMs) delay = Math.max(dense, (expectedMs - e) / 2);
+  if (e < early - 1) delay = early - e;
+  else if (e < expectedMs) delay = expectedMs + AFTER_END_MS - e;
   else delay = Math.max(dense, (e - expectedMs) / 4);
-  return Math.round(Math.min(SPARSE_POLL_CAP_MS, Math.max(100, delay)));
+  return Math.round(Math.min(SPARSE_POLL_CAP_MS, Math.max(AFTER_END_MS, delay)));
 }
+
+/** How long after the expected end the poll that should see the load ended is made. */
+export const AFTER_END_MS = 50;
 
 /**
  * Average duration (ms) of this kind of load from `loadHistory.averageLoadTime`, or null when

@@ -183,14 +183,15 @@ export class ProviderServer {
   check: Unary<provproto.CheckRequest, provproto.CheckResponse> = unary(async (req) => {
     requireResourceType(req.getUrn());
     const news = fromStruct(req.getNews());
-    const result = await handlers.check(reveal(fromStruct(req.getOlds())), reveal(news));
+    const scope = { scope: req.getUrn() };
+    const result = await handlers.check(reveal(fromStruct(req.getOlds())), reveal(news), scope);
     return checkResponse(conceal(result.inputs, news), result.failures);
   });
 
   diff: Unary<provproto.DiffRequest, provproto.DiffResponse> = unary(async (req) => {
     const olds = reveal<Props>(fromStruct(req.getOlds()));
     const news = reveal<Props>(fromStruct(req.getNews()));
-    const decision = await handlers.diff(req.getId(), olds, news);
+    const decision = await handlers.diff(req.getId(), olds, news, { scope: req.getUrn() });
     const resp = diffResponse(decision.changes, decision.replaces, detailedDiff(olds, news, decision));
     return resp.setDeletebeforereplace(decision.deleteBeforeReplace);
   });

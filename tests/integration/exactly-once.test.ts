@@ -65,7 +65,9 @@ describe("exactly once: faults during a reload", function () {
     const s1 = await deploy(undefined, base);
     assert.ok(s1.failed);
     assert.equal(s1.outputs.planStatus, "running");
-    assert.ok(s1.outputs.planLoad?.loadId, "the load's id was recorded");
+    // The load is recorded by its id, or (not yet polled: the schedule waits for its expected end)
+    // by its trigger time; either way the next up finds it.
+    assert.ok(s1.outputs.planLoad, "the load is recorded");
     assert.match(
       s1.error!.message,
       /HTTP 401.*may still be running in Celonis; the next `pulumi up` settles it/,
@@ -170,7 +172,10 @@ describe("exactly once: faults during a reload", function () {
     const s1 = await deploy(undefined, base, { signal: cancel.signal });
     assert.ok(Date.now() - t0 < 1200, "the wait stopped promptly");
     assert.ok(s1.failed);
-    assert.match(s1.error!.message, /The deployment was cancelled\. Load .* may still be running/);
+    assert.match(
+      s1.error!.message,
+      /The deployment was cancelled\. (Load|The load triggered at) .* may still be running/,
+    );
     assert.equal(s1.outputs.planStatus, "running");
     const s2 = await deploy(s1, base);
     assert.equal(s2.outputs.planStatus, "done");

@@ -8,6 +8,7 @@ import {
   expectedDurationMs,
   latestLoadFromInfo,
   SPARSE_POLL_CAP_MS,
+  AFTER_END_MS,
   densePollMs,
 } from "../../provider/celonis/status";
 import type { LoadInfoSync, LoadRecord, LoadStatus } from "../../provider/celonis/types";
@@ -128,18 +129,18 @@ describe("celonis status: nextPollDelayMs", () => {
     assert.equal(nextPollDelayMs(50_000), 5_000);
   });
 
-  it("with history, a 2 s load is polled at 1.5, 1.75 and 2 s: seen at its end with three requests", () => {
+  it("with history, a 2 s load is polled at 1.75 and 2.05 s: seen 50 ms after its end with two requests", () => {
     const times: number[] = [];
     for (let t = 0; t < 2_000;) times.push((t += nextPollDelayMs(t, 2_000)));
-    assert.deepEqual(times, [1_500, 1_750, 2_000]);
+    assert.deepEqual(times, [1_750, 2_050]);
   });
 
-  it("with history, a load ending as expected is seen within the dense gap, in about five polls at any length", () => {
+  it("with history, a load ending as expected is seen within the dense gap, in two polls at any length", () => {
     for (const expected of [2_000, 6_000, 60_000, 120_000, 600_000, 3_600_000]) {
       const r = replay(expected, expected);
       assert.ok(r.lagMs <= densePollMs(expected), `${expected} ms: lag ${r.lagMs}`);
       const floor = Math.ceil(expected / SPARSE_POLL_CAP_MS);
-      assert.ok(r.polls <= floor + 6, `${expected} ms: ${r.polls} polls`);
+      assert.ok(r.polls <= floor + 2, `${expected} ms: ${r.polls} polls`);
       if (expected >= 60_000) {
         assert.ok(
           r.polls <= pycelonisPolls(expected) / 5,
@@ -173,7 +174,7 @@ describe("celonis status: nextPollDelayMs", () => {
         (a, step, exp) => {
           const d1 = nextPollDelayMs(a, exp);
           const d2 = nextPollDelayMs(a + step, exp);
-          if (d1 < 100 || d1 > SPARSE_POLL_CAP_MS || d2 > SPARSE_POLL_CAP_MS) return false;
+          if (d1 < AFTER_END_MS || d1 > SPARSE_POLL_CAP_MS || d2 > SPARSE_POLL_CAP_MS) return false;
           if (exp === undefined) return d1 <= d2 && d2 <= 10_000;
           return a >= exp || a + d1 <= exp + densePollMs(exp);
         },
