@@ -29,6 +29,8 @@ export const ANNOUNCED_FRESH_MS = 1_000;
 
 /** Resources announced per model (key → resource → when), not yet joined. */
 const announced = new Map<string, Map<string, number>>();
+/** When any resource was last announced: while resources keep arriving, more of a model may come. */
+let lastAnnounced = 0;
 
 /**
  * Says that `who` (a resource's scope) of the model `poolId/dataModelId` will run a reload soon: its
@@ -42,6 +44,7 @@ export function announce(poolId: string, dataModelId: string, who: string): void
   for (const [w, at] of pending) if (now - at > ANNOUNCED_FRESH_MS) pending.delete(w);
   pending.set(who, now);
   announced.set(key, pending);
+  lastAnnounced = now;
 }
 
 /** Whether an announced resource of the model may still join (announced recently, not yet joined). */
@@ -164,15 +167,16 @@ class Batch {
   }
 
   /**
-   * Waits GATHER_MS after the last member joined, and longer while an announced resource of the
-   * model has not joined yet (at most ANNOUNCED_FRESH_MS after its announcement), all within
-   * GATHER_MAX_MS of the first join.
+   * Waits until GATHER_MS have passed both since the last member joined and since any resource was
+   * announced (the engine checks and diffs a deployment's resources in a burst, in no fixed order),
+   * and while an announced resource of this model has not joined yet (at most ANNOUNCED_FRESH_MS
+   * after its announcement); all within GATHER_MAX_MS of the first join.
    */
   private async gather(): Promise<void> {
     for (;;) {
       const now = Date.now();
       const hard = this.opened + GATHER_MAX_MS;
-      const quiet = this.lastJoin + GATHER_MS;
+      const quiet = Math.max(this.lastJoin, lastAnnounced) + GATHER_MS;
       if (now >= hard || (now >= quiet && !awaited(this.key, now))) return;
       await new Promise((r) => setTimeout(r, Math.min(50, hard - now)));
     }

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
+import { installPacked } from "../packed-install";
 import { emulatorConfig, ensureToolchain, openStack } from "../stack";
 import { phaseMetrics, type PhaseMetrics } from "./metrics";
 import { runPhase, type PhaseName, type PhaseRecord } from "./phase-run";
@@ -17,6 +18,7 @@ import {
   benchSeed,
   modelId,
   stackProgram,
+  type ReloadClass,
   type StackInputs,
   type StackShape,
 } from "./stack-shape";
@@ -54,6 +56,8 @@ interface RunContext {
   modelIds: string[];
   records: PhaseRecord[];
   state: RunResult["state"];
+  /** The resource class of the package installed into the project (see scripts/packed-install.ts). */
+  Reload: ReloadClass;
 }
 
 /** A fresh stack of the large stack's program; `inputs` is read at every deployment. */
@@ -63,7 +67,7 @@ async function freshStack(ctx: RunContext, name: string, inputs: StackInputs): P
     stackName: name,
     workDir: ctx.projectDir,
     stateDir: ctx.stateDir,
-    program: stackProgram(benchResources(ctx.opts.shape), () => inputs),
+    program: stackProgram(benchResources(ctx.opts.shape), () => inputs, ctx.Reload),
     config: emulatorConfig(ctx.emulator.url, API_KEY),
   });
 }
@@ -123,7 +127,12 @@ async function warmUp(ctx: RunContext): Promise<void> {
   console.log(`  warm-up (not measured) ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function oneRun(run: number, opts: LargeStackOptions, dirs: { state: string; project: string }) {
+async function oneRun(
+  run: number,
+  opts: LargeStackOptions,
+  dirs: { state: string; project: string },
+  Reload: ReloadClass,
+) {
   const emulator = await startEmulator({
     port: 0,
     apiKeys: [API_KEY],
@@ -134,6 +143,7 @@ async function oneRun(run: number, opts: LargeStackOptions, dirs: { state: strin
   const ctx: RunContext = {
     run,
     opts,
+    Reload,
     emulator,
     stateDir: dirs.state,
     projectDir: dirs.project,
@@ -162,11 +172,13 @@ export async function runLargeStack(opts: LargeStackOptions): Promise<RunResult[
   ensureToolchain();
   fs.rmSync(opts.workDir, { recursive: true, force: true });
   const dirs = { state: path.join(opts.workDir, "state"), project: path.join(opts.workDir, "project") };
-  fs.mkdirSync(dirs.project, { recursive: true });
+  // The stack runs the package as users install it, so the state holds what theirs holds.
+  const installed = installPacked(dirs.project, path.join(opts.workDir, "pack"), PROJECT);
+  const Reload = (require(installed) as { DataModelReload: ReloadClass }).DataModelReload;
   const results: RunResult[] = [];
   for (let run = 1; run <= opts.runs; run++) {
     console.log(`Large stack, run ${run} of ${opts.runs}`);
-    results.push(await oneRun(run, opts, dirs));
+    results.push(await oneRun(run, opts, dirs, Reload));
   }
   return results;
 }

@@ -82,12 +82,19 @@ export interface StackInputs {
   reloadOnCreate: boolean;
 }
 
+/** The DataModelReload class: this checkout's, or (what users run) an installed copy's. */
+export type ReloadClass = typeof DataModelReload;
+
 /** The inline program: every resource of `resources`, with the inputs `current()` gives at each run. */
-export function stackProgram(resources: BenchResource[], current: () => StackInputs): () => Promise<void> {
+export function stackProgram(
+  resources: BenchResource[],
+  current: () => StackInputs,
+  Reload: ReloadClass = DataModelReload,
+): () => Promise<void> {
   return async () => {
     const { version, reloadOnCreate } = current();
     for (const r of resources) {
-      new DataModelReload(r.name, {
+      new Reload(r.name, {
         poolId: BENCH_POOL,
         dataModelId: r.modelId,
         tables: r.tables,

@@ -4,10 +4,10 @@
 // Reports the `__provider` size each resource adds to the state.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
+import { installPacked } from "../../scripts/packed-install";
 import { emulatorConfig, ensureToolchain, exampleProgram, openStack, REPO_ROOT } from "../../scripts/stack";
 import { TEST_API_KEY } from "../helpers/emulator";
 
@@ -23,26 +23,7 @@ describe("e2e: the npm-packed package installed into the quickstart example", fu
     ensureToolchain();
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.cpSync(path.join(REPO_ROOT, "examples", "quickstart"), PROJECT, { recursive: true });
-    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", WORK], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
-    const tarball = path.join(WORK, packed.trim().split("\n").pop()!);
-    fs.writeFileSync(
-      path.join(PROJECT, "package.json"),
-      JSON.stringify({
-        name: "quickstart",
-        private: true,
-        dependencies: { "pulumi-celonis": `file:${tarball}` },
-      }),
-    );
-    // @pulumi/pulumi is a peer dependency: this project finds the repository's copy further up, as a
-    // user's project has its own.
-    execFileSync(npm, ["install", "--legacy-peer-deps", "--no-audit", "--no-fund", "--prefer-offline"], {
-      cwd: PROJECT,
-      stdio: "ignore",
-    });
+    installPacked(PROJECT, WORK, "quickstart");
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 200 });
   });
   after(async () => {
