@@ -10,7 +10,6 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { ensureToolchain, REPO_ROOT } from "../../scripts/stack";
 import { PulumiCli } from "../helpers/cli";
-import { probeCore, requireCore, type CoreSupport } from "../helpers/core-support";
 import { DEMO, TEST_API_KEY, waitFor } from "../helpers/emulator";
 
 const PROJECT = "yaml-quickstart";
@@ -22,7 +21,6 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
   this.timeout(240_000);
   let emu: Emulator;
   let cli: PulumiCli;
-  let core: CoreSupport;
   let version = 0;
 
   const loadTriggers = () =>
@@ -48,7 +46,6 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.rmSync(path.join(DIR, "Pulumi.e2e.yaml"), { force: true });
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
-    core = await probeCore(emu);
     cli = new PulumiCli(DIR, path.join(WORK, "state"), "e2e");
     await cli.run(["stack", "init"]);
     await config("celonis:url", emu.url);
@@ -104,7 +101,6 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
   });
 
   it("progress lines appear under the resource, not the stack", async function () {
-    requireCore(this, core, "log");
     await deployed();
     await config("deployVersion", fresh());
     const up = await cli.run(["up", "--yes"]);
@@ -168,7 +164,6 @@ describe("e2e: the YAML quickstart through the provider plugin", function () {
   });
 
   it("Ctrl-C during the wait stops it; the next up waits for that load instead of starting another", async function () {
-    requireCore(this, core, "signal");
     await deployed();
     emu.setBehaviour(DEMO.model, { durationMs: 6000, times: 1 });
     await config("deployVersion", fresh());

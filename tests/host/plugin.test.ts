@@ -14,7 +14,6 @@ import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { startEmulator, type Emulator } from "../../emulator";
 import { toStruct } from "../../provider/plugin/errors";
 import { isSecret, secret } from "../../provider/plugin/secrets";
-import { probeCore, requireCore, type CoreSupport } from "../helpers/core-support";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 import { PluginProcess } from "../helpers/plugin";
 
@@ -38,7 +37,6 @@ describe("the provider plugin process over gRPC", function () {
   this.timeout(60_000);
   let emu: Emulator;
   let plugin: PluginProcess;
-  let core: CoreSupport;
 
   const configure = (args: Props, variables: Record<string, string> = {}) => {
     const req = new provproto.ConfigureRequest().setArgs(toStruct(args)).setAcceptsecrets(true);
@@ -63,7 +61,6 @@ describe("the provider plugin process over gRPC", function () {
 
   before(async () => {
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 150 });
-    core = await probeCore(emu);
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !/^(CELONIS_|OAUTH_)/.test(k)),
     );
@@ -182,14 +179,12 @@ describe("the provider plugin process over gRPC", function () {
   });
 
   it("progress lines name the resource they belong to", async function () {
-    requireCore(this, core, "log");
     const { inputs } = await check({ poolId: DEMO.pool, dataModelId: DEMO.model });
     await create(inputs);
     assert.match(plugin.stderr.join(""), new RegExp(`${URN}: celonis model [^\\n]*triggering`));
   });
 
   it("Cancel stops a wait at once; the load is recorded as running", async function () {
-    requireCore(this, core, "signal");
     emu.setBehaviour(DEMO.model, { durationMs: 20_000, times: 1 });
     const { inputs } = await check({ poolId: DEMO.pool, dataModelId: DEMO.model });
     const pending = create(inputs).catch((e: grpc.ServiceError) => e);

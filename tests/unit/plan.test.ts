@@ -278,15 +278,7 @@ describe("plan: the design table", () => {
     const i = inputs({ tables: ["CASES"] });
     const olds: ReloadOutputs = {
       ...done(i, "running"),
-      lastLoad: {
-        loadId: "L1",
-        status: "RUNNING",
-        loadType: "PARTIAL",
-        startedAt: null,
-        finishedAt: null,
-        durationSeconds: null,
-        message: null,
-      },
+      lastLoad: lastLoadOf("L1"),
     };
     const d = decideUpdate(olds, inputs({ tables: ["CASES"] }, i));
     assert.equal(d.changes, true);
