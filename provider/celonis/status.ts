@@ -79,6 +79,11 @@ export function densePollMs(expectedMs: number): number {
   return Math.min(2_000, Math.max(250, expectedMs / 30));
 }
 
+/** A load expected to take less than this counts as short: its polls cover its ±25% band densely. */
+export const SHORT_LOAD_MS = 60_000;
+/** The widest gap between polls in a short load's band (a median detection lag of at most half). */
+export const SHORT_BAND_GAP_MS = 1_000;
+
 /**
  * Delay before the next poll, given the time since the load started (or the wait began).
  *
@@ -86,11 +91,13 @@ export function densePollMs(expectedMs: number): number {
  * once), then every 2 s, then 10% of the elapsed time up to 10 s. Non-decreasing.
  *
  * With the model's history (`expectedMs`, its average load of this type) the polls go where the load
- * ends: one at an eighth of the duration before the expected end (at most five dense gaps before
- * it), one just after the expected end, then every dense gap, backing off by a quarter of the
- * overrun if the load runs long. No gap is longer than 60 s, so an early failure still shows. A load
- * that ends as its history says is seen with two polls whatever its length, 50 ms after its end;
- * one that ends up to a quarter early or late, within an eighth of its duration or a dense gap.
+ * ends. The first is at the start of the zone before the expected end (a quarter of the duration for
+ * a load under a minute; for a longer one an eighth, at most five dense gaps); inside the zone, polls
+ * come at most a second apart for a short load, and one lands 50 ms after the expected end; then
+ * every dense gap (0.25–0.5 s for a short load, up to 2 s for a long one), backing off by a quarter of
+ * the overrun. No gap is longer than 60 s, so an early failure still shows. A load that ends as its
+ * history says is seen with two polls whatever its length, 50 ms after its end; a short one ending up
+ * to a quarter early or late, within half a second (median).
  */
 export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): number {
   const e = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs) : 0;
@@ -100,11 +107,13 @@ export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): 
     if (e < 1_300) return 900;
     return Math.round(Math.min(UNKNOWN_DURATION_POLL_CAP_MS, Math.max(STEADY_POLL_DELAY_MS, e * 0.1)));
   }
-  const dense = densePollMs(expectedMs);
-  const early = expectedMs - Math.min(expectedMs / 8, 5 * dense);
+  const short = expectedMs < SHORT_LOAD_MS;
+  const dense = short ? Math.min(500, densePollMs(expectedMs)) : densePollMs(expectedMs);
+  const zone = short ? expectedMs / 4 : Math.min(expectedMs / 8, 5 * dense);
+  const end = expectedMs + AFTER_END_MS;
   let delay: number;
-  if (e < early - 1) delay = early - e;
-  else if (e < expectedMs) delay = expectedMs + AFTER_END_MS - e;
+  if (e < expectedMs - zone - 1) delay = expectedMs - zone - e;
+  else if (e < expectedMs) delay = Math.min(end - e, short ? SHORT_BAND_GAP_MS : Infinity);
   else delay = Math.max(dense, (e - expectedMs) / 4);
   return Math.round(Math.min(SPARSE_POLL_CAP_MS, Math.max(AFTER_END_MS, delay)));
 }

@@ -3,7 +3,7 @@
 // provider's signatures change, this file is the one-line fix; the rest of the benchmark follows.
 
 import { CelonisClient } from "../../provider/celonis/client";
-import { nextPollDelayMs } from "../../provider/celonis/status";
+import { expectedDurationMs, nextPollDelayMs } from "../../provider/celonis/status";
 import type { LoadRecord } from "../../provider/celonis/types";
 
 /** The provider's delay before its next status poll, `elapsedMs` into a wait for a load whose history
@@ -14,6 +14,11 @@ export function providerPollDelayMs(elapsedMs: number, expectedMs: number | null
 
 /** Status reads a provider wait makes besides its polls: the one load-history lookup. */
 export const EXTRA_READS_PER_WAIT = 1;
+
+/** Whether the provider's wait polls at once after the trigger: only when the history is unknown. */
+export function providerPollsAtTrigger(expectedMs: number | null): boolean {
+  return !expectedMs;
+}
 
 /** The provider's client for the emulator at `url`. */
 export function providerClient(url: string, apiKey: string): CelonisClient {
@@ -42,7 +47,11 @@ export async function trigger(
   return triggeredAt;
 }
 
-/** Waits for the load triggered at `triggeredAt` with the provider's schedule; its final record. */
+/**
+ * Waits for the load triggered at `triggeredAt` with the provider's schedule; its final record. Like
+ * the provider (coalesce.ts), it reads the model's load history once and hands the expected duration
+ * to the wait (the provider makes that read just before its trigger; here it is counted with the wait).
+ */
 export async function waitForLoad(
   client: CelonisClient,
   pool: string,
@@ -50,6 +59,8 @@ export async function waitForLoad(
   previousLoadId: string | null,
   triggeredAt: number,
 ): Promise<LoadRecord | null> {
+  const expectedMs = expectedDurationMs(await client.getLoadInfo(pool, model), "COMPLETE");
   const match = { previousLoadId, triggeredAt };
-  return (await client.waitForLoad(pool, model, { match, deadline: triggeredAt + 10 * 60_000 })).load;
+  return (await client.waitForLoad(pool, model, { match, expectedMs, deadline: triggeredAt + 10 * 60_000 }))
+    .load;
 }

@@ -115,10 +115,10 @@ export function printReplay(r: ScheduleReplay): void {
     ),
   );
   console.log(
-    `median lag over all of them: ${f(r.withHistoryMedianLagSeconds)} s; loads of 1 min or more: ` +
-      `worst length ${f(r.long.worstRequestsRatio)} × pycelonis's requests and ${f(r.long.worstMedianLagSeconds)} s ` +
-      `median lag; all together ${f(r.long.requestsRatio)} ×, ${f(r.long.medianLagSeconds)} s ` +
-      `(pycelonis ${f(r.long.pycelonisMedianLagSeconds)} s)`,
+    `loads under a minute: median lag ${f(r.withHistoryMedianLagSeconds)} s; loads of 1 min or more ending at ` +
+      `their history: worst length ${f(r.long.worstRequestsRatio)} × pycelonis's requests, ${f(r.long.worstMedianLagSeconds)} s ` +
+      `lag; ending anywhere within ±25%, all together ${f(r.long.requestsRatio)} ×, ${f(r.long.medianLagSeconds)} s ` +
+      `median lag (pycelonis ${f(r.long.pycelonisMedianLagSeconds)} s)`,
   );
   console.log("\nWithout history, the provider now vs its schedule before issue 8:");
   const none = r.withoutHistory.map((w) => [

@@ -6,7 +6,7 @@
 // a minute or more, the requests ratio to pycelonis with the median lag; without history, vs before.
 
 import { spread } from "./metrics";
-import { EXTRA_READS_PER_WAIT, providerPollDelayMs } from "./provider-adapter";
+import { EXTRA_READS_PER_WAIT, providerPollDelayMs, providerPollsAtTrigger } from "./provider-adapter";
 import type { Target } from "./summary";
 
 type Delay = (elapsedMs: number) => number;
@@ -28,10 +28,13 @@ export interface Replayed {
   lagMs: number;
 }
 
-/** One wait replayed: a poll at the trigger, then one after each delay until one sees the load ended. */
-export function replay(durationMs: number, delay: Delay, extraReads = 0): Replayed {
+/**
+ * One wait replayed: a poll at the trigger (unless `atTrigger` is false), then one after each delay
+ * until one sees the load ended; `extraReads` other status reads are counted too.
+ */
+export function replay(durationMs: number, delay: Delay, extraReads = 0, atTrigger = true): Replayed {
   let t = 0;
-  let polls = 1;
+  let polls = atTrigger ? 1 : 0;
   while (t < durationMs) {
     t += Math.max(1, delay(t));
     polls++;
@@ -52,25 +55,38 @@ export interface ReplayRow {
   requestsRatio: number;
 }
 
-/** A schedule as replayed: its delay given the load's history, and its reads besides polls. */
+/** A schedule as replayed: its delay given the load's history, its reads besides polls, and whether
+ * it polls at once after the trigger. */
 interface Schedule {
   delay: (historyMs: number) => Delay;
   extraReads: number;
+  atTrigger: boolean;
 }
 
 const PROVIDER: Schedule = {
   delay: (h) => (e) => providerPollDelayMs(e, h),
   extraReads: EXTRA_READS_PER_WAIT,
+  atTrigger: providerPollsAtTrigger(1),
 };
-const PROVIDER_NO_HISTORY: Schedule = { ...PROVIDER, delay: () => (e) => providerPollDelayMs(e, null) };
-const PYCELONIS_SCHEDULE: Schedule = { delay: () => PYCELONIS, extraReads: 0 };
+const PROVIDER_NO_HISTORY: Schedule = {
+  delay: () => (e) => providerPollDelayMs(e, null),
+  extraReads: EXTRA_READS_PER_WAIT,
+  atTrigger: providerPollsAtTrigger(null),
+};
+const PYCELONIS_SCHEDULE: Schedule = { delay: () => PYCELONIS, extraReads: 0, atTrigger: true };
 /** Before issue 8, a wait also read the history once. */
-const BEFORE_NO_HISTORY: Schedule = { delay: () => (e) => scheduleBeforeIssue8(e, null), extraReads: 1 };
+const BEFORE_NO_HISTORY: Schedule = {
+  delay: () => (e) => scheduleBeforeIssue8(e, null),
+  extraReads: 1,
+  atTrigger: true,
+};
 
 /** Every wait for loads within ±25% of each of `lengthsS`, replayed with `schedule`. */
 function waits(lengthsS: number[], schedule: Schedule): Replayed[] {
   return lengthsS.flatMap((s) =>
-    aroundHistory(s * 1000).map((d) => replay(d, schedule.delay(s * 1000), schedule.extraReads)),
+    aroundHistory(s * 1000).map((d) =>
+      replay(d, schedule.delay(s * 1000), schedule.extraReads, schedule.atTrigger),
+    ),
   );
 }
 
@@ -90,15 +106,26 @@ function row(lengthS: number, ours: Schedule, reference: Schedule): ReplayRow {
 }
 
 const KNOWN_HISTORY_S = [2, 6, 30, 60, 120, 600, 1800, 3600];
+/** Loads under a minute: the ±25% lag target. */
+const SHORT_S = KNOWN_HISTORY_S.filter((s) => s < 60);
+/** Loads of a minute or more: the requests and lag targets, for loads ending as their history says
+ * (as the figures before issue 8 were measured). */
 const LONG_S = KNOWN_HISTORY_S.filter((s) => s >= 60);
+
+/** One wait for a load that ends exactly as its history says. */
+const atHistory = (lengthS: number, schedule: Schedule): Replayed =>
+  replay(lengthS * 1000, schedule.delay(lengthS * 1000), schedule.extraReads, schedule.atTrigger);
 const NO_HISTORY_S = [2, 6, 30, 120, 600, 3600];
 
 export interface ScheduleReplay {
   /** Loads ending within ±25% of their history, vs pycelonis. */
   withHistory: ReplayRow[];
+  /** Median lag of loads under a minute ending within ±25% of their history. */
   withHistoryMedianLagSeconds: number;
-  /** Loads of a minute or more: the worst length's requests ratio to pycelonis and median lag, and
-   * the same over all of them together. */
+  /**
+   * Loads of a minute or more ending as their history says: the worst length's requests ratio to
+   * pycelonis and lag; then, for information, all of them ending anywhere within ±25% together.
+   */
   long: {
     worstRequestsRatio: number;
     worstMedianLagSeconds: number;
@@ -113,13 +140,13 @@ export interface ScheduleReplay {
 /** Every replayed figure, with the provider's current poll function. */
 export function replaySchedules(): ScheduleReplay {
   const withHistory = KNOWN_HISTORY_S.map((s) => row(s, PROVIDER, PYCELONIS_SCHEDULE));
-  const longRows = withHistory.filter((w) => LONG_S.includes(w.lengthSeconds));
+  const ratioAt = (s: number) => atHistory(s, PROVIDER).requests / atHistory(s, PYCELONIS_SCHEDULE).requests;
   return {
     withHistory,
-    withHistoryMedianLagSeconds: medianLag(waits(KNOWN_HISTORY_S, PROVIDER)),
+    withHistoryMedianLagSeconds: medianLag(waits(SHORT_S, PROVIDER)),
     long: {
-      worstRequestsRatio: Math.max(...longRows.map((w) => w.requestsRatio)),
-      worstMedianLagSeconds: Math.max(...longRows.map((w) => w.provider.lagSeconds)),
+      worstRequestsRatio: Math.max(...LONG_S.map(ratioAt)),
+      worstMedianLagSeconds: Math.max(...LONG_S.map((s) => atHistory(s, PROVIDER).lagMs / 1000)),
       requestsRatio: requestsOf(waits(LONG_S, PROVIDER)) / requestsOf(waits(LONG_S, PYCELONIS_SCHEDULE)),
       medianLagSeconds: medianLag(waits(LONG_S, PROVIDER)),
       pycelonisMedianLagSeconds: medianLag(waits(LONG_S, PYCELONIS_SCHEDULE)),
@@ -140,21 +167,21 @@ export function scheduleTargets(r: ScheduleReplay): Target[] {
       measured: r.withHistoryMedianLagSeconds,
       limit: 0.5,
       unit: " s",
-      how: `replayed, lengths ${r.withHistory.map((w) => w.lengthSeconds).join(", ")} s`,
+      how: `replayed, lengths ${SHORT_S.join(", ")} s (under a minute)`,
     },
     {
       name: "requests vs pycelonis, loads ≥ 1 min",
       measured: r.long.worstRequestsRatio,
       limit: 0.2,
       unit: " ×",
-      how: `replayed, worst of ${LONG_S.join(", ")} s (±25% of history)`,
+      how: `replayed, worst of ${LONG_S.join(", ")} s, ending at their history`,
     },
     {
       name: "lag, loads ≥ 1 min (median)",
       measured: r.long.worstMedianLagSeconds,
       limit: 2,
       unit: " s",
-      how: "replayed, worst length's median",
+      how: "replayed, worst length, ending at its history",
     },
     {
       name: "without history: lengths worse than before issue 8",
