@@ -128,7 +128,13 @@ export async function runScenario(s: Scenario): Promise<void> {
     problems.push(...(await orphans(workDir)));
     await emu.stop();
   }
-  if (problems.length > 0) throw new Error(`${s.name}:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) {
+    // Everything the CLI printed, and the emulator's log, beside the state: what a reader of a
+    // failure needs.
+    fs.writeFileSync(path.join(workDir, "output.log"), output.join("\n"));
+    fs.writeFileSync(path.join(workDir, "requests.json"), JSON.stringify(emu.requests(), null, 1));
+    throw new Error(`${s.name}:\n  ${problems.join("\n  ")}\n  (details: ${workDir}/output.log)`);
+  }
   tally.passed += 1;
 }
 
