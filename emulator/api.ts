@@ -76,7 +76,7 @@ export const load = (req: RouteRequest, emu: EmulatorCore): Reply =>
 /** Listed tables reload completely, the rest from cache, whatever `fullReload` says. */
 export function partialSync(req: RouteRequest, emu: EmulatorCore): Reply {
   const { poolId, modelId } = usePool(req, emu);
-  emu.state.getModel(poolId, modelId); // 404 before body errors
+  emu.state.checkModel(poolId, modelId); // 404 before body errors
   flag(req.query, "fullReload", true); // validated only
   emu.state.trigger(poolId, modelId, { loadType: "PARTIAL", tableIds: tableIds(req) });
   return NO_CONTENT;
@@ -132,9 +132,7 @@ export function cancelLoad(req: RouteRequest, emu: EmulatorCore): Reply {
 
 // ---------------------------------------------------------------- OAuth
 
-/** Client credentials grant; the log records how the client authenticated. */
+/** Client credentials grant (the server has logged how the client authenticated). */
 export function token(req: RouteRequest, emu: EmulatorCore): Reply {
-  const t = emu.auth.token(req.authorization, new URLSearchParams(req.body.toString("utf8")));
-  if (req.entry) req.entry.auth = t.kind;
-  return t.reply;
+  return emu.auth.token(req.authorization, new URLSearchParams(req.body.toString("utf8")));
 }

@@ -1,6 +1,7 @@
 // The three ways Celonis authenticates API calls (user API key as `Bearer`, application key as
 // `AppKey`, OAuth client-credentials token as `Bearer`), the `/oauth2/token` endpoint, token expiry and
-// per-pool permissions. Credentials are only compared here; nothing in this file logs or returns them.
+// per-pool permissions. Credentials are only compared here and never logged; a key comes back only as
+// `Principal.id`, the name poolAccess knows it by.
 import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock";
 import type { Reply } from "./faults";
@@ -138,39 +139,30 @@ export class AuthService {
     return { kind: "invalid", id: null, scopes: null };
   }
 
-  /** Whether an authenticated principal may use a pool (poolAccess; tokens need integration.data-pools). */
+  /** Whether a principal `refuse` let through may use a pool (poolAccess). */
   canUsePool(p: Principal, poolId: string): boolean {
-    if (p.scopes !== null && !p.scopes.includes(DATA_POOLS_SCOPE)) return false;
     if (p.id === null) return false;
     const allowed = this.options.poolAccess[p.id];
     return allowed === undefined || allowed.includes(poolId);
-  }
-
-  /** Whether the principal may call the API at all (OAuth tokens need integration.data-pools). */
-  hasDataScope(p: Principal): boolean {
-    return p.scopes === null || p.scopes.includes(DATA_POOLS_SCOPE);
   }
 
   /** The answer refusing a call to `/integration/…`: 401 without a valid credential, 403 without the scope. */
   refuse(p: Principal): Reply | undefined {
     if (p.kind !== "bearer" && p.kind !== "appkey" && p.kind !== "oauth")
       return { status: 401, body: "Unauthorized" };
-    if (!this.hasDataScope(p)) return { status: 403 };
+    if (p.scopes !== null && !p.scopes.includes(DATA_POOLS_SCOPE)) return { status: 403 };
     return undefined;
   }
 
   /**
    * `POST /oauth2/token` (form-encoded). Client authentication by HTTP Basic or by
-   * client_id/client_secret form fields. Returns the reply and how the client authenticated.
+   * client_id/client_secret form fields.
    */
-  token(header: string | undefined, form: URLSearchParams): { reply: Reply; kind: AuthKind } {
-    const client = this.clientCredentials(header, form);
-    const clientId = this.knownClient(client);
-    if (clientId === null)
-      return { kind: client.kind === "none" ? "none" : "invalid", reply: INVALID_CLIENT };
+  token(header: string | undefined, form: URLSearchParams): Reply {
+    const clientId = this.knownClient(this.clientCredentials(header, form));
+    if (clientId === null) return INVALID_CLIENT;
     const scopes = grantedScopes(form);
-    if (!Array.isArray(scopes)) return { kind: client.kind, reply: scopes };
-    return { kind: client.kind, reply: this.issue(clientId, scopes) };
+    return Array.isArray(scopes) ? this.issue(clientId, scopes) : scopes;
   }
 
   /** The client id when id and secret match a configured client (Basic values raw or form-encoded). */
@@ -199,9 +191,11 @@ export class AuthService {
     };
   }
 
-  /** How a token request authenticates its client, without judging the secret (for the log). */
+  /** How a token request authenticates its client, for the log: "invalid" when id or secret is wrong. */
   classifyTokenRequest(header: string | undefined, form: URLSearchParams): AuthKind {
-    return this.clientCredentials(header, form).kind;
+    const client = this.clientCredentials(header, form);
+    if (client.kind === "none" || this.knownClient(client) !== null) return client.kind;
+    return "invalid";
   }
 
   /** Expire every issued token now (tests of the 401-then-refresh path). */

@@ -2,7 +2,6 @@
 // outcome, message, stuck, late visibility, a LOST_CONNECTION phase, and for how many loads. The
 // schema validates behaviours from code, the control API and the CLI; the table merges and counts them.
 import { z } from "zod";
-import { ApiError } from "./errors";
 import { optionIssue, parseOrThrow } from "./validate";
 import { LOAD_OUTCOMES, type LoadOutcome } from "./wire";
 
@@ -71,10 +70,9 @@ export class BehaviourTable {
 
   constructor(private readonly defaults: { durationMs: number; outcome: LoadOutcome }) {}
 
-  /** Set the behaviour of one model's next loads, or of every model's ("*"). `knownModel` says if the id exists. */
-  set(modelId: string, behaviour: LoadBehaviour, knownModel: boolean): void {
+  /** Set the behaviour of one model's next loads, or of every model's ("*"). */
+  set(modelId: string, behaviour: LoadBehaviour): void {
     const b = validateBehaviour(behaviour);
-    if (modelId !== "*" && !knownModel) throw new ApiError(404, `Data model with id ${modelId} not found`);
     this.slots.set(modelId, { behaviour: b, remaining: b.times });
   }
 

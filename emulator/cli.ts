@@ -36,7 +36,7 @@ With no --api-key/--app-key/--oauth-client, these demo credentials are accepted:
   API key "${DEFAULT_CREDENTIALS.apiKey}", application key "${DEFAULT_CREDENTIALS.appKey}",
   OAuth client "${DEFAULT_CREDENTIALS.clientId}" / "${DEFAULT_CREDENTIALS.clientSecret}".
 
-Control API (no auth): GET/DELETE /_emulator/requests, POST/DELETE /_emulator/faults,
+Control API (no auth): GET /_emulator/health, GET/DELETE /_emulator/requests, GET/POST/DELETE /_emulator/faults,
 PUT /_emulator/behaviour/{modelId|*}, POST/GET /_emulator/models/{modelId}/loads,
 POST /_emulator/tokens/expire, POST /_emulator/reset.
 `;

@@ -40,7 +40,6 @@ export interface EmulatorOptions {
 }
 
 export interface EmulatorCore {
-  clock: Clock;
   state: EmulatorState;
   auth: AuthService;
   faults: FaultSet;
@@ -75,7 +74,6 @@ export function createCore(opts: EmulatorOptions): EmulatorCore {
   if (!LOAD_OUTCOMES.includes(outcome)) throw new Error(`outcome must be one of ${LOAD_OUTCOMES.join(", ")}`);
   const clock = opts.clock ?? systemClock;
   const core: EmulatorCore = {
-    clock,
     state: new EmulatorState(seed, { loadMs, outcome, queueTriggers: opts.queueTriggers === true, clock }),
     auth: authService(opts, clock),
     faults: new FaultSet(clock),

@@ -18,8 +18,3 @@ export function frontendError(key: string, info: Record<string, unknown> = {}): 
   const body: FrontendError = { frontendErrorKey: key, errorInformation: info };
   return new ApiError(400, { ...body });
 }
-
-/** 404 with Celonis's plain-string body. */
-export function notFound(what: string): ApiError {
-  return new ApiError(404, `${what} not found`);
-}

@@ -12,15 +12,19 @@ export async function withFault(
   route: () => Promise<Reply>,
   sleep: (ms: number) => Promise<void>,
 ): Promise<Reply | typeof DROPPED> {
-  if (rule && !rule.after) {
-    if (rule.kind === "drop") return DROPPED;
-    if (rule.kind !== "delay") return faultReply(rule);
-    await sleep(rule.delayMs ?? 0);
-  }
+  if (!rule) return route();
+  if (!rule.after) return (await apply(rule, sleep)) ?? route();
   const reply = await route();
-  if (!rule?.after) return reply;
+  return (await apply(rule, sleep)) ?? reply;
+}
+
+/** The fault itself: drop → DROPPED, delay → wait (undefined: the reply goes on), else its answer. */
+async function apply(
+  rule: FaultRule,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Reply | typeof DROPPED | undefined> {
   if (rule.kind === "drop") return DROPPED;
   if (rule.kind !== "delay") return faultReply(rule);
   await sleep(rule.delayMs ?? 0);
-  return reply;
+  return undefined;
 }

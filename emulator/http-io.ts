@@ -22,12 +22,10 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, "Payload Too Large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      // Past the limit the rest is read and dropped, so the 413 reaches the client (destroying the
+      // socket would answer nothing while the log recorded a 413).
+      if (size > MAX_BODY) reject(new HttpError(413, "Payload Too Large"));
+      else chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);

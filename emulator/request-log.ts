@@ -21,6 +21,17 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
+/**
+ * Whether a logged request was a load trigger that was not refused: a POST of `…/load`,
+ * `…/load/partial-sync` or `…/reload` answered below 300 (or dropped, status 0). What tests and the
+ * demo count loads started by.
+ */
+export function isLoadTrigger(entry: Pick<RequestLogEntry, "method" | "path" | "status">): boolean {
+  return (
+    entry.method === "POST" && /\/(load(\/partial-sync)?|reload)$/.test(entry.path) && entry.status < 300
+  );
+}
+
 const SENSITIVE_QUERY = /secret|token|key|password|auth|credential|assertion/i;
 
 function redactQuery(q: URLSearchParams): Record<string, string> {
@@ -62,7 +73,7 @@ export class RequestLog {
     );
   }
 
-  /** Copies of every entry, oldest first. */
+  /** Copies of every entry, in the order they were answered. */
   list(): RequestLogEntry[] {
     return structuredClone(this.entries);
   }

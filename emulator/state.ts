@@ -29,13 +29,7 @@ export interface StateOptions {
   queueTriggers: boolean;
   /** Now and timers; every load moves on this clock. */
   clock: Clock;
-  /** How long CANCELLING lasts before CANCELED (ms); default min(500, max(20, loadMs / 4)). */
-  cancelMs?: number;
 }
-
-/** What a trigger from the API did: started a load now (maybe not yet visible), or queued it. */
-export type TriggerOutcome =
-  { kind: "started"; record: LoadRecord; visible: boolean } | { kind: "queued"; position: number };
 
 /** A deterministic, plausible row count for a table that has none in the seed. */
 function defaultRowCount(name: string): number {
@@ -59,7 +53,8 @@ export class EmulatorState {
     this.startedAt = options.clock.now();
     this.behaviours = new BehaviourTable({ durationMs: options.loadMs, outcome: options.outcome });
     this.timers = new TimerGroup(options.clock);
-    const cancelMs = options.cancelMs ?? Math.min(500, Math.max(20, options.loadMs / 4));
+    // CANCELLING lasts a quarter of a load, between 20 and 500 ms.
+    const cancelMs = Math.min(500, Math.max(20, options.loadMs / 4));
     this.runner = new LoadRunner(options.clock, this.timers, this.behaviours, cancelMs);
     this.build();
   }
@@ -82,18 +77,13 @@ export class EmulatorState {
     return modelView(this.runtime(poolId, modelId));
   }
 
+  /** Throws the 404 Celonis answers for an unknown pool, or a model not in it. */
+  checkModel(poolId: string, modelId: string): void {
+    this.runtime(poolId, modelId);
+  }
+
   tables(poolId: string, modelId: string): TableConfig[] {
     return this.runtime(poolId, modelId).tables.map((t) => structuredClone(t));
-  }
-
-  /** Whether a pool exists (no error). */
-  hasPool(poolId: string): boolean {
-    return this.seed.pools.some((p) => p.id === poolId);
-  }
-
-  /** The pool id of a data model, or undefined if unknown. */
-  poolOfModel(modelId: string): string | undefined {
-    return this.models.get(modelId)?.pool.id;
   }
 
   // ---------------------------------------------------------------- loads
@@ -103,16 +93,12 @@ export class EmulatorState {
    * DATA_MODEL_LOAD_ALREADY_RUNNING unless `queueTriggers`. The RUNNING record exists when this returns
    * (unless the behaviour sets `visibleAfterMs`).
    */
-  trigger(poolId: string, modelId: string, spec: LoadSpec): TriggerOutcome {
+  trigger(poolId: string, modelId: string, spec: LoadSpec): void {
     const rt = this.runtime(poolId, modelId);
     checkSpec(rt, spec);
-    if (rt.active) {
-      if (!this.options.queueTriggers) throw alreadyRunning(rt);
-      rt.queue.push(spec);
-      return { kind: "queued", position: rt.queue.length };
-    }
-    const entry = this.runner.begin(rt, spec);
-    return { kind: "started", record: { ...entry.record }, visible: entry.visible };
+    if (!rt.active) this.runner.begin(rt, spec);
+    else if (this.options.queueTriggers) rt.queue.push(spec);
+    else throw alreadyRunning(rt);
   }
 
   /**
@@ -158,7 +144,8 @@ export class EmulatorState {
 
   /** Set the behaviour of the next loads of one model, or of all models ("*"). */
   setBehaviour(modelId: string, behaviour: LoadBehaviour): void {
-    this.behaviours.set(modelId, behaviour, this.models.has(modelId));
+    if (modelId !== "*") this.modelById(modelId); // 404 for an unknown model
+    this.behaviours.set(modelId, behaviour);
   }
 
   /** Back to the seed: no loads beyond the seeded history, default behaviours, no queued triggers. */

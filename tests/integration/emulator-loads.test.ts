@@ -230,14 +230,17 @@ describe("emulator: queueTriggers", function () {
 
   it("queued triggers are still validated (unknown table → 400)", async () => {
     await trigger(emu, DEMO.o2cModel);
+    const loads = emu.loads(DEMO.o2cModel).length;
     const r = await call(emu, v1(DEMO.pool, DEMO.o2cModel, "load/partial-sync"), {
       method: "POST",
       auth: KEY,
       body: ["nope"],
     });
     assert.equal(r.status, 400);
+    assert.equal(emu.state.queued(DEMO.o2cModel), 0, "the refused trigger is not queued");
     clock.advance(80);
     assert.equal(emu.state.queued(DEMO.o2cModel), 0);
+    assert.equal(emu.loads(DEMO.o2cModel).length, loads, "and starts no load when the running one ends");
   });
 });
 

@@ -384,6 +384,23 @@ describe("emulator: Celonis routes", function () {
     assert.equal(s.status, 200);
   });
 
+  it("a body over 1 MiB → 413 answered (not a reset), and the log records what the client saw", async () => {
+    emu.clearRequests();
+    const big = `[${'"x",'.repeat(300_000)}"x"]`;
+    const r = await call(emu, v1(DEMO.pool, DEMO.model, "load/partial-sync"), {
+      method: "POST",
+      auth: KEY,
+      body: big,
+    });
+    assert.equal(r.status, 413);
+    assert.equal(r.text, "Payload Too Large");
+    assert.deepEqual(
+      emu.requests().map((e) => e.status),
+      [413],
+    );
+    assert.equal(emu.loads(DEMO.model).length, 1, "nothing was triggered");
+  });
+
   it("the request log records method, path, query, status and auth kind", async () => {
     emu.clearRequests();
     await call(emu, v1(DEMO.pool, DEMO.model, "load?fullReload=false"), { method: "POST", auth: KEY });
