@@ -13,6 +13,7 @@ import { CancelledError, TriggerError, isLoadAlreadyRunning } from "./celonis/er
 import { expectedDurationMs, isTerminal, latestLoadFromInfo, matchesLoad } from "./celonis/status";
 import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
 import { combinePlans } from "./plan";
+import { progressLine, shortId } from "./progress";
 import type { CheckedInputs, Plan } from "./types";
 
 /** How long a batch waits for more resources after one joined: what a lone resource pays. */
@@ -72,8 +73,8 @@ export interface Member {
   log: (line: string) => void;
   /** The trigger carrying this member's plan is about to be sent. */
   onTrigger(t: TriggerInfo): void;
-  /** Celonis refused that trigger: it started nothing (`retrying`: the batch tries again). */
-  onRefused(err: TriggerError, retrying: boolean): void;
+  /** Celonis refused that trigger, it started nothing: why (`retrying`: the batch tries again). */
+  onRefused(message: string, retrying: boolean): void;
   /** The batch's load was seen (first, and on each status change). */
   onSeen(load: LoadRecord): void;
 }
@@ -116,6 +117,12 @@ interface Idle {
   info: LoadInfoSync;
 }
 
+/** The trigger that went out, and the model's load info read just before it. */
+interface Sent {
+  trigger: TriggerInfo;
+  info: LoadInfoSync;
+}
+
 interface Joined {
   member: Member;
   resolve(r: BatchResult): void;
@@ -130,7 +137,6 @@ class Batch {
   private lastJoin = Date.now();
   private readonly opened = Date.now();
   private readonly abort = new AbortController();
-  private triggerTime: number | undefined;
 
   constructor(
     private readonly client: CelonisClient,
@@ -156,7 +162,8 @@ class Batch {
       await this.gather();
       await previous;
       const idle = await this.whenIdle();
-      if (idle && (await this.triggerOnce(idle))) await this.follow(idle);
+      const sent = idle && (await this.triggerOnce(idle));
+      if (sent) await this.follow(sent);
     } catch (err) {
       this.rejectAll(err);
     }
@@ -202,7 +209,7 @@ class Batch {
     }
     if (this.active().length === 0) return null;
     this.log(
-      `load ${short(current.dataLoadId)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`,
+      `load ${shortId(current.dataLoadId)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`,
     );
     const idle = await this.client.waitForIdle(poolId, dataModelId, {
       ...this.limits(),
@@ -215,15 +222,18 @@ class Batch {
     return { previousLoadId: idle.load?.dataLoadId ?? null, info };
   }
 
-  /** Triggers the combined plan; true when a load is (or may be) on its way. */
-  private async triggerOnce(idle: Idle): Promise<boolean> {
+  /**
+   * Triggers the combined plan: the trigger that went out when a load is (or may be) on its way,
+   * null when none did. A refused trigger is sent again after the load that refused it, with what
+   * the new read says.
+   */
+  private async triggerOnce(idle: Idle): Promise<Sent | null> {
     for (let busy = idle; ;) {
       this.triggered = true; // from here on, newcomers form the next batch
       const members = this.active();
       const plan = combinePlans(members.map((j) => j.member.plan));
       const request = await this.requestFor(plan);
       const info = { triggeredAt: Date.now(), previousLoadId: busy.previousLoadId, loadType: request.kind };
-      this.triggerTime = info.triggeredAt;
       this.log(triggerLine(plan, request.kind, members));
       members.forEach((j) => j.member.onTrigger(info));
       try {
@@ -233,14 +243,15 @@ class Batch {
           ...this.limits(),
         });
         if (confirmed.load) members.forEach((j) => j.member.onSeen(confirmed.load!));
-        return true;
+        return { trigger: info, info: busy.info };
       } catch (err) {
         if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
         const retry = isLoadAlreadyRunning(err);
-        members.forEach((j) => j.member.onRefused(err, retry));
-        if (!retry) throw new BatchStop(`${err.message}. Nothing was started; the reload is still owed`);
+        const why = `${err.message.replace(/\.+$/, "")}. Nothing was started; the reload is still owed`;
+        members.forEach((j) => j.member.onRefused(why, retry));
+        if (!retry) throw new BatchStop(why); // each member has recorded it: this ends their waits
         const again = await this.whenIdle(); // someone else's load started meanwhile
-        if (!again) return false;
+        if (!again) return null;
         busy = again;
       }
     }
@@ -257,9 +268,9 @@ class Batch {
    * Follows the load to its end. Members with wait: false are released once it is triggered (after
    * one look, so they can record its id); the batch stops when no member waits any more.
    */
-  private async follow(idle: Idle): Promise<void> {
+  private async follow({ trigger, info }: Sent): Promise<void> {
     const { poolId, dataModelId } = this.first().inputs;
-    const match = { previousLoadId: idle.previousLoadId, triggeredAt: this.triggerTime ?? Date.now() };
+    const match = { previousLoadId: trigger.previousLoadId, triggeredAt: trigger.triggeredAt };
     const notWaiting = this.active().filter((x) => !x.member.inputs.wait);
     if (notWaiting.length > 0) {
       const last = await this.client.getLastLoad(poolId, dataModelId, this.limits()).catch(() => null);
@@ -268,10 +279,9 @@ class Batch {
     }
     const waiting = this.active().filter((x) => x.member.inputs.wait);
     if (waiting.length === 0) return;
-    const loadType = combinePlans(waiting.map((j) => j.member.plan)).loadType;
     const result = await this.client.waitForLoad(poolId, dataModelId, {
       match,
-      expectedMs: expectedDurationMs(idle.info, loadType),
+      expectedMs: expectedDurationMs(info, trigger.loadType),
       ...this.limits(waiting),
       onProgress: this.progress(),
       onSeen: (load) => this.active().forEach((j) => j.member.onSeen(load)),
@@ -307,10 +317,10 @@ class Batch {
   }
 
   private progress(): (p: LoadProgress) => void {
+    // The client reports on a status change or every few seconds; a load's end gets its own line.
     return (p) => {
-      if (p.status !== "NOT_STARTED" && isTerminal(p.status)) return;
-      const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
-      this.log(`load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`);
+      const line = progressLine(p);
+      if (line) this.log(line);
     };
   }
 }
@@ -346,10 +356,6 @@ export function joinBatch(
   const result = batch.add(member);
   const joined = batch;
   return { result, leave: () => joined.leave(member) };
-}
-
-function short(id: string | null): string {
-  return id ? id.slice(0, 8) : "(not visible yet)";
 }
 
 function triggerLine(plan: Plan, kind: LoadType, members: Joined[]): string {

@@ -4,6 +4,7 @@
 // the client only; they never enter inputs, outputs, the serialized provider or messages.
 
 import type { AuthConfig } from "./celonis/types";
+import { checkBaseUrl } from "./celonis/http";
 
 /** Connection settings for one Celonis team. */
 export interface Connection {
@@ -62,8 +63,9 @@ function keyKind(value: string | undefined): "bearer" | "appkey" | undefined {
 /**
  * The team's base URL from what the user set: a bare `https://<team>.<realm>.celonis.cloud`. A path,
  * a user name or password, a query or a fragment is refused rather than silently dropped (it would
- * mean the URL is not the one the user thinks). Messages show the host only: the rest may hold a
- * credential.
+ * mean the URL is not the one the user thinks); so is what the client would refuse (its scheme
+ * rule, http.checkBaseUrl: https, or plain http only to a loopback host). Messages show the host
+ * only: the rest may hold a credential.
  */
 export function checkUrl(url: string): string {
   let parsed: URL;
@@ -84,7 +86,11 @@ export function checkUrl(url: string): string {
         `it has ${extra.join(", ")}`,
     );
   }
-  return `${parsed.protocol}//${parsed.host}`;
+  try {
+    return checkBaseUrl(`${parsed.protocol}//${parsed.host}`);
+  } catch (e) {
+    throw new ConfigError(`${CONFIG_KEYS.url}: ${(e as Error).message}`);
+  }
 }
 
 function requestTimeout(value: string | undefined): number | undefined {

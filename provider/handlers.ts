@@ -5,38 +5,29 @@
 
 import { randomUUID } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { CelonisClient } from "./celonis/client";
+import { CelonisClient, type ReadOptions } from "./celonis/client";
 import { CelonisError } from "./celonis/errors";
 import { resolveTables } from "./celonis/resolve";
-import { isTerminal } from "./celonis/status";
-import type { LoadRecord, ResolvedTable, TableConfig } from "./celonis/types";
+import type { ResolvedTable, TableConfig } from "./celonis/types";
 import { ConfigError, readConnection, type Connection } from "./config";
 import { resolvedFailures, tableRefs, unresolvedFailures, validateInputs, type CheckFailure } from "./inputs";
 import { announce } from "./coalesce";
 import { engineReachable, installHostGuard } from "./host-guard";
 import { Journal, changeKey, journalPath, type ChangeParts } from "./journal";
-import {
-  adopted,
-  interrupted,
-  loadEnded,
-  loadSeen,
-  notFound,
-  persisted,
-  planned,
-  type Reload,
-} from "./lifecycle";
+import { interrupted, persisted, planLoadMatch, planned, settleFound } from "./lifecycle";
 import {
   containsUnknown,
   decideUpdate,
   INPUT_KEYS,
   NO_RELOAD,
   planForCheck,
+  RELOAD_INPUTS,
   runningLoad,
   UNKNOWN,
   type UpdateDecision,
 } from "./plan";
-import { latestVisible, planTables, runPlan, toLastLoad, type RunOutcome } from "./reload";
-import type { CheckedInputs, Plan, PlanLoad, ReloadedTable, ReloadOutputs } from "./types";
+import { planTables, runPlan, toLastLoad, type RunOutcome } from "./reload";
+import type { CheckedInputs, Plan, ReloadedTable, ReloadOutputs } from "./types";
 
 type Props = Record<string, unknown>;
 
@@ -172,10 +163,7 @@ export async function check(
   }
   const state = { ...inputs, resolvedTables };
   const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
-  const plan: Plan =
-    failures.length > 0
-      ? { action: "none", loadType: null, tables: [], reasons: [] }
-      : planForCheck(old, state);
+  const plan: Plan = failures.length > 0 ? { ...NO_RELOAD } : planForCheck(old, state);
   // A create with a reload to run: its model's batch waits for it (see coalesce.announce).
   const scope = scopeOf(news, ctx);
   if (!old && scope && plan.action === "reload") announce(inputs.poolId, inputs.dataModelId, scope);
@@ -212,14 +200,7 @@ export class ReloadFailedError extends Error {
 }
 
 /** The reload-relevant inputs: what outputs keep from the old state while a change is not carried out. */
-const RELOAD_KEYS = [
-  "poolId",
-  "dataModelId",
-  "tables",
-  "triggers",
-  "tableTriggers",
-  "resolvedTables",
-] as const;
+const RELOAD_KEYS = [...RELOAD_INPUTS, "resolvedTables"] as const;
 
 /**
  * What the resource records after a run. The inputs are echoed (what the next diff compares), except
@@ -247,14 +228,17 @@ async function outputsOf(
   };
 }
 
-/** The tables a successful load covered: its own, or every table of the model (best effort). */
+/**
+ * The tables a successful load covered: its own, or every table of the model (best effort; the list
+ * check read serves every resource of a shared load).
+ */
 async function coveredTables(
   state: Pick<CheckedInputs, "poolId" | "dataModelId">,
   tables: ReloadedTable[] | null,
 ): Promise<ReloadedTable[]> {
   if (tables) return tables;
   try {
-    const all = await celonis().listTables(state.poolId, state.dataModelId);
+    const all = await cachedTables(celonis(), state.poolId, state.dataModelId);
     return all.map((t) => ({ id: t.id, name: t.aliasOrName }));
   } catch (err) {
     if (!(err instanceof CelonisError)) throw err;
@@ -337,25 +321,19 @@ export async function update(
 export async function read(
   id: string,
   props: Props,
-  _ctx: CallContext = {},
+  ctx: CallContext = {},
 ): Promise<{ id: string; props: Props }> {
   const state = props as Partial<ReloadOutputs>;
-  if (state.poolId === undefined && state.dataModelId === undefined) return importModel(id);
+  const limits = { signal: ctx.signal }; // a plugin's Cancel stops a refresh too
+  if (state.poolId === undefined && state.dataModelId === undefined) return importModel(id, limits);
   if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
   const api = celonis();
-  const last = await api.getLastLoad(state.poolId, state.dataModelId);
+  const last = await api.getLastLoad(state.poolId, state.dataModelId, limits);
   const refreshed: Props = { ...props, lastLoad: last ? toLastLoad(last) : (state.lastLoad ?? null) };
   const load = state.planStatus === "running" ? runningLoad(state) : null;
   if (!load || !state.plan) return { id, props: refreshed };
-  const match = load.loadId
-    ? { loadId: load.loadId }
-    : {
-        previousLoadId: load.previousLoadId,
-        triggeredAt: Date.parse(load.triggeredAt),
-        loadType: load.loadType,
-      };
-  const found = await api.findLoad(state.poolId, state.dataModelId, match);
-  const reload = settleOnRefresh(state.plan, load, found, state.warningsAs ?? "success", Date.now());
+  const found = await api.findLoad(state.poolId, state.dataModelId, planLoadMatch(load), limits);
+  const reload = settleFound(state.plan, load, found, state.warningsAs ?? "success", Date.now());
   const { planStatus, planLoad } = persisted(reload);
   const succeeded = reload.phase === "done";
   return {
@@ -373,30 +351,10 @@ export async function read(
 }
 
 /**
- * What a refresh learns about a running plan's load, as a lifecycle step: ended (done or owed),
- * never appeared (owed, once it no longer can), or still running. Pure.
- */
-export function settleOnRefresh(
-  plan: Plan,
-  load: PlanLoad,
-  found: LoadRecord | null,
-  warningsAs: CheckedInputs["warningsAs"],
-  nowMs: number,
-): Reload {
-  const r = adopted(planned(plan), load);
-  if (!found) {
-    const gone = load.loadId !== null || nowMs > latestVisible(load);
-    return gone ? notFound(r, "Celonis shows no load for the plan's trigger") : r;
-  }
-  const seen = loadSeen(r, found);
-  return isTerminal(found.loadStatus) ? loadEnded(seen, found, warningsAs) : seen;
-}
-
-/**
  * `pulumi import` (a read with only an id, `<poolId>/<dataModelId>`): the model adopted as it is,
  * every option at its default, nothing loaded. Its last load is read so a missing model fails here.
  */
-async function importModel(id: string): Promise<{ id: string; props: Props }> {
+async function importModel(id: string, limits: ReadOptions): Promise<{ id: string; props: Props }> {
   const [poolId, dataModelId, ...rest] = id.split("/");
   const { inputs, failures } = validateInputs({ poolId, dataModelId });
   if (rest.length > 0 || failures.length > 0) {
@@ -405,7 +363,7 @@ async function importModel(id: string): Promise<{ id: string; props: Props }> {
         (failures.length > 0 ? `: ${failures.map((f) => f.reason).join("; ")}` : ""),
     );
   }
-  const load = await celonis().getLastLoad(inputs.poolId, inputs.dataModelId);
+  const load = await celonis().getLastLoad(inputs.poolId, inputs.dataModelId, limits);
   const checked: CheckedInputs = {
     ...inputs,
     resolvedTables: [], // what check resolves for no table references

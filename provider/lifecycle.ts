@@ -13,8 +13,9 @@
 // The invariant: once a trigger may have reached Celonis (`triggering`, `running`), an error never
 // turns the reload back into `owed`; it stays `running` with its load (its id, or the trigger time
 // while the id is unknown), and the next `up` settles that load instead of starting another.
-// Pure: no I/O, no clock.
+// Pure: no I/O, no clock (the time a decision needs is passed in).
 
+import { isTerminal, type LoadMatch } from "./celonis/status";
 import type { LoadRecord, LoadType } from "./celonis/types";
 import type { Plan, PlanLoad, PlanStatus, WarningsAs } from "./types";
 
@@ -156,6 +157,52 @@ export function judgeLoad(
     return { ok: warningsAs !== "error", warning: load.message ?? "the load reported a warning" };
   }
   return { ok: false, warning: null };
+}
+
+/**
+ * How long after its trigger a load may take to become visible in Celonis before we conclude the
+ * trigger started nothing (unless the trigger's own `visibleBy` says otherwise).
+ */
+export const NOT_VISIBLE_GRACE_MS = 120_000;
+
+/** When a load whose id is unknown would have shown at the latest (epoch ms). */
+export function latestVisible(load: PlanLoad): number {
+  return load.visibleBy ? Date.parse(load.visibleBy) : Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
+}
+
+/**
+ * How a plan's load is found again: by id once known; else as the first load after its trigger, of
+ * its load type (someone else's load of another kind started after ours is not ours).
+ */
+export function planLoadMatch(load: PlanLoad): LoadMatch {
+  if (load.loadId) return { loadId: load.loadId };
+  return {
+    previousLoadId: load.previousLoadId,
+    triggeredAt: Date.parse(load.triggeredAt),
+    loadType: load.loadType,
+  };
+}
+
+/**
+ * What a look for a plan's earlier load found, as a lifecycle step: ended (done or owed), running,
+ * or not there: owed once it can no longer appear (its id was known, or `latestVisible` has passed),
+ * else still triggering.
+ */
+export function settleFound(
+  plan: Plan,
+  load: PlanLoad,
+  found: LoadRecord | null,
+  warningsAs: WarningsAs,
+  nowMs: number,
+): Reload {
+  const r = adopted(planned(plan), load);
+  if (!found) {
+    const gone = load.loadId !== null || nowMs >= latestVisible(load);
+    const which = `the trigger of ${load.triggeredAt}${load.loadId ? ` (load ${load.loadId})` : ""}`;
+    return gone ? notFound(r, `Celonis shows no load for ${which}`) : r;
+  }
+  const seen = loadSeen(r, found);
+  return isTerminal(found.loadStatus) ? loadEnded(seen, found, warningsAs) : seen;
 }
 
 function withRecord(r: Reload, record: LoadRecord): PlanLoad {

@@ -131,9 +131,11 @@ function createPlan(state: ReloadState, reasons: string[]): Plan {
   return { action: "reload", loadType: wholeModelLoadType(state.loadType), tables: [], reasons };
 }
 
+/** The inputs whose changes decide whether and what to reload (what `reloadFingerprint` covers). */
+export const RELOAD_INPUTS = ["poolId", "dataModelId", "tables", "triggers", "tableTriggers"] as const;
+
 function unknownInputs(state: ReloadState): string[] {
-  const fields = ["poolId", "dataModelId", "tables", "triggers", "tableTriggers"] as const;
-  return fields.filter((f) => containsUnknown(state[f]));
+  return RELOAD_INPUTS.filter((f) => containsUnknown(state[f]));
 }
 
 /**

@@ -2,8 +2,8 @@
 // Its exports are the provider's methods, and each only requires the handlers module and calls it,
 // so the provider holds no client, config or token, and an upgrade of the package takes effect for
 // resources created by an older version. Because it is a module, a project that installed the
-// package stores just `require("pulumi-celonis/dist/provider/provider.js")` — about 200 bytes per
-// resource instead of the code of seven functions (a checkout of this repository, where the module
+// package stores just `require("pulumi-celonis/dist/provider/provider.js")` — 280 bytes per copy,
+// two copies per resource — instead of the code of seven functions (a checkout of this repository, where the module
 // is not under node_modules, stores the code, about 3 KB).
 
 import * as path from "path";

@@ -11,8 +11,8 @@
 
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, CelonisError, TriggerError } from "./celonis/errors";
-import { sleepUnlessCancelled } from "./celonis/http";
-import { isTerminal, type LoadMatch } from "./celonis/status";
+import { sleepUnlessCancelled, unlessCancelled } from "./celonis/http";
+import { expectedDurationMs, findLoadIn, isTerminal } from "./celonis/status";
 import type { LoadProgress, LoadRecord } from "./celonis/types";
 import { BatchStop, BatchTimeout, joinBatch, type BatchResult, type Member } from "./coalesce";
 import type { Journal } from "./journal";
@@ -20,22 +20,21 @@ import {
   adopted,
   interrupted,
   isInFlight,
+  latestVisible,
   loadEnded,
   loadSeen,
-  notFound,
   notStarted,
   nothingToLoad,
+  planLoadMatch,
   planned,
+  settleFound,
   triggerSent,
   visibleBy,
   type Reload,
 } from "./lifecycle";
 import { mergePlans } from "./plan";
+import { progressLine, shortId } from "./progress";
 import type { CheckedInputs, LastLoad, Plan, PlanLoad, ReloadedTable } from "./types";
-
-/** How long after its trigger a load may take to become visible in Celonis before we conclude the
- * trigger started nothing (also the client's not-visible grace). */
-export const NOT_VISIBLE_GRACE_MS = 120_000;
 
 /** What the runner needs from its surroundings. */
 export interface RunContext {
@@ -46,7 +45,6 @@ export interface RunContext {
   signal?: AbortSignal;
   /** Where triggers are written down before they are sent (see journal.ts); null: none. */
   journal?: Journal | null;
-  now?: () => number;
 }
 
 /** What to run: the plan, an earlier run's load to settle first, and the change's journal key. */
@@ -109,18 +107,13 @@ export function planTables(plan: Plan): ReloadedTable[] | null {
  */
 async function raceDeadline<T>(p: Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
+  const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineReached()), Math.max(0, deadline - Date.now()));
-    onAbort = () => reject(new CancelledError());
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    return await Promise.race([p, stop]);
+    return await unlessCancelled(Promise.race([p, late]), signal);
   } finally {
     clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -144,8 +137,7 @@ class Stop extends Error {}
 
 /** Carries out `job`. Never throws for load outcomes or Celonis errors: see RunOutcome. */
 export async function runPlan(ctx: RunContext, job: RunJob): Promise<RunOutcome> {
-  const now = ctx.now ?? Date.now;
-  const run = new ReloadRun(ctx, job, now() + job.inputs.timeoutSeconds * 1000, now);
+  const run = new ReloadRun(ctx, job, Date.now() + job.inputs.timeoutSeconds * 1000);
   try {
     await run.execute();
   } catch (err) {
@@ -169,7 +161,6 @@ class ReloadRun {
     private readonly ctx: RunContext,
     private readonly job: RunJob,
     readonly deadline: number,
-    private readonly now: () => number,
   ) {
     this.inputs = job.inputs;
     this.reload = planned(job.plan);
@@ -182,7 +173,7 @@ class ReloadRun {
     if (this.job.adopt) {
       const { load, plan: earlier } = this.job.adopt;
       this.log(
-        `load ${short(load.loadId)} from the last run carries that run's plan: settling it (not triggering another)`,
+        `load ${shortId(load.loadId)} from the last run carries that run's plan: settling it (not triggering another)`,
       );
       this.deferred = plan.action === "reload"; // until the earlier load has ended
       await this.settle(earlier, load, this.inputs.wait || plan.action === "reload");
@@ -208,7 +199,7 @@ class ReloadRun {
       this.log(`after the reload was decided: ${message}`); // nothing left to record
       return;
     }
-    this.reload = interrupted(this.reload, this.explain(message));
+    this.reload = interrupted(this.reload, this.explain(err, message));
   }
 
   outcome(): RunOutcome {
@@ -225,31 +216,33 @@ class ReloadRun {
   /** Finds `load` again and follows it (or, when `follow` is false, only looks at it once). */
   private async settle(plan: Plan, load: PlanLoad, follow: boolean): Promise<void> {
     this.reload = adopted(planned(plan), load);
-    const match = this.matchOf(load, true);
-    const found = await this.findEarlierLoad(match, load);
+    const { found, expectedMs } = await this.findEarlierLoad(load);
+    this.reload = settleFound(plan, load, found, this.inputs.warningsAs, Date.now());
     if (!found) {
-      this.reload = notFound(
-        this.reload,
-        `Celonis shows no load for the trigger of ${load.triggeredAt}${load.loadId ? ` (load ${load.loadId})` : ""}`,
-      );
       this.log(`${this.reload.error}: the reload is owed and runs now`);
       return;
     }
-    this.reload = loadSeen(this.reload, found);
     this.lastLoad = toLastLoad(found);
-    if (isTerminal(found.loadStatus)) return this.finish(found);
-    if (follow) await this.waitFor({ loadId: found.dataLoadId });
+    if (isTerminal(found.loadStatus)) return this.ended(found);
+    if (follow) await this.waitFor(found.dataLoadId, expectedMs);
   }
 
-  /** The earlier load; while its id is unknown, looked for until it may still appear. */
-  private async findEarlierLoad(match: LoadMatch, load: PlanLoad): Promise<LoadRecord | null> {
+  /**
+   * The earlier load (while its id is unknown, looked for until it may still appear), and how long
+   * its kind of load takes, from the same read.
+   */
+  private async findEarlierLoad(
+    load: PlanLoad,
+  ): Promise<{ found: LoadRecord | null; expectedMs: number | null }> {
     const { poolId, dataModelId } = this.inputs;
     const until = latestVisible(load);
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
-      const found = await this.ctx.client.findLoad(poolId, dataModelId, match, this.limits());
-      if (found || load.loadId || this.now() >= until) return found;
-      if (this.now() >= this.deadline) throw new Stop(this.notVisibleYet());
-      await this.pause(Math.min(delay, until - this.now(), this.deadline - this.now()));
+      const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.limits());
+      const found = findLoadIn(info, planLoadMatch(load));
+      const expectedMs = expectedDurationMs(info, found?.loadType ?? load.loadType);
+      if (found || load.loadId || Date.now() >= until) return { found, expectedMs };
+      if (Date.now() >= this.deadline) throw new Stop(this.notVisibleYet());
+      await this.pause(Math.min(delay, until - Date.now(), this.deadline - Date.now()));
     }
   }
 
@@ -260,7 +253,7 @@ class ReloadRun {
     if (!key || !load) return false;
     this.journaling = true;
     this.log(
-      `load ${short(load.loadId)} for this change was triggered at ${load.triggeredAt} by a deployment ` +
+      `load ${shortId(load.loadId)} for this change was triggered at ${load.triggeredAt} by a deployment ` +
         "that was interrupted: settling it instead of triggering another",
     );
     await this.settle(plan, load, true);
@@ -282,6 +275,7 @@ class ReloadRun {
       // At the deadline the batch ends too (same deadline): its word on the trigger is the better one.
       const err = caught instanceof DeadlineReached ? await settledSoon(result, caught) : caught;
       leave();
+      if (this.reload.phase === "owed") return; // the batch's refused trigger: onRefused recorded it
       if (err instanceof BatchStop && err.current) this.lastLoad = toLastLoad(err.current);
       if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
         this.reload = visibleBy(this.reload, err.visibleBy);
@@ -291,7 +285,7 @@ class ReloadRun {
       throw timedOut ? new Stop(this.timedOut()) : err;
     }
     if (outcome.kind === "ended") return this.finish(outcome.load);
-    this.log(`load ${short(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
+    this.log(`load ${shortId(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
   }
 
   /** This run as a member of a batch: how the batch's trigger and load move its lifecycle. */
@@ -308,11 +302,8 @@ class ReloadRun {
         this.journaling = true;
         this.journal();
       },
-      onRefused: (err, retrying) => {
-        this.reload = notStarted(
-          this.reload,
-          `${err.message}. Nothing was started; the reload is still owed`,
-        );
+      onRefused: (why, retrying) => {
+        this.reload = notStarted(this.reload, why);
         if (this.job.journalKey) this.ctx.journal?.forget(this.job.journalKey);
         if (retrying) this.reload = planned(plan); // someone else's load started meanwhile
       },
@@ -322,18 +313,19 @@ class ReloadRun {
 
   // ---- wait + verdict -----------------------------------------------------------------------------
 
-  private async waitFor(match: LoadMatch): Promise<void> {
+  /** Follows a load already seen to its end, or to this run's deadline. */
+  private async waitFor(loadId: string, expectedMs: number | null): Promise<void> {
     const { poolId, dataModelId } = this.inputs;
     const result = await this.ctx.client.waitForLoad(poolId, dataModelId, {
-      match,
+      match: { loadId },
+      expectedMs,
       ...this.limits(),
-      notVisibleGraceMs: NOT_VISIBLE_GRACE_MS,
       onProgress: this.progress(),
       onSeen: (load) => this.seen(load),
     });
     if (result.outcome === "finished") return this.finish(result.load);
     if (result.load) this.seen(result.load);
-    throw new Stop(this.reload.load?.loadId ? this.stillRunning() : this.notVisibleYet());
+    throw new Stop(this.stillRunning());
   }
 
   private seen(load: LoadRecord): void {
@@ -344,8 +336,13 @@ class ReloadRun {
 
   private finish(load: LoadRecord): void {
     this.reload = loadEnded(this.reload, load, this.inputs.warningsAs);
+    this.ended(load);
+  }
+
+  /** What an ended load leaves: the last load, a line with the verdict, and a success counted. */
+  private ended(load: LoadRecord): void {
     this.lastLoad = toLastLoad(load);
-    const id = short(load.dataLoadId);
+    const id = shortId(load.dataLoadId);
     if (this.reload.phase !== "done") {
       this.log(`load ${id} ended ${load.loadStatus}${load.message ? `: ${load.message}` : ""}`);
       return;
@@ -377,17 +374,6 @@ class ReloadRun {
     this.ctx.journal?.record(key, { poolId, dataModelId, load: this.reload.load });
   }
 
-  /**
-   * How our load is recognised: by id once known; else as the first load after the trigger. A load
-   * found again in the history (`byType`) must also be of our load type: someone else's load of
-   * another kind started after ours is not ours.
-   */
-  private matchOf(load: PlanLoad, byType: boolean): LoadMatch {
-    if (load.loadId) return { loadId: load.loadId };
-    const triggeredAt = Date.parse(load.triggeredAt);
-    return { previousLoadId: load.previousLoadId, triggeredAt, loadType: byType ? load.loadType : null };
-  }
-
   /** The deadline and cancellation every call and wait of this run honours. */
   private limits(): { deadline: number; signal?: AbortSignal } {
     return { deadline: this.deadline, signal: this.ctx.signal };
@@ -399,12 +385,10 @@ class ReloadRun {
   }
 
   private progress(): (p: LoadProgress) => void {
-    // The client reports only on a status change or every few seconds; the end of a load gets its own
-    // line (finish), with the verdict.
+    // The client reports on a status change or every few seconds; a load's end gets its own line.
     return (p) => {
-      if (p.status !== "NOT_STARTED" && isTerminal(p.status)) return;
-      const expected = p.expectedSeconds !== null ? `, expected ~${Math.round(p.expectedSeconds)}s` : "";
-      this.log(`load ${short(p.loadId)} ${p.status}, ${Math.round(p.elapsedSeconds)}s elapsed${expected}`);
+      const line = progressLine(p);
+      if (line) this.log(line);
     };
   }
 
@@ -438,22 +422,22 @@ class ReloadRun {
     );
   }
 
-  /** The message an interrupted run fails with: what happened, and what the next `up` does. */
-  private explain(message: string): string {
-    if (!isInFlight(this.reload) || /next `pulumi up`/.test(message)) return message;
+  /**
+   * The message an interrupted run fails with: what happened, and what the next `up` does (a Stop
+   * of this run already says it).
+   */
+  private explain(err: unknown, message: string): string {
+    if (!isInFlight(this.reload) || err instanceof Stop) return message;
     const load = this.reload.load!;
     const which = load.loadId ? `Load ${load.loadId}` : `The load triggered at ${load.triggeredAt}`;
-    const what =
-      this.ctx.signal?.aborted || message.startsWith("stopped:") ? "The deployment was cancelled" : message;
+    // A plugin's Cancel or the engine's timeout fires the signal with its CancelledError.
+    const reason: unknown = this.ctx.signal?.reason;
+    const stop = reason instanceof CancelledError ? reason : err;
+    const what = stop instanceof CancelledError ? upperFirst(stop.what) : message;
     return `${what}. ${which} of data model ${this.inputs.dataModelId} may still be running in Celonis; the next \`pulumi up\` settles it instead of starting another`;
   }
 }
 
-/** When a load whose id is unknown would have shown at the latest (epoch ms). Pure. */
-export function latestVisible(load: PlanLoad): number {
-  return load.visibleBy ? Date.parse(load.visibleBy) : Date.parse(load.triggeredAt) + NOT_VISIBLE_GRACE_MS;
-}
-
-function short(id: string | null): string {
-  return id ? id.slice(0, 8) : "(not visible yet)";
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -32,14 +32,13 @@ import {
 } from "./http";
 import { parseJson, parseLoadInfo, parseLoadRecord, parseTables } from "./parse";
 import { resolveTables as resolveRefs, tableNames } from "./resolve";
-import { DEFAULT_RETRY } from "./retry";
 import {
   expectedDurationMs,
   isTerminal,
   latestLoadFromInfo,
   matchesLoad,
   nextPollDelayMs,
-  pickLoad,
+  findLoadIn,
   type LoadMatch,
 } from "./status";
 import { sendTrigger, type TriggerConfirmation, type TriggerDeps, type TriggerPolicy } from "./trigger";
@@ -145,8 +144,6 @@ export class CelonisClient {
       maxAttempts: 4,
       unansweredGraceMs: 2 * this.http.timeoutMs,
       answeredGraceMs: Math.min(5_000, 2 * this.http.timeoutMs),
-      baseDelayMs: opts.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
-      maxDelayMs: opts.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
       ...opts.trigger,
     };
   }
@@ -163,7 +160,7 @@ export class CelonisClient {
 
   /** The table configs of a data model (`GET …/tables`). */
   async listTables(poolId: string, dataModelId: string, opts: ReadOptions = {}): Promise<TableConfig[]> {
-    const ctx: ErrorContext = { call: "list tables", poolId, dataModelId, idempotent: true };
+    const ctx: ErrorContext = { call: "list tables", poolId, dataModelId };
     const res = await this.get(ctx, `${v1Path(poolId, dataModelId)}/tables`, opts);
     if (!isOk(res)) throw this.fail(ctx, res);
     const tables = parseTables(parseJson(res.body));
@@ -200,7 +197,7 @@ export class CelonisClient {
    * unreadable, reads load-info-sync instead (and, for a missing route, from then on).
    */
   async getLastLoad(poolId: string, dataModelId: string, opts: ReadOptions = {}): Promise<LoadRecord | null> {
-    const ctx: ErrorContext = { call: "get last load", poolId, dataModelId, idempotent: true };
+    const ctx: ErrorContext = { call: "get last load", poolId, dataModelId };
     let routeMissing = false;
     if (!this.v1LastLoadMissing) {
       const res = await this.get(ctx, `${v1Path(poolId, dataModelId)}/last-load`, opts);
@@ -224,7 +221,7 @@ export class CelonisClient {
 
   /** `load-info-sync`: current load, history and average durations. */
   async getLoadInfo(poolId: string, dataModelId: string, opts: ReadOptions = {}): Promise<LoadInfoSync> {
-    const ctx: ErrorContext = { call: "get load info", poolId, dataModelId, idempotent: true };
+    const ctx: ErrorContext = { call: "get load info", poolId, dataModelId };
     return this.fetchLoadInfo(ctx, poolId, dataModelId, opts);
   }
 
@@ -239,8 +236,7 @@ export class CelonisClient {
     match: LoadMatch,
     opts: ReadOptions = {},
   ): Promise<LoadRecord | null> {
-    const info = await this.getLoadInfo(poolId, dataModelId, opts);
-    return pickLoad([info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])], match);
+    return findLoadIn(await this.getLoadInfo(poolId, dataModelId, opts), match);
   }
 
   /**
@@ -369,10 +365,7 @@ export class CelonisClient {
 
   private async get(ctx: ErrorContext, path: string, opts: ReadOptions = {}): Promise<HttpResponse> {
     const req: HttpRequest = { method: "GET", path, ...ctx, deadline: opts.deadline, signal: opts.signal };
-    const outcome = await this.http.request(req);
-    // GET has no beforeRetry, so it never stops early; the union is narrowed for the compiler.
-    if (outcome.kind === "stopped") throw new CelonisError({ ...ctx, retryable: true }, this.http.secrets());
-    return outcome.response;
+    return this.http.request(req);
   }
 
   private async fetchLoadInfo(
@@ -461,8 +454,7 @@ export class CelonisClient {
       if (key === lastKey && now - lastAt < intervalMs) return;
       lastKey = key;
       lastAt = now;
-      const sinceStart = load?.startDate != null ? now - load.startDate : NaN;
-      const elapsedMs = sinceStart >= 0 && sinceStart < MAX_SANE_ELAPSED_MS ? sinceStart : now - start;
+      const elapsedMs = sinceStart(load, now, start);
       try {
         onProgress({
           loadId: load?.dataLoadId ?? null,

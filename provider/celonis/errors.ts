@@ -3,7 +3,7 @@
 // AxiosError, which carries the request headers and config with the credential), so messages name
 // the call, the data model and Celonis's own words, and every string passes through `redact` first.
 
-import { classifyFailure } from "./retry";
+import { classifyFailure, isIdempotent, type HttpMethod } from "./retry";
 
 /** What a CelonisError knows. All strings are redacted before they are stored. */
 export interface CelonisErrorInit {
@@ -196,7 +196,8 @@ export function formatTableResolutionMessage(
 
 /** A wait or call stopped because the deployment was cancelled (the engine's Cancel, Ctrl-C). */
 export class CancelledError extends Error {
-  constructor(what = "the deployment was cancelled") {
+  /** What stopped it, as a sentence part: "the deployment was cancelled", the engine's timeout… */
+  constructor(readonly what = "the deployment was cancelled") {
     super(`stopped: ${what}`);
     this.name = "CancelledError";
   }
@@ -221,15 +222,19 @@ export class TriggerError extends CelonisError {
   constructor(cause: CelonisError, maybeStarted: boolean, note?: string, visibleBy?: number) {
     super({
       call: cause.call,
+      dataModelId: cause.dataModelId,
+      poolId: cause.poolId,
+      status: cause.status,
+      celonisMessage: cause.celonisMessage,
+      frontendErrorKey: cause.frontendErrorKey,
+      reference: cause.reference,
+      code: cause.code,
       retryable: cause.retryable,
       message: note ? `${cause.message}; ${note}` : cause.message,
     });
     this.name = "TriggerError";
     this.maybeStarted = maybeStarted;
     if (visibleBy !== undefined) this.visibleBy = visibleBy;
-    for (const key of ["dataModelId", "poolId", "status", "frontendErrorKey", "code"] as const) {
-      if (cause[key] !== undefined) Object.assign(this, { [key]: cause[key] });
-    }
   }
 }
 
@@ -249,18 +254,18 @@ export interface ErrorContext {
   call: string;
   dataModelId?: string;
   poolId?: string;
-  /** A read with no effect: a 500 counts as transient (see retry.classifyFailure). */
-  idempotent?: boolean;
 }
 
 /**
  * Builds the CelonisError for a failed answer from its status and body only. Reads the shapes
  * Celonis uses: 400 `{frontendErrorKey, errorInformation}`, 500 `{reference, message, shortMessage}`,
- * 404/429 plain strings, 403 with no body. Pure; `secrets` are redacted from everything.
+ * 404/429 plain strings, 403 with no body. `res.method` is the method of the request it answers
+ * (http.ts sets it): a 500 to a GET is retryable, to anything else (the default) it is not.
+ * Pure; `secrets` are redacted from everything.
  */
 export function errorFromResponse(
   ctx: ErrorContext,
-  res: { status: number; body: string },
+  res: { status: number; body: string; method?: HttpMethod },
   secrets: readonly string[] = [],
 ): CelonisError {
   const { status } = res;
@@ -274,7 +279,7 @@ export function errorFromResponse(
       celonisMessage: withStatusHint(status, body.message, ctx),
       frontendErrorKey: body.frontendErrorKey,
       reference: body.reference,
-      retryable: classifyFailure({ status }, ctx.idempotent).retryable,
+      retryable: classifyFailure({ status }, res.method !== undefined && isIdempotent(res.method)).retryable,
     },
     secrets,
   );

@@ -10,7 +10,14 @@ import axios, { type AxiosInstance } from "axios";
 import type { AuthConfig } from "./types";
 import { Authenticator, type TokenResponse } from "./auth";
 import { CelonisError, throwIfCancelled } from "./errors";
-import { classifyFailure, retryDelayMs, DEFAULT_RETRY, type HeaderBag } from "./retry";
+import {
+  classifyFailure,
+  isIdempotent,
+  retryDelayMs,
+  DEFAULT_RETRY,
+  type HeaderBag,
+  type HttpMethod,
+} from "./retry";
 
 /** Is `hostname` (as `URL.hostname` gives it) a loopback address? Pure. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -73,7 +80,8 @@ export function checkBaseUrl(url: string): string {
 
 /** One request as the client describes it. */
 export interface HttpRequest {
-  method: "GET" | "POST";
+  /** GET is idempotent (retry.isIdempotent): retried by default, a 500 included. */
+  method: HttpMethod;
   /** Starts with "/"; ids already URL-encoded. */
   path: string;
   query?: Record<string, string | number | boolean>;
@@ -89,40 +97,30 @@ export interface HttpRequest {
   call: string;
   dataModelId?: string;
   poolId?: string;
-  /** Retry transient failures. Default: true for GET, false for POST (unless `beforeRetry` is given). */
+  /** Retry transient failures. Default: true for GET, false for POST. */
   retry?: boolean;
-  /**
-   * Runs after the backoff delay and before each retry; "stop" ends the loop (the trigger uses it
-   * to look whether its load already started). Passing it enables retries for POST.
-   */
-  beforeRetry?: (failure: Failure) => Promise<"retry" | "stop">;
   /** No retry is started that would sleep past this epoch ms, and no attempt waits past it. */
   deadline?: number;
   /** Stops the call (in flight or between attempts) with a CancelledError. */
   signal?: AbortSignal;
 }
 
-/** A Celonis answer: status, lower-case headers and raw body text. */
+/** A Celonis answer: status, lower-case headers and raw body text, and the method it answers. */
 export interface HttpResponse {
+  method: HttpMethod;
   status: number;
   headers: Record<string, string>;
   body: string;
 }
 
 /** One failed attempt: an answer with a failing status, or no answer (code). */
-export interface Failure {
+interface Failure {
   status?: number;
   code?: string;
   headers?: HeaderBag;
-  response?: HttpResponse;
   reason: string;
   retryable: boolean;
 }
-
-/** What `request` ends with: the last answer, or a stop asked for by `beforeRetry`. */
-export type HttpOutcome =
-  | { kind: "response"; response: HttpResponse; attempts: number }
-  | { kind: "stopped"; failure: Failure; attempts: number };
 
 /** What `onRetry` is told: enough for a progress line, never a header. */
 export interface RetryInfo {
@@ -164,25 +162,35 @@ export function attemptTimeoutMs(timeoutMs: number, now: number, deadline?: numb
   return Math.min(timeoutMs, Math.max(MIN_ATTEMPT_MS, deadline - now));
 }
 
-/** `sleep`, ended early by `signal` (then it throws CancelledError). */
-export async function sleepUnlessCancelled(
-  sleep: (ms: number) => Promise<void>,
-  ms: number,
-  signal?: AbortSignal,
-): Promise<void> {
+/**
+ * What `work` resolves to, unless `signal` fires first: then CancelledError at once (the work itself
+ * goes on, unwatched: a token fetch other callers share, a sleep).
+ */
+export async function unlessCancelled<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   throwIfCancelled(signal);
-  if (!signal) return sleep(ms);
+  if (!signal) return work;
   let onAbort!: () => void;
   const aborted = new Promise<void>((resolve) => {
     onAbort = resolve;
     signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    await Promise.race([sleep(ms), aborted]);
+    const result = await Promise.race([work, aborted]);
+    throwIfCancelled(signal);
+    return result as T;
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
-  throwIfCancelled(signal);
+}
+
+/** `sleep`, ended early by `signal` (then it throws CancelledError). */
+export async function sleepUnlessCancelled(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  throwIfCancelled(signal); // before the timer is set
+  return unlessCancelled(sleep(ms), signal);
 }
 
 type Attempt =
@@ -254,9 +262,9 @@ export class CelonisHttp {
    * Sends a request, refreshing the token once on 401 and retrying transient failures. Returns the
    * last answer whatever its status; throws a CelonisError when no answer came at all.
    */
-  async request(req: HttpRequest): Promise<HttpOutcome> {
+  async request(req: HttpRequest): Promise<HttpResponse> {
     const started = this.now();
-    const retryAllowed = req.retry ?? (req.method === "GET" || req.beforeRetry !== undefined);
+    const retryAllowed = req.retry ?? isIdempotent(req.method);
     let attempt = 0;
     let refreshed = false;
     for (;;) {
@@ -273,23 +281,16 @@ export class CelonisHttp {
           attempt--;
           continue;
         }
-        if (res.status >= 200 && res.status < 400)
-          return { kind: "response", response: res, attempts: attempt };
+        if (res.status >= 200 && res.status < 400) return res;
       }
-      const failure = toFailure(result, req.method === "GET");
-      const give = (): HttpOutcome => {
-        if ("response" in result) return { kind: "response", response: result.response, attempts: attempt };
+      const failure = toFailure(result, isIdempotent(req.method));
+      const give = (): HttpResponse => {
+        if ("response" in result) return result.response;
         throw this.networkError(req, failure, attempt);
       };
       if (!failure.retryable || !retryAllowed || attempt >= this.retryOpts.maxAttempts) return give();
       const now = this.now();
-      const delay = retryDelayMs(
-        attempt,
-        { baseMs: this.retryOpts.baseDelayMs, maxMs: this.retryOpts.maxDelayMs },
-        failure.headers,
-        this.random,
-        now,
-      );
+      const delay = this.backoffMs(attempt, failure.headers);
       if (now + delay - started > this.retryOpts.budgetMs) return give();
       if (req.deadline !== undefined && now + delay > req.deadline) return give();
       this.onRetry?.({
@@ -302,10 +303,17 @@ export class CelonisHttp {
         delayMs: delay,
       });
       await sleepUnlessCancelled(this.sleep, delay, req.signal);
-      if (req.beforeRetry && (await req.beforeRetry(failure)) === "stop") {
-        return { kind: "stopped", failure, attempts: attempt };
-      }
     }
+  }
+
+  /**
+   * How long to wait before retry number `attempt` (1 = the first) of a failure answered with
+   * `headers`: what a rate-limit header asks, else this client's jittered exponential backoff
+   * (retry.retryDelayMs).
+   */
+  backoffMs(attempt: number, headers?: HeaderBag): number {
+    const { baseDelayMs: baseMs, maxDelayMs: maxMs } = this.retryOpts;
+    return retryDelayMs(attempt, { baseMs, maxMs }, headers, this.random, this.now());
   }
 
   /** One attempt; never throws for network trouble. */
@@ -313,7 +321,8 @@ export class CelonisHttp {
     const headers: Record<string, string> = { Accept: "application/json" };
     let usedAuth: string | undefined;
     if (req.authorization !== undefined) usedAuth = req.authorization;
-    else if (req.authenticate !== false) usedAuth = await this.auth.header();
+    // An OAuth token may be on its way (and retried) for other callers too: stop waiting on Cancel.
+    else if (req.authenticate !== false) usedAuth = await unlessCancelled(this.auth.header(), req.signal);
     if (usedAuth !== undefined) headers.Authorization = usedAuth;
     let data: string | undefined;
     if (req.form) {
@@ -335,6 +344,7 @@ export class CelonisHttp {
       });
       return {
         response: {
+          method: req.method,
           status: res.status,
           headers: flattenHeaders(res.headers),
           body: typeof res.data === "string" ? res.data : "",
@@ -365,7 +375,7 @@ export class CelonisHttp {
   }
 
   private async postToken(form: Record<string, string>, basic: string | undefined): Promise<TokenResponse> {
-    const outcome = await this.request({
+    const res = await this.request({
       method: "POST",
       path: "/oauth2/token",
       form,
@@ -374,8 +384,7 @@ export class CelonisHttp {
       retry: true, // a client-credentials grant has no side effect
       call: "get OAuth token",
     });
-    const res = outcome.kind === "response" ? outcome.response : outcome.failure.response;
-    return { status: res?.status ?? 0, body: res?.body ?? "" };
+    return { status: res.status, body: res.body };
   }
 }
 
@@ -388,7 +397,6 @@ function toFailure(result: Attempt, idempotent: boolean): Failure {
     return {
       status: result.response.status,
       headers: result.response.headers,
-      response: result.response,
       reason: c.reason,
       retryable: c.retryable,
     };

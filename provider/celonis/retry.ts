@@ -1,7 +1,15 @@
 // When a failed Celonis call is worth repeating, and how long to wait first. Pure functions only, so
-// the policy (429/502/503/504 and connection resets retry; 500 and other 4xx do not; rate-limit
-// headers win over backoff; exponential backoff with full jitter, capped) is tested table-driven
-// without a server.
+// the policy (408/429/502/503/504 and connection resets retry; 500 only for an idempotent read (a GET);
+// other 4xx never; rate-limit headers win over backoff; exponential backoff with full jitter, capped)
+// is tested table-driven without a server.
+
+/** The methods the client sends. */
+export type HttpMethod = "GET" | "POST";
+
+/** Is a call with this method free of effects, so asking again costs nothing? Only GET is. Pure. */
+export function isIdempotent(method: HttpMethod): boolean {
+  return method === "GET";
+}
 
 /** What went wrong with one attempt: an HTTP status, or a network error code and no answer. */
 export interface FailureInfo {

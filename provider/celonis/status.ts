@@ -67,6 +67,11 @@ export function pickLoad(
   return best;
 }
 
+/** The load `match` describes in a load-info-sync answer (current load and history). Pure. */
+export function findLoadIn(info: LoadInfoSync, match: LoadMatch): LoadRecord | null {
+  return pickLoad([info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])], match);
+}
+
 /** Steady delay once the quick first polls are done (no history). */
 export const STEADY_POLL_DELAY_MS = 2_000;
 /** Upper bound of a delay when the expected duration is unknown. */
@@ -96,8 +101,10 @@ export const SHORT_BAND_GAP_MS = 1_000;
  * come at most a second apart for a short load, and one lands 50 ms after the expected end; then
  * every dense gap (0.25–0.5 s for a short load, up to 2 s for a long one), backing off by a quarter of
  * the overrun. No gap is longer than 60 s, so an early failure still shows. A load that ends as its
- * history says is seen with two polls whatever its length, 50 ms after its end; a short one ending up
- * to a quarter early or late, within half a second (median).
+ * history says is seen 50 ms after its end: one under a minute after polls at most a second apart
+ * over the last quarter before it (a 2 s load in 2 polls, a 30 s one in 9); a longer one read just
+ * before and just after that end, with gaps of at most 60 s before (1 min: 2 polls, 2 min: 3,
+ * 1 h: 61). A short load ending up to a quarter early or late is seen within half a second (median).
  */
 export function nextPollDelayMs(elapsedMs: number, expectedMs?: number | null): number {
   const e = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs) : 0;

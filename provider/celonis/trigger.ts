@@ -13,7 +13,6 @@
 
 import type { CelonisHttp } from "./http";
 import { sleepUnlessCancelled } from "./http";
-import { retryDelayMs } from "./retry";
 import {
   CelonisError,
   TriggerError,
@@ -58,8 +57,6 @@ export interface TriggerPolicy {
   unansweredGraceMs: number;
   /** Watch this long after an attempt was answered with a server error. */
   answeredGraceMs: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
 }
 
 type Attempt =
@@ -78,7 +75,7 @@ export async function sendTrigger(
   let last: CelonisError | undefined;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const sentAt = deps.http.now();
-    const a = await attemptOnce(deps, ctx, call, policy, attempt);
+    const a = await attemptOnce(deps, ctx, call, attempt);
     if (a.kind === "accepted") return { confirmedBy: "answer", load: null };
     last = a.error;
     if (a.kind === "refused") {
@@ -108,35 +105,28 @@ async function attemptOnce(
   deps: TriggerDeps,
   ctx: ErrorContext,
   call: TriggerCall,
-  policy: TriggerPolicy,
   attempt: number,
 ): Promise<Attempt> {
   let response;
   try {
-    const out = await deps.http.request({
+    // A POST: http.ts sends it once (no retry of its own); this protocol decides what comes next.
+    response = await deps.http.request({
       method: "POST",
       path: call.path,
       query: call.query,
       json: call.json,
       ...ctx,
-      retry: false,
       deadline: call.deadline,
       signal: call.signal,
     });
-    response = out.kind === "response" ? out.response : out.failure.response;
   } catch (e) {
     if (e instanceof CelonisError) return { kind: "unknown", error: e, answered: false };
     throw e; // cancelled
   }
-  if (!response)
-    return { kind: "unknown", error: new CelonisError({ ...ctx, retryable: true }), answered: false };
   if (response.status >= 200 && response.status < 300) return { kind: "accepted" };
   const error = errorFromResponse(ctx, response, deps.http.secrets());
-  if (response.status === 429) {
-    const opts = { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs };
-    const waitMs = retryDelayMs(attempt, opts, response.headers, deps.http.random, deps.http.now());
-    return { kind: "refused", error, waitMs };
-  }
+  if (response.status === 429)
+    return { kind: "refused", error, waitMs: deps.http.backoffMs(attempt, response.headers) };
   if (response.status >= 500 || response.status === 408) return { kind: "unknown", error, answered: true };
   return { kind: "refused", error };
 }

@@ -4,6 +4,8 @@
 // conceals what goes out. What was secret in the inputs stays secret in the outputs, and values
 // derived from secret table names (the plan, the resolved and reloaded tables) become secret too.
 
+import { canonicalJson } from "../plan";
+
 /** The key and value that mark a secret in the engine's property encoding. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -46,8 +48,9 @@ export function reveal<T = unknown>(value: unknown): T {
 /** Outputs derived from table names: secret when the table names are. */
 const NAME_DERIVED = ["plan", "resolvedTables", "reloadedTables"];
 
+/** Same JSON value, whatever the order of object keys. */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**

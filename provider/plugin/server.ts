@@ -9,6 +9,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { CancelledError } from "../celonis/errors";
 import * as handlers from "../handlers";
 import { DEFAULTS } from "../inputs";
 import { INPUT_KEYS } from "../plan";
@@ -118,7 +119,7 @@ export class ProviderServer {
   /** Stops every wait in progress, and any started after (the engine is shutting down). */
   cancelAll(): void {
     this.cancelled = true;
-    for (const controller of this.inFlight) controller.abort(new Error("cancelled by the engine"));
+    for (const controller of this.inFlight) controller.abort(new CancelledError());
   }
 
   /** One call's context: its resource's log, and a signal for Cancel and the engine's timeout. */
@@ -128,11 +129,11 @@ export class ProviderServer {
     fn: (ctx: handlers.CallContext) => Promise<T>,
   ): Promise<T> {
     const controller = new AbortController();
-    if (this.cancelled) controller.abort(new Error("cancelled by the engine"));
+    if (this.cancelled) controller.abort(new CancelledError());
     const timer =
       timeoutSeconds > 0
         ? setTimeout(
-            () => controller.abort(new Error(`customTimeouts: ${timeoutSeconds}s passed`)),
+            () => controller.abort(new CancelledError(`the engine's timeout (${timeoutSeconds}s) passed`)),
             timeoutSeconds * 1000,
           )
         : undefined;
@@ -222,7 +223,7 @@ export class ProviderServer {
   read: Unary<provproto.ReadRequest, provproto.ReadResponse> = unary(async (req) => {
     const wire = fromStruct(req.getProperties());
     const imported = Object.keys(wire).length === 0;
-    const result = await this.withContext(req.getUrn(), 0, (ctx) =>
+    const result = await this.withContext(req.getUrn(), req.getTimeout(), (ctx) =>
       handlers.read(req.getId(), reveal(wire), ctx),
     );
     const props = conceal(result.props, wire);

@@ -183,23 +183,32 @@ function urn(name: string): string {
   return `urn:pulumi:test::celonis::${TYPE}::${name}`;
 }
 
-/** Turns the host's "resource init failed" gRPC error into its partial state, as the engine reads it. */
-function rethrowInit(err: grpc.ServiceError): never {
+/**
+ * The partial state a "resource init failed" gRPC error carries (the ErrorResourceInitFailed detail
+ * of its status), decoded as the engine reads it; undefined when the error carries none.
+ */
+export function initFailureOf(err: Pick<grpc.ServiceError, "details" | "metadata">): InitFailure | undefined {
   const bin = err.metadata?.get("grpc-status-details-bin")?.[0];
-  if (!bin) throw err;
+  if (!bin) return undefined;
   const status = statusproto.Status.deserializeBinary(new Uint8Array(bin as Buffer));
   for (const any of status.getDetailsList()) {
     if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
     const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-    const failure: InitFailure = {
+    return {
       message: err.details,
       id: detail.getId(),
       properties: detail.getProperties()?.toJavaScript() as Props,
       reasons: detail.getReasonsList(),
     };
-    throw Object.assign(new Error(err.details), { init: failure });
   }
-  throw err;
+  return undefined;
+}
+
+/** Turns the host's "resource init failed" gRPC error into its partial state, as the engine reads it. */
+function rethrowInit(err: grpc.ServiceError): never {
+  const failure = initFailureOf(err);
+  if (!failure) throw err;
+  throw Object.assign(new Error(err.details), { init: failure });
 }
 
 /** The repository root (the host runs here in tests, like the engine runs it in the project dir). */

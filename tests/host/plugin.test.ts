@@ -10,11 +10,11 @@ import type * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import type * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { startEmulator, type Emulator } from "../../emulator";
 import { toStruct } from "../../provider/plugin/errors";
 import { isSecret, secret } from "../../provider/plugin/secrets";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { initFailureOf, type InitFailure } from "../helpers/host";
 import { PluginProcess } from "../helpers/plugin";
 
 type Props = Record<string, unknown>;
@@ -22,15 +22,11 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const URN = "urn:pulumi:test::celonis::celonis:index:DataModelReload::sales";
 const { DIFF_NONE, DIFF_SOME } = provproto.DiffResponse.DiffChanges;
 
-function initFailure(err: grpc.ServiceError): { id: string; properties: Props; reasons: string[] } {
-  const bin = err.metadata.get("grpc-status-details-bin")[0] as Buffer;
-  const any = statusproto.Status.deserializeBinary(new Uint8Array(bin)).getDetailsList()[0];
-  const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-  return {
-    id: detail.getId(),
-    properties: detail.getProperties()!.toJavaScript(),
-    reasons: detail.getReasonsList(),
-  };
+/** The partial state a failed Create carries; fails the test when it carries none. */
+function initFailure(err: grpc.ServiceError): InitFailure {
+  const failure = initFailureOf(err);
+  assert.ok(failure, `no ErrorResourceInitFailed in the error: ${err.details}`);
+  return failure;
 }
 
 describe("the provider plugin process over gRPC", function () {
@@ -184,6 +180,22 @@ describe("the provider plugin process over gRPC", function () {
     assert.match(plugin.stderr.join(""), new RegExp(`${URN}: celonis model [^\\n]*triggering`));
   });
 
+  it("the engine's timeout stops a wait; the load is recorded as running", async function () {
+    emu.setBehaviour(DEMO.model, { durationMs: 20_000, times: 1 });
+    const { inputs } = await check({ poolId: DEMO.pool, dataModelId: DEMO.model });
+    const started = Date.now();
+    const err = (await create(inputs, 1).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
+    assert.ok(Date.now() - started < 4000, `ended ${Date.now() - started} ms after a 1 s timeout`);
+    const failure = initFailure(err);
+    assert.equal(failure.properties.planStatus, "running");
+    assert.match(failure.reasons.join("\n"), /^The engine's timeout \(1s\) passed\. .* may still be running/);
+    const load = failure.properties.planLoad as { loadType: string; triggeredAt: string };
+    assert.equal(load.loadType, "COMPLETE");
+    assert.ok(Date.parse(load.triggeredAt) >= started, "the load triggered by this Create");
+    assert.equal(loads().length, 1);
+  });
+
+  // Last: after a Cancel the plugin stops every call it gets, as the engine expects.
   it("Cancel stops a wait at once; the load is recorded as running", async function () {
     emu.setBehaviour(DEMO.model, { durationMs: 20_000, times: 1 });
     const { inputs } = await check({ poolId: DEMO.pool, dataModelId: DEMO.model });
@@ -194,6 +206,10 @@ describe("the provider plugin process over gRPC", function () {
     const err = (await pending) as grpc.ServiceError;
     assert.ok(Date.now() - cancelled < 3000, "promptly");
     assert.equal(initFailure(err).properties.planStatus, "running");
+    assert.match(
+      initFailure(err).reasons.join("\n"),
+      /^The deployment was cancelled\. .* may still be running/,
+    );
     assert.equal(loads().length, 1);
   });
 

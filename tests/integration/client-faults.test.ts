@@ -1,12 +1,14 @@
 // The Celonis client against a struggling emulator: 429 bursts honoured by header, 502/503/drops and
-// timeouts retried, 500 not retried, a trigger whose answer is lost never starts a second load, and
-// no credential in any error, retry report or the emulator's request log.
+// timeouts retried, a 500 retried on a read but never resent blindly as a trigger, Cancel during a
+// slow OAuth token fetch, a trigger whose answer is lost never starts a second load, and no
+// credential in any error, retry report or the emulator's request log.
 import { strict as assert } from "node:assert";
 import util from "node:util";
 import { startEmulator, type Emulator } from "../../emulator";
 import { triggerFor } from "../helpers/client";
 import { DEMO } from "../helpers/emulator";
 import {
+  CancelledError,
   CelonisClient,
   CelonisError,
   TriggerError,
@@ -183,6 +185,32 @@ describe("celonis client vs emulator: faults and retries", function () {
         },
       );
       assert.equal(emu.requests().length, 3);
+    });
+
+    it("Cancel stops a call waiting for its OAuth token at once; the token fetch goes on for the next call", async () => {
+      emu.addFault({ match: { path: "/oauth2/token" }, kind: "delay", delayMs: 2000 });
+      const oauth = {
+        kind: "oauth" as const,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        scope: "integration.data-pools",
+      };
+      const c = client({ auth: oauth });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      const started = Date.now();
+      await assert.rejects(
+        c.listTables(DEMO_POOL, P2P, { signal: controller.signal }),
+        (e: unknown) => e instanceof CancelledError,
+      );
+      assert.ok(Date.now() - started < 1000, `stopped after ${Date.now() - started} ms`);
+      assert.equal((await c.listTables(DEMO_POOL, P2P)).length, 9, "the next call gets the token");
+      const tokens = emu.requests().filter((r) => r.path.endsWith("/oauth2/token"));
+      assert.deepEqual(
+        tokens.map((r) => r.status),
+        [200],
+        "one token fetch, shared by both calls",
+      );
     });
 
     it("transient poll failures during a wait are ridden out", async () => {

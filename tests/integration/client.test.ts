@@ -278,6 +278,7 @@ describe("celonis client vs emulator", function () {
       const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal("previousLoadId" in t.match && t.match.previousLoadId, P2P_SEED_LOAD);
       assert.equal(t.confirmedBy, "answer");
+      assert.equal(t.load, null, "an accepted trigger has not seen its load yet");
       const r = await c.waitForLoad(DEMO_POOL, P2P, {
         ...t,
         deadline: deadline(),
@@ -338,13 +339,17 @@ describe("celonis client vs emulator", function () {
     it("a never-loaded model: no last load, then our load", async () => {
       const c = client();
       assert.equal(await c.getLastLoad(DEMO_POOL, O2C), null);
+      const before = Date.now();
       const t = await triggerFor(c, DEMO_POOL, O2C, { kind: "COMPLETE" });
-      assert.deepEqual(t.match, {
-        previousLoadId: null,
-        triggeredAt: (t.match as { triggeredAt: number }).triggeredAt,
-      });
+      const after = Date.now();
+      const { triggeredAt } = t.match as { triggeredAt: number };
+      assert.ok(before <= triggeredAt && triggeredAt <= after, "triggeredAt is the time of the call");
+      assert.deepEqual(t.match, { previousLoadId: null, triggeredAt });
+      assert.equal(t.confirmedBy, "answer");
+      assert.equal(t.load, null, "an accepted trigger has not seen its load yet");
       const r = await c.waitForLoad(DEMO_POOL, O2C, { ...t, deadline: deadline() });
       assert.equal(r.load?.loadStatus, "SUCCESS");
+      assert.ok(r.load!.startDate! >= triggeredAt, "the load started after the trigger");
     });
 
     it("correlation: the previous load's SUCCESS is never taken for the new load", async () => {
@@ -462,6 +467,8 @@ describe("celonis client vs emulator", function () {
       // Now the model is free: our trigger works and our load is a third one.
       const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal("previousLoadId" in t.match && t.match.previousLoadId, other.dataLoadId);
+      assert.equal(t.confirmedBy, "answer");
+      assert.equal(t.load, null);
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
       assert.equal(r.load?.loadStatus, "SUCCESS");
       assert.equal(emu.loads(P2P).length, 3);
@@ -521,6 +528,8 @@ describe("celonis client vs emulator: v1 last-load missing", function () {
       assert.equal(await c.getLastLoad(DEMO_POOL, O2C), null);
       const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal("previousLoadId" in t.match && t.match.previousLoadId, P2P_SEED_LOAD);
+      assert.equal(t.confirmedBy, "answer");
+      assert.equal(t.load, null);
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: Date.now() + 8000 });
       assert.equal(r.load?.loadStatus, "SUCCESS");
       assert.notEqual(r.load?.dataLoadId, P2P_SEED_LOAD);
@@ -555,6 +564,8 @@ describe("celonis client vs emulator: queued triggers", function () {
       const other = emu.startLoad(P2P);
       const t = await triggerFor(c, DEMO_POOL, P2P, { kind: "COMPLETE" });
       assert.equal("previousLoadId" in t.match && t.match.previousLoadId, other.dataLoadId);
+      assert.equal(t.confirmedBy, "answer");
+      assert.equal(t.load, null);
       const r = await c.waitForLoad(DEMO_POOL, P2P, {
         ...t,
         deadline: Date.now() + 8000,

@@ -114,6 +114,30 @@ describe("exactly once: faults during a reload", function () {
     assert.equal(emu.requests().filter((r) => r.method === "POST").length, 1, "one POST");
   });
 
+  it("a trigger refused because a load started elsewhere meanwhile: the retry follows its own load, not that one", async () => {
+    // The outside load starts between our read of the model and our trigger, and ends ERROR; our
+    // retried trigger's load shows up late. Following the retry with the first read's previous load
+    // id took the outside load for ours: an owed reload, and a second load at the next up.
+    emu.setBehaviour(DEMO.model, { durationMs: 500, outcome: "ERROR", times: 1 });
+    emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 400 });
+    let outside = "";
+    void waitFor(() => emu.requests().some((r) => r.path.endsWith("/load-info-sync"))).then(() => {
+      outside = emu.startLoad(DEMO.model).dataLoadId;
+      emu.setBehaviour(DEMO.model, { visibleAfterMs: 5000, durationMs: 300, times: 1 });
+    });
+    const s1 = await deploy(undefined, base);
+    assert.ok(
+      emu.requests().some((r) => r.method === "POST" && r.status === 400),
+      "the first trigger was refused as already running",
+    );
+    assert.equal(s1.failed, false, s1.error?.message);
+    assert.equal(s1.outputs.planStatus, "done");
+    assert.notEqual(s1.outputs.planLoad?.loadId, outside);
+    const s2 = await deploy(s1, base);
+    assert.equal(s2, s1, "nothing to do");
+    assert.equal(started().length, 2, "the outside load and ours");
+  });
+
   it("refresh settles the plan from its own load: someone else's later success does not count", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 800, outcome: "ERROR", times: 1 });
     const s1 = await deploy(undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
@@ -190,13 +214,22 @@ describe("exactly once: faults during a reload", function () {
       resetSeconds: 3600,
       count: 0,
     });
+    const lines: string[] = [];
+    handlers.useLogger((l) => lines.push(l));
     const t0 = Date.now();
-    const s = await deploy(undefined, { ...base, timeoutSeconds: 3 });
+    const s = await deploy(undefined, { ...base, timeoutSeconds: 3 }).finally(() =>
+      handlers.useLogger(() => undefined),
+    );
     const took = Date.now() - t0;
     assert.ok(took < 5000, `took ${took} ms`);
     assert.equal(s.outputs.planStatus, "owed", "a 429 is refused at the door: nothing started");
     assert.match(s.error!.message, /HTTP 429.*Nothing was started; the reload is still owed/);
     assert.equal(started().length, 0);
+    assert.deepEqual(
+      lines.filter((l) => /Nothing was started/.test(l)),
+      [],
+      "the refusal is the update's error, not also a progress line",
+    );
   });
 
   it("a Date in triggers reloads when it changes", async () => {

@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
+import { isLoadTrigger } from "../../emulator/request-log";
 import * as handlers from "../../provider/handlers";
 import { Journal } from "../../provider/journal";
-import * as celonisProvider from "../../provider/provider";
 import { DEMO, TEST_API_KEY, waitFor, waitForFinished } from "../helpers/emulator";
 import { deploy } from "../helpers/engine";
 
@@ -41,12 +41,7 @@ describe("provider handlers against the emulator", function () {
     await emu.stop();
   });
 
-  const triggers = () =>
-    emu
-      .requests()
-      .filter(
-        (r) => r.method === "POST" && /\/load(\/partial-sync)?$|\/reload$/.test(r.path) && r.status < 300,
-      );
+  const triggers = () => emu.requests().filter(isLoadTrigger);
 
   it("create without tables runs one complete load and records it", async () => {
     const s = await deploy(undefined, base);
@@ -357,6 +352,13 @@ describe("provider handlers against the emulator", function () {
     assert.equal(emu.requests().filter((r) => r.status === 400).length, 0, "no trigger was rejected as busy");
   });
 
+  it("resources sharing a whole-model load read the model's table list once in all", async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((v) => deploy(undefined, { ...base, triggers: [v] })));
+    assert.ok(results.every((r) => !r.failed && r.outputs.reloadedTables.length === 9));
+    const listings = emu.requests().filter((r) => r.method === "GET" && r.path.endsWith("/tables"));
+    assert.equal(listings.length, 1, "check's listing serves every resource's reloadedTables");
+  });
+
   it("a resource that arrives after the shared load was triggered gets a load of its own, after it", async () => {
     const seeded = emu.loads(DEMO.model).length;
     const first = deploy(undefined, { ...base, tables: ["CASES"] });
@@ -401,7 +403,7 @@ describe("provider handlers against the emulator", function () {
     const s = await deploy(undefined, { ...base, timeoutSeconds: 0.2 });
     assert.equal(s.outputs.planStatus, "running");
     emu.clearRequests();
-    await celonisProvider.delete(); // what the host calls on destroy
+    await handlers.remove(); // what the provider's delete calls on destroy
     assert.equal(emu.requests().length, 0, "no call at all: data cannot be un-loaded");
     const ended = await waitForFinished(emu, DEMO.model);
     assert.equal(ended.dataLoadId, s.outputs.planLoad?.loadId);

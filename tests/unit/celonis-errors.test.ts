@@ -4,6 +4,7 @@ import util from "node:util";
 import fc from "fast-check";
 import {
   CelonisError,
+  TriggerError,
   redact,
   errorFromResponse,
   isLoadAlreadyRunning,
@@ -127,6 +128,12 @@ describe("celonis errors: errorFromResponse", () => {
     assert.match(e.message, /HTTP 500: Internal \(reference ref-9\)/);
     assert.equal(e.retryable, false);
   });
+  it("a 500 to a GET (a read) is retryable, to a POST or an unknown method it is not", () => {
+    const body = JSON.stringify({ reference: "ref-9", message: "Internal" });
+    assert.equal(errorFromResponse(ctx, { status: 500, body, method: "GET" }).retryable, true);
+    assert.equal(errorFromResponse(ctx, { status: 500, body, method: "POST" }).retryable, false);
+    assert.equal(errorFromResponse(ctx, { status: 500, body }).retryable, false);
+  });
   it("404 and 429 plain strings", () => {
     assert.match(
       errorFromResponse(ctx, { status: 404, body: "Data model not found" }).message,
@@ -161,5 +168,30 @@ describe("celonis errors: errorFromResponse", () => {
       [SECRET],
     );
     assert.ok(!everyView(e).includes(SECRET));
+  });
+});
+
+describe("celonis errors: TriggerError", () => {
+  const ctx = { call: "trigger complete load", poolId: "pool-1", dataModelId: "dm-1" };
+  it("keeps every field of its cause, the support reference and Celonis's message included", () => {
+    const cause = errorFromResponse(ctx, {
+      status: 500,
+      body: JSON.stringify({ reference: "ref-9", message: "Internal" }),
+    });
+    const e = new TriggerError(cause, true, "not triggering again", 1234);
+    assert.equal(e.reference, "ref-9");
+    assert.equal(e.celonisMessage, "Internal");
+    assert.deepEqual(
+      [e.call, e.poolId, e.dataModelId, e.status, e.retryable, e.maybeStarted, e.visibleBy],
+      ["trigger complete load", "pool-1", "dm-1", 500, false, true, 1234],
+    );
+    assert.equal(e.message, `${cause.message}; not triggering again`);
+    const busy = new TriggerError(
+      errorFromResponse(ctx, { status: 400, body: JSON.stringify({ frontendErrorKey: "K" }) }),
+      false,
+    );
+    assert.equal(busy.frontendErrorKey, "K");
+    const lost = new TriggerError(new CelonisError({ ...ctx, code: "ECONNRESET", retryable: true }), true);
+    assert.equal(lost.code, "ECONNRESET");
   });
 });

@@ -90,6 +90,25 @@ describe("config: reading the connection", () => {
     );
   });
 
+  it("a URL whose scheme would not do is refused when read, naming celonis:url and the host only", () => {
+    const bad: [string, RegExp][] = [
+      ["ftp://x.celonis.cloud", /must use https:\/\/ \(got ftp\)/],
+      ["http://example.com", /Refusing plain http:\/\/ to host "example\.com"/],
+    ];
+    for (const [url, reason] of bad) {
+      assert.throws(
+        () => readConnection(get({ "celonis:url": url, "celonis:apiToken": "k" }), {}),
+        (e: Error) => e instanceof ConfigError && /celonis:url/.test(e.message) && reason.test(e.message),
+        url,
+      );
+    }
+    assert.equal(
+      readConnection(get({ "celonis:url": "http://127.0.0.1:8080", "celonis:apiToken": "k" }), {}).url,
+      "http://127.0.0.1:8080",
+      "plain http to a loopback host (the emulator) is fine",
+    );
+  });
+
   it("a URL with a path, user info, query or fragment is refused, naming what is wrong and never the rest", () => {
     const bad: [string, RegExp][] = [
       ["https://t.eu-1.celonis.cloud/integration", /a path \(\/integration\)/],
