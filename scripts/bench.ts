@@ -7,8 +7,8 @@
 // Prints Markdown tables, writes every figure to docs/bench/results.json (the part not run is kept
 // from the previous file) and the loads' timeline to docs/bench/timeline.svg.
 //
-//   npm run bench                      # both parts, 3 runs of the large stack (about 10 minutes)
-//   npm run bench -- --quick           # 1 run, 1 repetition of the measured schedules
+//   npm run bench                      # both parts, 3 runs of the large stack (about 5.5 min on 2 cores)
+//   npm run bench -- --quick           # 1 run, 1 repetition of the measured schedules (about 2.5 min)
 //   npm run bench -- --only stack      # or: --only schedule;  --runs N;  --verbose (CLI output)
 
 import { execFileSync } from "child_process";
@@ -23,7 +23,7 @@ import { measureSchedules } from "./bench/schedule-measured";
 import { benchResources, LARGE_STACK, modelId, modelLabel } from "./bench/stack-shape";
 import { largeStackTargets, summarize, type PhaseSummary } from "./bench/summary";
 import { timelinePanels, timelineSvg } from "./bench/timeline-svg";
-import { REPO_ROOT } from "./stack";
+import { ensureToolchain, PULUMI_DIR, REPO_ROOT } from "./stack";
 
 interface Options {
   parts: { stack: boolean; schedule: boolean };
@@ -68,12 +68,21 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** What the figures are of: the checkout's commit (and whether provider/ or emulator/ differ from
- * it), the machine, the mode, the time. */
+ * it), the machine (with what `pulumi version` says of the CLI; null when none is set up), the mode,
+ * the start time. */
 function provenance(opts: Options): Record<string, unknown> {
-  const machine = { cpus: os.availableParallelism(), node: process.version, pulumi: "3.248.0" };
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(cmd, args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+  let pulumi: string | null = null;
+  try {
+    pulumi = run(path.join(PULUMI_DIR, "bin", "pulumi"), ["version"]).replace(/^v/, "");
+  } catch {
+    // no CLI: a schedule-only run
+  }
+  const machine = { cpus: os.availableParallelism(), node: process.version, pulumi };
   const base = { generatedAt: new Date().toISOString(), quick: opts.quick, machine };
   try {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const git = (...args: string[]) => run("git", args);
     const dirty = git("status", "--porcelain", "provider", "emulator") !== "";
     return { commit: git("rev-parse", "--short", "HEAD"), dirty, ...base };
   } catch {
@@ -96,7 +105,7 @@ function derivedDefaultParallelism(): { value: number; how: string } {
   return { value: 4 * cpus, how: `4 × GOMAXPROCS (${cpus} CPUs)` };
 }
 
-async function schedulePart(opts: Options): Promise<Record<string, unknown>> {
+async function schedulePart(opts: Options, prov: Record<string, unknown>): Promise<Record<string, unknown>> {
   console.log("\n## Poll schedule vs pycelonis (0.1 s, 0.3 s, 0.9 s, then every 2 s)\n");
   const replay = replaySchedules();
   report.printReplay(replay);
@@ -106,7 +115,7 @@ async function schedulePart(opts: Options): Promise<Record<string, unknown>> {
   const targets = scheduleTargets(replay);
   console.log("");
   report.printTargets(targets);
-  return { ...provenance(opts), replay, measured, reps: opts.reps, targets };
+  return { ...prov, replay, measured, reps: opts.reps, targets };
 }
 
 /** The run whose create at the default parallelism took the median time: the one the SVG draws. */
@@ -116,12 +125,17 @@ function medianRun(runs: RunResult[]): RunResult {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-function writeTimeline(opts: Options, run: RunResult, phases: PhaseSummary[], slots: number): string {
+function writeTimeline(
+  opts: Options,
+  commit: unknown,
+  run: RunResult,
+  phases: PhaseSummary[],
+  slots: number,
+): string {
   const modelIds = Array.from({ length: LARGE_STACK.models }, (_, i) => modelId(i));
   const label = (r: RunResult["records"][number]) =>
     `${report.phaseLabel(r.phase, slots)}: ${(r.wallMs / 1000).toFixed(1)} s, ${r.loads.length} loads`;
   const panels = timelinePanels(run.records, modelIds, label);
-  const { commit } = provenance(opts);
   const title =
     `Loads per data model, ${LARGE_STACK.models} models × ${LARGE_STACK.resourcesPerModel} resources, ` +
     `${LARGE_STACK.loadMs / 1000} s loads (run ${run.run} of ${phases[0]?.runs ?? 1}${commit ? `, ${String(commit)}` : ""})`;
@@ -131,7 +145,10 @@ function writeTimeline(opts: Options, run: RunResult, phases: PhaseSummary[], sl
   return path.relative(REPO_ROOT, file);
 }
 
-async function largeStackPart(opts: Options): Promise<{ json: Record<string, unknown>; failed: boolean }> {
+async function largeStackPart(
+  opts: Options,
+  prov: Record<string, unknown>,
+): Promise<{ json: Record<string, unknown>; failed: boolean }> {
   console.log(
     `\n## Large stack: ${LARGE_STACK.models} models × ${LARGE_STACK.resourcesPerModel} resources\n`,
   );
@@ -162,10 +179,10 @@ async function largeStackPart(opts: Options): Promise<{ json: Record<string, unk
   report.printState("after update", drawn.state.afterUpdate);
   console.log("");
   report.printTargets(targets);
-  const timeline = writeTimeline(opts, drawn, phases, slots);
+  const timeline = writeTimeline(opts, prov.commit, drawn, phases, slots);
   console.log(`\ntimeline: ${timeline}`);
   const json = {
-    ...provenance(opts),
+    ...prov,
     shape: LARGE_STACK,
     runs: opts.runs,
     defaultParallelism: {
@@ -192,9 +209,11 @@ async function main(): Promise<number> {
     ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>)
     : {};
   let failed = false;
-  if (opts.parts.schedule) results.schedule = await schedulePart(opts);
+  if (opts.parts.stack) ensureToolchain(); // before provenance, which records the CLI's version
+  const prov = provenance(opts);
+  if (opts.parts.schedule) results.schedule = await schedulePart(opts, prov);
   if (opts.parts.stack) {
-    const stack = await largeStackPart(opts);
+    const stack = await largeStackPart(opts, prov);
     results.largeStack = stack.json;
     failed = stack.failed;
   }

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_CREDENTIALS, loadSeed, startEmulator, type Emulator } from "../emulator";
+import { isLoadTrigger } from "../emulator/request-log";
 import {
   REPO_ROOT,
   describeStackError,
@@ -15,6 +16,7 @@ import {
   ensureToolchain,
   exampleProgram,
   openStack,
+  printableOutputs,
 } from "./stack";
 
 const STACK = "demo";
@@ -41,7 +43,7 @@ function check(ok: boolean, what: string): void {
 function loadTriggers(emulator: Emulator): { kind: "COMPLETE" | "PARTIAL"; tableIds: string[] }[] {
   return emulator
     .requests()
-    .filter((r) => r.method === "POST" && /\/load(\/partial-sync)?$/.test(r.path) && r.status < 300)
+    .filter(isLoadTrigger)
     .map((r) =>
       r.path.endsWith("/partial-sync")
         ? { kind: "PARTIAL" as const, tableIds: (r.body as string[]) ?? [] }
@@ -53,11 +55,6 @@ function changes(summary: Record<string, number | undefined>): string[] {
   return Object.entries(summary)
     .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
     .map(([op, n]) => `${op}: ${n}`);
-}
-
-async function outputsOf(stack: Stack): Promise<Record<string, unknown>> {
-  const outs = await stack.outputs();
-  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }
 
 /** What the demo's steps share: the emulator, the state directory, the stacks opened so far. */
@@ -100,7 +97,7 @@ async function quickstart(demo: Demo): Promise<void> {
 
   step("quickstart: pulumi up  (creates the resource: a COMPLETE load of the P2P Demo Model)");
   const up1 = await quick.up({ onOutput: print });
-  console.log(`outputs: ${JSON.stringify(await outputsOf(quick))}`);
+  console.log(`outputs: ${JSON.stringify(await printableOutputs(quick))}`);
   check(up1.outputs.status?.value === "SUCCESS", "the load ended SUCCESS");
   const firstLoads = loadTriggers(emulator);
   check(
@@ -150,7 +147,7 @@ async function reloadOneTable(demo: Demo, partial: Stack): Promise<void> {
   step("partial-by-name: pulumi up  (only ACTIVITIES reloads)");
   demo.emulator.clearRequests();
   await partial.up({ onOutput: print });
-  const outs = await outputsOf(partial);
+  const outs = await printableOutputs(partial);
   console.log(
     `outputs: plan = ${JSON.stringify(outs.plan)}, reloadedTables = ${JSON.stringify(outs.reloadedTables)}`,
   );
@@ -182,12 +179,12 @@ async function destroyAll(demo: Demo): Promise<void> {
   }
 }
 
-/** A fresh state directory under .pulumi/demo-state (the previous run's is wiped). */
+/** The state directory, .pulumi/demo-state, emptied (the previous run's state is wiped). */
 function freshStateDir(): string {
   const demoState = path.join(REPO_ROOT, ".pulumi", "demo-state");
   fs.rmSync(demoState, { recursive: true, force: true });
   fs.mkdirSync(demoState, { recursive: true });
-  return fs.mkdtempSync(path.join(demoState, "run-"));
+  return demoState;
 }
 
 async function main(): Promise<void> {

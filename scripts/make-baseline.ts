@@ -18,6 +18,7 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../emulator";
+import { installPacked } from "./packed-install";
 import { REPO_ROOT, emulatorConfig, ensureToolchain, openStack } from "./stack";
 
 export const BASELINE_DIR = path.join(REPO_ROOT, "tests", "fixtures", "baseline-0.1.0");
@@ -59,31 +60,21 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return execFileSync(cmd, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 }
 
-/** The tag's sources in `work/src`, installed and packed; returns the tarball's path. */
-function packTag(tag: string, work: string): string {
+/** The tag's sources in `work/src`, with their dependencies installed (`npm pack` builds them). */
+function checkoutTag(tag: string, work: string): string {
   const src = path.join(work, "src");
   fs.mkdirSync(src);
   const tar = path.join(work, "src.tar");
   run("git", ["archive", "--format=tar", `--output=${tar}`, tag], REPO_ROOT);
   run("tar", ["-xf", tar, "-C", src], work);
   run("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], src);
-  const packed = run("npm", ["pack", "--silent", "--pack-destination", work], src);
-  return path.join(work, packed.trim().split("\n").pop() as string);
+  return src;
 }
 
-/** A Pulumi project in `work/project` with the tarball installed as a user would install it. */
-function installProject(tarball: string, work: string): string {
+/** A Pulumi project in `work/project` with the tag's tarball installed as a user would install it. */
+function installProject(src: string, work: string): string {
   const project = path.join(work, "project");
-  fs.mkdirSync(project);
-  fs.writeFileSync(
-    path.join(project, "package.json"),
-    JSON.stringify({
-      name: "baseline",
-      private: true,
-      dependencies: { "pulumi-celonis": `file:${tarball}` },
-    }),
-  );
-  run("npm", ["install", "--legacy-peer-deps", "--no-audit", "--no-fund", "--prefer-offline"], project);
+  installPacked(project, work, "baseline", src);
   // The peer dependency: this checkout's copy, so the program and the Automation API share one SDK.
   fs.mkdirSync(path.join(project, "node_modules", "@pulumi"), { recursive: true });
   fs.symlinkSync(
@@ -148,7 +139,7 @@ async function main(tag: string): Promise<void> {
   const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "celonis-baseline-")));
   try {
     console.log(`[baseline] packing ${tag} in ${work}`);
-    const project = installProject(packTag(tag, work), work);
+    const project = installProject(checkoutTag(tag, work), work);
     console.log(`[baseline] up of ${Object.keys(inputs.resources).join(", ")} with the installed package`);
     const state = await record(project, work, inputs);
     fs.writeFileSync(path.join(BASELINE_DIR, "state.json"), scrubState(state, project));

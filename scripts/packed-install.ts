@@ -1,7 +1,8 @@
 // Installs this package the way a user does: `npm pack` the checkout, then the tarball into a project
 // directory. Why: a checkout serializes the provider by value (its module is not under node_modules),
 // an installed package by a `require` of 280 bytes, so what users get is only seen from an install.
-// Used by the packed-install e2e test and by the benchmark's large stack.
+// Used by the packed-install e2e test, the benchmark's large stack and scripts/make-baseline.ts (which
+// packs an older tag's sources).
 
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,15 +12,21 @@ import { REPO_ROOT } from "./stack";
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /**
- * Packs the checkout into `packDir` and installs the tarball into `projectDir` (its package.json is
- * written here). @pulumi/pulumi is a peer dependency: the project finds the repository's copy further
- * up, as a user's project has its own. Returns the installed package's directory.
+ * Packs `sourceDir` (default: this checkout) into `packDir` and installs the tarball into `projectDir`
+ * (its package.json, for a project called `name`, is written here). @pulumi/pulumi is a peer
+ * dependency: a project under the checkout finds the repository's copy further up, as a user's project
+ * has its own. Returns the installed package's directory.
  */
-export function installPacked(projectDir: string, packDir: string, name = "celonis-project"): string {
+export function installPacked(
+  projectDir: string,
+  packDir: string,
+  name: string,
+  sourceDir = REPO_ROOT,
+): string {
   fs.mkdirSync(projectDir, { recursive: true });
   fs.mkdirSync(packDir, { recursive: true });
   const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", packDir], {
-    cwd: REPO_ROOT,
+    cwd: sourceDir,
     encoding: "utf8",
   });
   const tarball = path.join(packDir, packed.trim().split("\n").pop()!);

@@ -26,9 +26,13 @@ if (selected.includes("host") || needsEngine) {
 }
 
 if (needsEngine) {
-  // The pinned Pulumi CLI and YAML host: built on first use (minutes when cold), so outside any mocha
-  // timeout.
-  execFileSync("bash", [path.join(root, "scripts", "pulumi-toolchain.sh")], { cwd: root, stdio: "inherit" });
+  // The pinned Pulumi CLI, and for e2e (its YAML tests) the YAML host: built on first use (minutes when
+  // cold), so outside any mocha timeout.
+  const yaml = selected.includes("e2e") ? ["--yaml"] : [];
+  execFileSync("bash", [path.join(root, "scripts", "pulumi-toolchain.sh"), ...yaml], {
+    cwd: root,
+    stdio: "inherit",
+  });
 }
 
 if (selected.includes("e2e")) {

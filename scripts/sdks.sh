@@ -5,7 +5,8 @@
 # generators are Go packages (toolchain/sdkgen: Python and Go from pkg/v3 v3.248.0;
 # toolchain/sdkgen-dotnet: C# from pkg/v3 v3.106.0, the newest served version that still has it).
 #
-# The generators are built once per source version and kept in ~/.cache/pulumi-celonis, like the CLI.
+# The generators are built once per source version and kept in $PULUMI_CELONIS_CACHE (default
+# ${XDG_CACHE_HOME:-~/.cache}/pulumi-celonis), like the CLI.
 # Prints what it does and how long each step took.
 set -euo pipefail
 
@@ -37,6 +38,6 @@ build_tool() {
 
 build_tool sdkgen "$root/toolchain" ./sdkgen
 build_tool sdkgen-dotnet "$root/toolchain/sdkgen-dotnet" .
-"$bin/sdkgen" -schema "$root/provider/schema.json" -out "$out" -languages python,go
+"$bin/sdkgen" -schema "$root/provider/schema.json" -out "$out"
 "$bin/sdkgen-dotnet" -schema "$root/provider/schema.json" -out "$out/dotnet"
 say "SDKs in $(realpath --relative-to="$root" "$out") ($(($(date +%s) - start))s)"

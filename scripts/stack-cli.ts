@@ -17,6 +17,7 @@ import {
   exampleProgram,
   missingPlugins,
   openStack,
+  printableOutputs,
   skipMessage,
 } from "./stack";
 
@@ -91,10 +92,7 @@ async function run(stack: Stack, req: Request): Promise<void> {
   if (req.action === "refresh") await stack.refresh({ onOutput });
   if (req.action === "destroy") await stack.destroy({ onOutput });
   if (req.action === "up" || req.action === "refresh" || req.action === "outputs") {
-    const outs = await stack.outputs();
-    const shown = Object.fromEntries(
-      Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
-    );
+    const shown = await printableOutputs(stack);
     console.log(`outputs of ${req.example}/${req.stack}:\n${JSON.stringify(shown, null, 2)}`);
   }
 }

@@ -11,16 +11,20 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack, type ConfigMap } from "@pulumi/pulumi/automation";
-import { parse as parseYaml } from "yaml";
 
 export const REPO_ROOT: string = path.resolve(__dirname, "..");
 /** The Pulumi CLI, its home and the default state live here (ignored by git). */
 export const PULUMI_DIR = path.join(REPO_ROOT, ".pulumi");
 const PULUMI_BIN = path.join(PULUMI_DIR, "bin");
 
-/** Builds or reuses the pinned Pulumi CLI (.pulumi/bin/pulumi); throws when that fails. */
-export function ensureToolchain(): void {
-  const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "pulumi-toolchain.sh")], { stdio: "inherit" });
+/**
+ * Builds or reuses the pinned Pulumi CLI (.pulumi/bin/pulumi); throws when that fails. A
+ * pulumi-language-yaml already installed or cached is linked beside it; `yaml: true` (for `runtime:
+ * yaml` projects) also builds that host when there is none, which needs Go.
+ */
+export function ensureToolchain(opts: { yaml?: boolean } = {}): void {
+  const script = path.join(REPO_ROOT, "scripts", "pulumi-toolchain.sh");
+  const r = spawnSync("bash", [script, ...(opts.yaml ? ["--yaml"] : [])], { stdio: "inherit" });
   if (r.status !== 0) {
     throw new Error(
       `scripts/pulumi-toolchain.sh failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`,
@@ -64,15 +68,16 @@ export interface StackOptions {
 
 let pulumiCommand: Promise<PulumiCommand> | undefined;
 
-const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
 const STACK_FILE_EXTS = [".yaml", ".yml", ".json"];
 
-/** The `name` of a Pulumi.yaml / Pulumi.json (YAML is a superset of JSON); throws when it has none. */
-export function projectName(projectFile: string): string {
-  const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { name?: unknown } | null;
-  if (typeof project?.name !== "string" || project.name === "")
-    throw new Error(`${projectFile} has no project name`);
-  return project.name;
+/** The project file of workDir (Pulumi.yaml, .yml or .json), as the SDK reads it; undefined without one. */
+async function existingProject(ws: LocalWorkspace): Promise<{ name?: unknown } | undefined> {
+  try {
+    return (await ws.projectSettings()) as { name?: unknown } | undefined;
+  } catch (err) {
+    if (/failed to find project settings/.test(String(err))) return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -90,25 +95,23 @@ export async function openStack(opts: StackOptions): Promise<Stack> {
   fs.mkdirSync(stateDir, { recursive: true });
   const backendUrl = `file://${stateDir}`;
 
-  // A project file in workDir (the examples') is used as it is; the backend then comes from the env,
-  // because LocalWorkspace would overwrite the file with projectSettings.
-  const projectFile = PROJECT_FILES.map((f) => path.join(workDir, f)).find((f) => fs.existsSync(f));
-  if (projectFile) {
-    const name = projectName(projectFile);
-    if (name !== opts.projectName) {
-      throw new Error(`openStack: ${projectFile} names project "${name}", not "${opts.projectName}"`);
-    }
-  }
   pulumiCommand ??= PulumiCommand.get({ root: PULUMI_DIR });
   const ws = await LocalWorkspace.create({
     workDir,
     program: opts.program,
     pulumiCommand: await pulumiCommand,
-    projectSettings: projectFile
-      ? undefined
-      : { name: opts.projectName, runtime: "nodejs", backend: { url: backendUrl } },
     envVars: pulumiEnv({ PULUMI_BACKEND_URL: backendUrl, ...opts.env }),
   });
+  // A project file in workDir (the examples') is used as it is, the backend then coming from the env;
+  // without one, the workspace writes a Pulumi.yaml.
+  const project = await existingProject(ws);
+  if (!project) {
+    await ws.saveProjectSettings({ name: opts.projectName, runtime: "nodejs", backend: { url: backendUrl } });
+  } else if (project.name !== opts.projectName) {
+    throw new Error(
+      `openStack: the project file in ${workDir} names project "${String(project.name)}", not "${opts.projectName}"`,
+    );
+  }
   let stack: Stack;
   try {
     stack = await Stack.select(stackName, ws);
@@ -144,6 +147,12 @@ export function exampleProgram(exampleDir: string): () => Promise<Record<string,
       throw new Error(`${dir}/index.ts exports no function (write \`export = async () => {...}\`)`);
     return fn();
   };
+}
+
+/** The stack's outputs as they may be printed: secret values shown as "[secret]". */
+export async function printableOutputs(stack: Stack): Promise<Record<string, unknown>> {
+  const outs = await stack.outputs();
+  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }
 
 /** Stack config for the emulator (or any Celonis URL) with a user API key. */

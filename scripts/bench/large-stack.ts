@@ -55,6 +55,8 @@ interface RunContext {
   projectDir: string;
   modelIds: string[];
   records: PhaseRecord[];
+  /** The figures of each of `records`, computed once as each phase ends. */
+  metrics: PhaseMetrics[];
   state: RunResult["state"];
   /** The resource class of the package installed into the project (see scripts/packed-install.ts). */
   Reload: ReloadClass;
@@ -84,8 +86,9 @@ async function phase(
     { phase: name, stack, action, parallel, emulator: ctx.emulator, modelIds: ctx.modelIds },
     print,
   );
-  ctx.records.push(rec);
   const m = phaseMetrics(rec, ctx.modelIds);
+  ctx.records.push(rec);
+  ctx.metrics.push(m);
   const fails = m.error ? `  FAILED: ${m.error.split("\n")[0]}` : "";
   console.log(
     `  run ${ctx.run} ${name.padEnd(14)} ${m.wallSeconds.toFixed(1).padStart(6)} s  ${m.loads} loads${fails}`,
@@ -149,6 +152,7 @@ async function oneRun(
     projectDir: dirs.project,
     modelIds: Array.from({ length: opts.shape.models }, (_, i) => modelId(i)),
     records: [],
+    metrics: [],
     state: { afterCreate: null, afterUpdate: null },
   };
   try {
@@ -157,12 +161,11 @@ async function oneRun(
   } finally {
     await emulator.stop();
   }
-  const metrics = ctx.records.map((r) => phaseMetrics(r, ctx.modelIds));
   return {
     run,
     order: order.map((w) => (w ? "p64" : "default")),
     records: ctx.records,
-    metrics,
+    metrics: ctx.metrics,
     state: ctx.state,
   };
 }

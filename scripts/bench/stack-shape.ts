@@ -4,7 +4,7 @@
 // those resources. Generated rather than stored, so the shape can be changed with one number.
 
 import type { Seed, SeedLoad } from "../../emulator";
-import { DataModelReload } from "../../provider";
+import type { DataModelReload } from "../../provider";
 
 export interface StackShape {
   models: number;
@@ -89,7 +89,7 @@ export type ReloadClass = typeof DataModelReload;
 export function stackProgram(
   resources: BenchResource[],
   current: () => StackInputs,
-  Reload: ReloadClass = DataModelReload,
+  Reload: ReloadClass,
 ): () => Promise<void> {
   return async () => {
     const { version, reloadOnCreate } = current();

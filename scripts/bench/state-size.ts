@@ -4,6 +4,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { spread } from "./metrics";
 
 export interface StateSize {
   fileBytes: number;
@@ -30,11 +31,6 @@ interface StateResource {
   outputs?: Record<string, unknown>;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s[Math.floor((s.length - 1) / 2)];
-};
-
 /** The sizes of a stack file's text (pure). */
 export function measureState(text: string): StateSize {
   const parsed = JSON.parse(text) as { checkpoint?: { latest?: { resources?: StateResource[] } } };
@@ -48,7 +44,7 @@ export function measureState(text: string): StateSize {
   return {
     fileBytes,
     resources: ours.length,
-    bytesPerResource: median(ours.map((r) => Buffer.byteLength(JSON.stringify(r)))),
+    bytesPerResource: spread(ours.map((r) => Buffer.byteLength(JSON.stringify(r)))).median,
     providerBytes: providers.length > 0 ? Buffer.byteLength(providers[0]) : 0,
     providerCopies: providers.length,
     providerShare: fileBytes > 0 ? escapedBytes / fileBytes : 0,

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
+import { isLoadTrigger } from "../../emulator/request-log";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import * as celonisProvider from "../../provider/provider";
 import { OUTPUT_PLACEHOLDERS } from "../../provider/resource";
@@ -64,10 +65,7 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
   this.timeout(180_000);
   let emu: Emulator;
 
-  const loadTriggers = () =>
-    emu
-      .requests()
-      .filter((r) => r.method === "POST" && /\/load(\/partial-sync)?$/.test(r.path) && r.status < 300);
+  const loadTriggers = () => emu.requests().filter(isLoadTrigger);
   const tableId = (name: string) =>
     emu.state.tables(DEMO.pool, DEMO.model).find((t) => t.aliasOrName === name || t.name === name)!.id;
 
@@ -354,8 +352,9 @@ describe("e2e: DataModelReload under the real pulumi engine", function () {
     await d.stack.refresh({ onOutput: d.print });
     d.args = { ...PARTIAL, triggers: ["x"] };
     await d.stack.up({ onOutput: d.print });
-    const everything = readTree(d.workDir) + d.output.join("");
-    assert.ok(everything.includes("celonis:DataModelReload"), "the search covered the state");
+    const files = readTree(d.workDir);
+    assert.ok(files.includes("celonis:DataModelReload"), "the search covered the state");
+    const everything = files + d.output.join("");
     assert.ok(!everything.includes(TEST_API_KEY));
   });
 });

@@ -32,7 +32,7 @@ describe("e2e: the plugin tarball installed with `pulumi plugin install`", funct
   let tarball: string;
 
   before(async () => {
-    ensureToolchain();
+    ensureToolchain({ yaml: true }); // `runtime: yaml`: the YAML host, built if none is found
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(path.join(WORK, "project"), { recursive: true });
     const packed = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "pack-plugin.sh"), WORK], {

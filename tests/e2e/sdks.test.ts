@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { Language, Parser, type Node } from "web-tree-sitter";
 import { startEmulator, type Emulator } from "../../emulator";
+import { isLoadTrigger } from "../../emulator/request-log";
 import { ensureToolchain, pulumiEnv, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 
@@ -114,10 +115,7 @@ describe("e2e: the generated SDKs", function () {
     // Asynchronous: the emulator answers from this process's event loop.
     const program = async (action: "up" | "destroy") =>
       (await promisify(execFile)(binary, [action], { env: env(), encoding: "utf8" })).stdout;
-    const loads = () =>
-      emu
-        .requests()
-        .filter((r) => r.method === "POST" && /\/load(\/partial-sync)?$/.test(r.path) && r.status < 300);
+    const loads = () => emu.requests().filter(isLoadTrigger);
 
     before(async () => {
       ensureToolchain();

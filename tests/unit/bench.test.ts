@@ -12,12 +12,20 @@ import {
   spread,
 } from "../../scripts/bench/metrics";
 import { outputLoadIds, type PhaseRecord } from "../../scripts/bench/phase-run";
-import { PYCELONIS, replay, replaySchedules, scheduleTargets } from "../../scripts/bench/schedule";
+import { EXTRA_READS_PER_WAIT, providerPollsAtTrigger } from "../../scripts/bench/provider-adapter";
+import {
+  PYCELONIS,
+  aroundHistory,
+  replay,
+  replaySchedules,
+  scheduleTargets,
+} from "../../scripts/bench/schedule";
 import { measureState } from "../../scripts/bench/state-size";
 import { benchResources, benchSeed, LARGE_STACK } from "../../scripts/bench/stack-shape";
 import { largeStackTargets, summarize } from "../../scripts/bench/summary";
 import { timelineSvg } from "../../scripts/bench/timeline-svg";
 import { validateSeed } from "../../emulator";
+import { nextPollDelayMs } from "../../provider/celonis/status";
 
 const V1 = "/integration/api/v1/data-pools/p/data-models";
 const MODEL_PATH = "/integration/api/pools/p/data-models";
@@ -271,5 +279,14 @@ describe("bench: poll schedules", () => {
       [2, 6, 30, 120, 600, 3600],
     );
     assert.ok(r.withHistory.every((x) => x.provider.requests > 0 && x.requestsRatio > 0));
+    // The 2 s row, replayed here straight from the provider's nextPollDelayMs: the same figures.
+    const direct = aroundHistory(2000).map((d) =>
+      replay(d, (e) => nextPollDelayMs(e, 2000), EXTRA_READS_PER_WAIT, providerPollsAtTrigger(2000)),
+    );
+    const row = r.withHistory.find((x) => x.lengthSeconds === 2);
+    assert.deepEqual(row?.provider, {
+      requests: spread(direct.map((x) => x.requests)).median,
+      lagSeconds: spread(direct.map((x) => x.lagMs / 1000)).median,
+    });
   });
 });

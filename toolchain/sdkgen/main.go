@@ -4,7 +4,7 @@
 // machines cannot build; the generators themselves are ordinary Go packages. The .NET generator left
 // pkg/v3 after v3.106.0, so the C# SDK comes from toolchain/sdkgen-dotnet.
 //
-// Usage: go run ./sdkgen -schema ../provider/schema.json -out ../sdk [-languages python,go]
+// Usage: go run ./sdkgen -schema ../provider/schema.json -out ../sdk   (writes <out>/python and <out>/go)
 package main
 
 import (
@@ -15,7 +15,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
@@ -26,30 +25,27 @@ const tool = "pulumi-celonis sdkgen"
 
 func main() {
 	schemaPath := flag.String("schema", "provider/schema.json", "the package schema")
-	out := flag.String("out", "sdk", "where each language's SDK is written (<out>/<language>)")
-	languages := flag.String("languages", "python,go", "comma-separated: python, go")
+	out := flag.String("out", "sdk", "where each language's SDK is written (<out>/python, <out>/go)")
 	flag.Parse()
-	if err := run(*schemaPath, *out, strings.Split(*languages, ",")); err != nil {
+	if err := run(*schemaPath, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "sdkgen: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(schemaPath, out string, languages []string) error {
-	pkg, err := bind(schemaPath)
+func run(schemaPath, out string) error {
+	// One loader for binding the schema and for the Python generator (which resolves references with it).
+	loader := schema.NewPluginLoader(nil)
+	pkg, err := bind(schemaPath, loader)
 	if err != nil {
 		return err
 	}
-	loader := schema.NewPluginLoader(nil)
-	for _, lang := range languages {
+	for _, lang := range []string{"python", "go"} {
 		var files map[string][]byte
-		switch lang {
-		case "python":
+		if lang == "python" {
 			files, err = python.GeneratePackage(tool, pkg, nil, loader)
-		case "go":
+		} else {
 			files, err = gogen.GeneratePackage(tool, pkg, nil)
-		default:
-			return fmt.Errorf("unknown language %q (python, go; C# is toolchain/sdkgen-dotnet)", lang)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", lang, err)
@@ -92,7 +88,7 @@ func withGoMod(pkg *schema.Package, files map[string][]byte) (map[string][]byte,
 }
 
 // bind reads and validates the schema; any diagnostic error fails the generation.
-func bind(schemaPath string) (*schema.Package, error) {
+func bind(schemaPath string, loader schema.ReferenceLoader) (*schema.Package, error) {
 	text, err := os.ReadFile(schemaPath)
 	if err != nil {
 		return nil, err
@@ -101,7 +97,7 @@ func bind(schemaPath string) (*schema.Package, error) {
 	if err := json.Unmarshal(text, &spec); err != nil {
 		return nil, fmt.Errorf("%s: %w", schemaPath, err)
 	}
-	pkg, diags, err := schema.BindSpec(spec, schema.NewPluginLoader(nil), schema.ValidationOptions{})
+	pkg, diags, err := schema.BindSpec(spec, loader, schema.ValidationOptions{})
 	if err != nil {
 		return nil, err
 	}
