@@ -4,15 +4,22 @@
 // changes left without a load, deployments that ran past their deadline, secrets found in state,
 // output or logs, and provider hosts left running. The counts feed the suite's summary line.
 
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type FaultRule,
+  type RequestLogEntry,
+} from "../../emulator";
+import { describeFault } from "../../emulator/faults";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import { REPO_ROOT, describeStackError, emulatorConfig, openStack } from "../../scripts/stack";
 import type { LoadRecord } from "../../provider/celonis/types";
-import { DEMO, TEST_API_KEY, sleep } from "../helpers/emulator";
+import type { PlanStatus } from "../../provider/types";
+import { DEMO, TEST_API_KEY, sleep, waitFor, waitForFinished } from "../helpers/emulator";
 
 /** What the suite counts; every field but `scenarios`/`passed` must end at 0. */
 export interface Tally {
@@ -64,6 +71,16 @@ export interface ScenarioContext {
   cliPid(): Promise<number>;
   /** When the current step began (epoch ms). */
   stepStart: number;
+  /**
+   * Arms a fault rule that this step must use up: after the operation, the emulator's log must show
+   * it hit `count` requests (count 0, "forever": at least one). A rule never hit tests nothing.
+   */
+  fault(rule: FaultRule): void;
+}
+
+/** The context as the harness keeps it: with the rules armed during the current step. */
+interface RunContext extends ScenarioContext {
+  armed: { rule: FaultRule; at: number }[];
 }
 
 /** One deployment of a scenario. */
@@ -79,6 +96,11 @@ export interface Step {
   fails?: boolean | RegExp;
   /** The CLI is killed in this step: after it, the lock is removed (`pulumi cancel`). */
   killed?: boolean;
+  /**
+   * The planStatus each DataModelReload must have in state right after the operation: one for every
+   * resource, or one per resource in state order. Unchecked when omitted.
+   */
+  status?: PlanStatus | PlanStatus[];
 }
 
 /** A scenario: the stack, its steps, and how many loads of ours it must end with. */
@@ -140,7 +162,7 @@ export async function runScenario(s: Scenario): Promise<void> {
 
 let current: DataModelReloadArgs[] = [];
 
-async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<ScenarioContext> {
+async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<RunContext> {
   const config: Record<string, { value: string; secret?: boolean }> = s.oauth
     ? {
         "celonis:url": { value: emu.url },
@@ -162,8 +184,9 @@ async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<Scena
     env: { CELONIS_URL: "", CELONIS_API_TOKEN: "", OAUTH_CLIENT_ID: "", OAUTH_CLIENT_SECRET: "", ...s.env },
   });
   const elsewhere = new Set<string>();
-  const ctx: ScenarioContext = {
+  const ctx: RunContext = {
     stepStart: 0,
+    armed: [],
     emu,
     stack,
     workDir,
@@ -174,18 +197,17 @@ async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<Scena
       return rec;
     },
     ourLoadStarted: () =>
-      poll(() => ours(emu, elsewhere).find((l) => (l.startDate ?? 0) >= ctx.stepStart - 50), 60_000),
-    cliPid: () => poll(() => findCli(workDir), 30_000),
+      waitFor(() => ours(emu, elsewhere).find((l) => (l.startDate ?? 0) >= ctx.stepStart - 50), 60_000, 25),
+    cliPid: () => waitFor(() => findCli(workDir), 30_000, 25),
+    fault: (rule) => {
+      ctx.armed.push({ rule, at: Date.now() });
+      emu.addFault(rule);
+    },
   };
   return ctx;
 }
 
-async function runSteps(
-  s: Scenario,
-  ctx: ScenarioContext,
-  output: string[],
-  problems: string[],
-): Promise<void> {
+async function runSteps(s: Scenario, ctx: RunContext, output: string[], problems: string[]): Promise<void> {
   for (const [i, step] of s.steps.entries()) {
     if (step.args) current = step.args;
     ctx.stepStart = Date.now();
@@ -203,12 +225,26 @@ async function runSteps(
     if (expected && !result.error) problems.push(`step ${i} (${step.op}) succeeded but should fail`);
     if (expected instanceof RegExp && result.error && !expected.test(result.error))
       problems.push(`step ${i} (${step.op}) failed with another message: ${result.error.slice(0, 3000)}`);
+    if (step.status !== undefined) {
+      const got = planStatuses(ctx.workDir);
+      const want = Array.isArray(step.status) ? step.status : current.map(() => step.status);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        problems.push(
+          `step ${i} (${step.op}) left planStatus ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
+        );
+    }
+    for (const { rule, at } of ctx.armed.splice(0)) {
+      const hits = ctx.emu.requests().filter((r) => r.time >= at && hitBy(rule, r)).length;
+      const wanted = Math.max(1, rule.count ?? 1);
+      if (hits < wanted)
+        problems.push(`step ${i}: fault ${JSON.stringify(rule)} hit ${hits} requests, expected ${wanted}`);
+    }
     if (step.killed) await ctx.stack.cancel().catch(() => undefined);
   }
 }
 
 /** Faults cleared, then `up` until it succeeds (at most three times): every change must be loaded. */
-async function converge(ctx: ScenarioContext, output: string[], problems: string[]): Promise<void> {
+async function converge(ctx: RunContext, output: string[], problems: string[]): Promise<void> {
   ctx.emu.clearFaults();
   ctx.emu.setBehaviour("*", {});
   ctx.emu.setBehaviour(DEMO.model, {});
@@ -224,7 +260,7 @@ async function converge(ctx: ScenarioContext, output: string[], problems: string
 
 /** A `wait: false` resource stays running after its up: once its load has ended, refresh settles it. */
 async function settleNotWaited(ctx: ScenarioContext, output: string[]): Promise<void> {
-  if (planStatuses(ctx.workDir).every((s) => s === "done")) return;
+  if (allDone(ctx.workDir)) return;
   await idle(ctx.emu);
   await operate(ctx.stack, "refresh", output);
 }
@@ -239,7 +275,7 @@ function count(s: Scenario, ctx: ScenarioContext, output: string[], problems: st
     tally.lostReloads += s.loads - loads.length;
     problems.push(`${loads.length} loads of ours, expected ${s.loads}`);
   }
-  if (!s.noConverge && !finalStateDone(ctx.workDir)) {
+  if (!s.noConverge && !allDone(ctx.workDir)) {
     tally.lostReloads += 1;
     problems.push("after converging, a resource's planStatus is not done");
   }
@@ -282,12 +318,19 @@ function ours(emu: Emulator, elsewhere: Set<string>): LoadRecord[] {
     .filter((l) => l.dataLoadId !== DEMO.seededLoadId && !elsewhere.has(l.dataLoadId));
 }
 
-/** Waits until no load runs on the demo model (a converging `up` must not meet a busy model). */
+/** Waits (at most a minute) until no load runs on the demo model: a converging `up` must not meet a busy model. */
 async function idle(emu: Emulator): Promise<void> {
-  await poll(() => {
-    const last = emu.loads(DEMO.model).at(-1);
-    return !last || !["RUNNING", "CANCELLING", "LOST_CONNECTION"].includes(last.loadStatus);
-  }, 60_000).catch(() => undefined);
+  await waitForFinished(emu, DEMO.model, 60_000).catch(() => undefined);
+}
+
+/** Whether `rule` was applied to the request `r` (the log names the fault each request met). */
+function hitBy(rule: FaultRule, r: RequestLogEntry): boolean {
+  const target = r.path + (Object.keys(r.query).length > 0 ? `?${new URLSearchParams(r.query)}` : "");
+  return (
+    r.fault === describeFault(rule) &&
+    (!rule.match?.method || rule.match.method.toUpperCase() === r.method) &&
+    (!rule.match?.path || target.includes(rule.match.path))
+  );
 }
 
 /** The planStatus of every DataModelReload in the stack's state file. */
@@ -300,7 +343,8 @@ function planStatuses(workDir: string): (string | undefined)[] {
   return reloads.map((r) => r.outputs?.planStatus);
 }
 
-function finalStateDone(workDir: string): boolean {
+/** Whether every DataModelReload in state is done. */
+function allDone(workDir: string): boolean {
   return planStatuses(workDir).every((s) => s === "done");
 }
 
@@ -310,16 +354,6 @@ function readTree(dir: string): string {
     .filter((e) => e.isFile())
     .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
     .join("\n");
-}
-
-async function poll<T>(fn: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(25);
-  }
 }
 
 /** Pids of processes whose working directory is `dir` and whose command line matches `pattern`. */
@@ -364,5 +398,5 @@ async function orphans(workDir: string): Promise<string[]> {
 
 /** Kills a process by pid (the CLI mid-wait). */
 export function kill(pid: number, signal: NodeJS.Signals): void {
-  execFileSync("kill", [`-${signal.replace(/^SIG/, "")}`, String(pid)]);
+  process.kill(pid, signal);
 }

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataModelReloadArgs } from "../../provider";
 import { ensureToolchain } from "../../scripts/stack";
-import { DEMO, sleep } from "../helpers/emulator";
+import { DEMO, sleep, waitFor } from "../helpers/emulator";
 import {
   SECRET_TRIGGER,
   kill,
@@ -14,7 +14,7 @@ import {
   type Scenario,
   type ScenarioContext,
 } from "./harness";
-import type { FaultRule } from "../../emulator";
+import type { FaultRule, LoadBehaviour } from "../../emulator";
 
 /** The demo model's resource, with a trigger and a 60 s deadline unless said otherwise. */
 const on = (over: Partial<DataModelReloadArgs> = {}): DataModelReloadArgs[] => [
@@ -24,32 +24,44 @@ const changed = (over: Partial<DataModelReloadArgs> = {}) => on({ triggers: ["v2
 
 const TRIGGER: FaultRule["match"] = { method: "POST", path: "/load" };
 const STATUS: FaultRule["match"] = { method: "GET", path: "/last-load" };
+/** The read of the model's load info: once right before the trigger (and the wait's reads when v1
+ * last-load is missing). */
+const LOAD_INFO: FaultRule["match"] = { method: "GET", path: "/load-info-sync" };
 
 /** A scenario where one fault hits the trigger of a create: it must still load exactly once. */
-function onTrigger(name: string, rule: Omit<FaultRule, "match">, loads = 1): Scenario {
+function onTrigger(name: string, rule: Omit<FaultRule, "match">): Scenario {
   return {
     name: `trigger: ${name}`,
     steps: [{ op: "up", args: on(), before: fault({ match: TRIGGER, ...rule }) }],
-    loads,
+    loads: 1,
   };
 }
 
-/** A fault armed once our load is running (mid-wait): the wait rides it out, one load. */
+/**
+ * Faults armed once our load is running (mid-wait), and `opts.before` armed before the deployment
+ * (hit by the read before the trigger): the wait rides them out, one load. Every rule must be hit
+ * (see ScenarioContext.fault). `opts.emulator`: e.g. v1 last-load missing, so the wait reads
+ * load-info-sync.
+ */
 function midWait(
   name: string,
   rules: FaultRule[],
-  opts: { fails?: boolean; durationMs?: number } = {},
+  opts: { fails?: boolean; before?: FaultRule[]; emulator?: Scenario["emulator"] } = {},
 ): Scenario {
   return {
     name: `mid-wait: ${name}`,
+    emulator: opts.emulator,
     steps: [
       {
         op: "up",
         args: on(),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: opts.durationMs ?? 3000 }),
+        before: (ctx) => {
+          behave({ durationMs: 3000 })(ctx);
+          fault(...(opts.before ?? []))(ctx);
+        },
         during: async (ctx) => {
           await ctx.ourLoadStarted();
-          for (const r of rules) ctx.emu.addFault(r);
+          fault(...rules)(ctx);
         },
         fails: opts.fails,
       },
@@ -58,8 +70,14 @@ function midWait(
   };
 }
 
+/** Arms fault rules that the step must hit (ScenarioContext.fault). */
 function fault(...rules: FaultRule[]): (ctx: ScenarioContext) => void {
-  return ({ emu }) => rules.forEach((r) => emu.addFault(r));
+  return (ctx) => rules.forEach((r) => ctx.fault(r));
+}
+
+/** Sets how the demo model's loads behave. */
+function behave(b: LoadBehaviour): (ctx: ScenarioContext) => void {
+  return ({ emu }) => emu.setBehaviour(DEMO.model, b);
 }
 
 /** A load of ours that ends `outcome`: the update fails (or not), the converging up reloads. */
@@ -74,7 +92,7 @@ function outcome(
       {
         op: "up",
         args: on(extra),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { outcome: status, times: 1 }),
+        before: behave({ outcome: status, times: 1 }),
         fails: loads > 1 ? /ended (ERROR|CANCELED|WARNING)/ : false,
       },
     ],
@@ -121,13 +139,20 @@ const SCENARIOS: Scenario[] = [
   midWait("429 on last-load", [{ match: STATUS, kind: "rateLimit", resetSeconds: 1, count: 2 }]),
   midWait("dropped last-load connections", [{ match: STATUS, kind: "drop", count: 3 }]),
   midWait("slow last-load answers", [{ match: STATUS, kind: "delay", delayMs: 2500, count: 2 }]),
-  midWait("500 on load-info-sync", [
-    { match: { path: "/load-info-sync" }, kind: "status", status: 500, count: 3 },
-  ]),
-  midWait("502 on every read for 2 s", [
-    { match: STATUS, kind: "status", status: 502, count: 6 },
-    { match: { path: "/load-info-sync" }, kind: "status", status: 502, count: 2 },
-  ]),
+  midWait(
+    "500 on load-info-sync (v1 last-load missing: the wait reads it)",
+    [{ match: LOAD_INFO, kind: "status", status: 500, count: 3 }],
+    {
+      emulator: { disableV1LastLoad: true },
+    },
+  ),
+  midWait(
+    "502 on every read: load-info-sync before the trigger, last-load for 2 s",
+    [{ match: STATUS, kind: "status", status: 502, count: 6 }],
+    {
+      before: [{ match: LOAD_INFO, kind: "status", status: 502, count: 2 }],
+    },
+  ),
   midWait(
     "a revoked key: 401 on every read until fixed",
     [{ match: STATUS, kind: "status", status: 401, count: 0 }],
@@ -148,14 +173,16 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ timeoutSeconds: 8 }),
-        before: ({ emu }) => {
-          emu.setBehaviour(DEMO.model, { visibleAfterMs: 2500, durationMs: 500 });
-          emu.addFault({ match: TRIGGER, kind: "drop", after: true });
+        before: (ctx) => {
+          behave({ visibleAfterMs: 2500, durationMs: 500 })(ctx);
+          ctx.fault({ match: TRIGGER, kind: "drop", after: true });
         },
-        during: async ({ emu }) => {
-          while (!emu.requests().some((r) => r.method === "POST")) await sleep(20); // the trigger went out
-          emu.addFault({ match: STATUS, kind: "status", status: 503, count: 0 });
-          emu.addFault({ match: { path: "/load-info-sync" }, kind: "status", status: 503, count: 0 });
+        during: async (ctx) => {
+          await waitFor(() => ctx.emu.requests().some((r) => r.method === "POST"), 30_000, 20); // the trigger went out
+          ctx.fault({ match: STATUS, kind: "status", status: 503, count: 0 });
+          // Not required to be hit: the trigger protocol reads last-load only; this keeps "every read"
+          // true should it ever read load-info-sync too.
+          ctx.emu.addFault({ match: LOAD_INFO, kind: "status", status: 503, count: 0 });
         },
         fails: /may still be running/,
       },
@@ -175,9 +202,7 @@ const SCENARIOS: Scenario[] = [
   outcome("WARNING", { warningsAs: "error" }),
   {
     name: "outcome: LOST_CONNECTION for a while, then SUCCESS",
-    steps: [
-      { op: "up", args: on(), before: ({ emu }) => emu.setBehaviour(DEMO.model, { lostConnectionMs: 1500 }) },
-    ],
+    steps: [{ op: "up", args: on(), before: behave({ lostConnectionMs: 1500 }) }],
     loads: 1,
   },
   {
@@ -186,7 +211,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ timeoutSeconds: 2 }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 6000, times: 1 }),
+        before: behave({ durationMs: 6000, times: 1 }),
         fails: /Timed out after 2s .*waits for it instead of starting another/,
       },
       { op: "up", args: on({ timeoutSeconds: 60 }) },
@@ -199,7 +224,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ timeoutSeconds: 2 }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 9000, times: 1 }),
+        before: behave({ durationMs: 9000, times: 1 }),
         fails: /Timed out/,
       },
       { op: "up", fails: /Timed out/ },
@@ -208,9 +233,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "outcome: a load visible only 2.5 s after its trigger",
-    steps: [
-      { op: "up", args: on(), before: ({ emu }) => emu.setBehaviour(DEMO.model, { visibleAfterMs: 2500 }) },
-    ],
+    steps: [{ op: "up", args: on(), before: behave({ visibleAfterMs: 2500 }) }],
     loads: 1,
   },
   {
@@ -219,7 +242,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ timeoutSeconds: 2 }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { visibleAfterMs: 4000, times: 1 }),
+        before: behave({ visibleAfterMs: 4000, times: 1 }),
         fails: /has not become visible in Celonis yet/,
       },
     ],
@@ -238,7 +261,7 @@ const SCENARIOS: Scenario[] = [
         op: "up",
         args: on({ onBusy: "fail" }),
         before: (ctx) => {
-          ctx.emu.setBehaviour(DEMO.model, { durationMs: 2000, times: 1 });
+          behave({ durationMs: 2000, times: 1 })(ctx);
           ctx.startElsewhere();
         },
         fails: /is busy: .*onBusy is "fail"/,
@@ -253,7 +276,7 @@ const SCENARIOS: Scenario[] = [
         op: "up",
         args: on({ timeoutSeconds: 2 }),
         before: (ctx) => {
-          ctx.emu.setBehaviour(DEMO.model, { durationMs: 5000, times: 1 });
+          behave({ durationMs: 5000, times: 1 })(ctx);
           ctx.startElsewhere();
         },
         fails: /nothing was triggered/,
@@ -268,14 +291,14 @@ const SCENARIOS: Scenario[] = [
         op: "up",
         args: on(),
         before: (ctx) => {
-          ctx.emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
+          behave({ durationMs: 1500, times: 1 })(ctx);
           // Our trigger takes 1 s to arrive; someone else's load starts meanwhile: ours is refused as busy.
-          ctx.emu.addFault({ match: TRIGGER, kind: "delay", delayMs: 1000 });
+          ctx.fault({ match: TRIGGER, kind: "delay", delayMs: 1000 });
         },
         during: async (ctx) => {
           const read = () =>
             ctx.emu.requests().some((r) => r.method === "GET" && r.path.endsWith("/load-info-sync"));
-          while (!read()) await sleep(20);
+          await waitFor(read, 30_000, 20);
           ctx.startElsewhere();
         },
       },
@@ -293,9 +316,7 @@ const SCENARIOS: Scenario[] = [
     name: "auth: OAuth token expiring during a long wait",
     oauth: true,
     emulator: { tokenLifetimeSeconds: 2 },
-    steps: [
-      { op: "up", args: on(), before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 5000 }) },
-    ],
+    steps: [{ op: "up", args: on(), before: behave({ durationMs: 5000 }) }],
     loads: 1,
   },
   {
@@ -305,7 +326,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on(),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 3000 }),
+        before: behave({ durationMs: 3000 }),
         during: async (ctx) => {
           await ctx.ourLoadStarted();
           ctx.emu.expireTokens();
@@ -353,13 +374,15 @@ const SCENARIOS: Scenario[] = [
     loads: 1,
   },
   {
-    name: "deadline: reads dropped every time before the trigger: owed within timeoutSeconds",
+    // The provider gives up on the read after its retries (within timeoutSeconds), before any trigger.
+    name: "deadline: reads dropped every time before the trigger: fails owed, nothing triggered",
     steps: [
       {
         op: "up",
         args: on({ timeoutSeconds: 4 }),
-        before: fault({ match: STATUS, kind: "drop", count: 0 }),
-        fails: true,
+        before: fault({ match: LOAD_INFO, kind: "drop", count: 0 }),
+        fails: /get load info for data model [^:]*: no answer/,
+        status: "owed",
       },
     ],
     loads: 1,
@@ -371,11 +394,12 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ timeoutSeconds: 2 }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 3500, times: 1 }),
+        before: behave({ durationMs: 3500, times: 1 }),
         fails: /Timed out/,
+        status: "running",
       },
-      { op: "refresh", before: () => sleep(2500) },
-      { op: "up" },
+      { op: "refresh", before: () => sleep(2500), status: "done" },
+      { op: "up", status: "done" },
     ],
     loads: 1,
   },
@@ -385,8 +409,9 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ timeoutSeconds: 2 }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 3000, outcome: "ERROR", times: 1 }),
+        before: behave({ durationMs: 3000, outcome: "ERROR", times: 1 }),
         fails: /Timed out/,
+        status: "running",
       },
       {
         op: "refresh",
@@ -395,6 +420,7 @@ const SCENARIOS: Scenario[] = [
           ctx.startElsewhere();
           await sleep(1300);
         },
+        status: "owed",
       },
     ],
     loads: 2,
@@ -402,8 +428,8 @@ const SCENARIOS: Scenario[] = [
   {
     name: "refresh: wait false, the load succeeds later; refresh counts it",
     steps: [
-      { op: "up", args: on({ wait: false }) },
-      { op: "refresh", before: () => sleep(1500) },
+      { op: "up", args: on({ wait: false }), status: "running" },
+      { op: "refresh", before: () => sleep(1500), status: "done" },
     ],
     loads: 1,
   },
@@ -413,9 +439,10 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ wait: false }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { outcome: "ERROR", times: 1 }),
+        before: behave({ outcome: "ERROR", times: 1 }),
+        status: "running",
       },
-      { op: "refresh", before: () => sleep(1500) },
+      { op: "refresh", before: () => sleep(1500), status: "owed" },
     ],
     loads: 2,
   },
@@ -491,7 +518,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on({ tables: ["CASES"] }),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { outcome: "ERROR", times: 1 }),
+        before: behave({ outcome: "ERROR", times: 1 }),
         fails: /ended ERROR/,
       },
       { op: "up", args: on({ tables: ["CASES", "INVOICES"] }) },
@@ -505,7 +532,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on(),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 6000, times: 1 }),
+        before: behave({ durationMs: 6000, times: 1 }),
         during: killMidWait("SIGKILL"),
         fails: true,
         killed: true,
@@ -520,7 +547,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: changed(),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 6000, times: 1 }),
+        before: behave({ durationMs: 6000, times: 1 }),
         during: killMidWait("SIGKILL"),
         fails: true,
         killed: true,
@@ -534,7 +561,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on(),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 3000, times: 1 }),
+        before: behave({ durationMs: 3000, times: 1 }),
         during: killMidWait("SIGINT"),
         fails: true,
       },
@@ -547,7 +574,7 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on(),
-        before: ({ emu }) => emu.setBehaviour(DEMO.model, { durationMs: 6000, times: 1 }),
+        before: behave({ durationMs: 6000, times: 1 }),
         during: killMidWait("SIGINT", "SIGINT"),
         fails: true,
         killed: true,
@@ -561,12 +588,26 @@ const SCENARIOS: Scenario[] = [
       {
         op: "up",
         args: on(),
-        before: ({ emu }) => emu.addFault({ match: TRIGGER, kind: "delay", delayMs: 2500 }),
-        during: async (ctx) => {
-          await sleep(200);
-          const pid = await ctx.cliPid();
-          await ctx.ourLoadStarted().catch(() => undefined);
+        before: fault({ match: TRIGGER, kind: "delay", delayMs: 2500 }),
+        during: async ({ emu, cliPid }) => {
+          const pid = await cliPid();
+          // The trigger follows the read of the model's load info at once, and the emulator holds it
+          // 2.5 s before its route starts the load: 1 s after that read, it is on its way.
+          await waitFor(
+            () => emu.requests().some((r) => r.method === "GET" && r.path.endsWith("/load-info-sync")),
+            30_000,
+            20,
+          );
+          await sleep(1000);
+          const killedAt = Date.now();
+          const answered = emu.requests().some((r) => r.method === "POST");
+          const loaded = emu.loads(DEMO.model).some((l) => l.dataLoadId !== DEMO.seededLoadId);
           kill(pid, "SIGKILL");
+          if (answered || loaded)
+            throw new Error("killed after the trigger was answered or its load started");
+          // The log records a request when it is answered, with its arrival time: it arrived before the kill.
+          const post = await waitFor(() => emu.requests().find((r) => r.method === "POST"), 10_000, 20);
+          if (post.time >= killedAt) throw new Error("the trigger was sent after the kill");
         },
         fails: true,
         killed: true,
@@ -581,7 +622,7 @@ const SCENARIOS: Scenario[] = [
         op: "up",
         args: on(),
         before: (ctx) => {
-          ctx.emu.setBehaviour(DEMO.model, { durationMs: 4000, times: 1 });
+          behave({ durationMs: 4000, times: 1 })(ctx);
           ctx.startElsewhere();
         },
         during: async (ctx) => {
