@@ -10,7 +10,7 @@
 
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
-import { expectedDurationMs, isTerminal, latestLoadFromInfo, matchesLoad } from "./celonis/status";
+import { expectedDurationMs, isTerminal, latestLoadFromInfo } from "./celonis/status";
 import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
 import { combinePlans } from "./plan";
 import { progressLine, shortId } from "./progress";
@@ -270,11 +270,12 @@ class Batch {
    */
   private async follow({ trigger, info }: Sent): Promise<void> {
     const { poolId, dataModelId } = this.first().inputs;
-    const match = { previousLoadId: trigger.previousLoadId, triggeredAt: trigger.triggeredAt };
+    const { previousLoadId, triggeredAt, loadType } = trigger;
+    const match = { previousLoadId, triggeredAt, loadType };
     const notWaiting = this.active().filter((x) => !x.member.inputs.wait);
     if (notWaiting.length > 0) {
-      const last = await this.client.getLastLoad(poolId, dataModelId, this.limits()).catch(() => null);
-      if (last && matchesLoad(last, match)) notWaiting.forEach((j) => j.member.onSeen(last));
+      const last = await this.client.findLoad(poolId, dataModelId, match, this.limits()).catch(() => null);
+      if (last) notWaiting.forEach((j) => j.member.onSeen(last));
       notWaiting.forEach((j) => j.resolve({ kind: "triggered" }));
     }
     const waiting = this.active().filter((x) => x.member.inputs.wait);

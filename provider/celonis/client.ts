@@ -268,12 +268,14 @@ export class CelonisClient {
     const deps: TriggerDeps = {
       http: this.http,
       lastLoad: (o) => this.getLastLoad(poolId, dataModelId, o),
+      findLoad: (match, o) => this.findLoad(poolId, dataModelId, match, o),
     };
     const call = {
       path,
       query,
       json,
       previousLoadId: opts.previousLoadId,
+      loadType: req.kind,
       triggeredAt: opts.triggeredAt ?? this.http.now(),
       deadline: opts.deadline,
       signal: opts.signal,
@@ -304,9 +306,7 @@ export class CelonisClient {
       if (latest !== undefined) {
         const found: LoadRecord | null = ours
           ? await this.follow(poolId, dataModelId, ours, latest, opts)
-          : matchesLoad(latest, opts.match)
-            ? latest
-            : null;
+          : await this.confirmed(poolId, dataModelId, latest, opts);
         if (found && !ours) {
           if (expected === undefined)
             expected = await this.expectedQuietly(poolId, dataModelId, found.loadType, opts);
@@ -405,6 +405,26 @@ export class CelonisClient {
         throw e;
       }
     };
+  }
+
+  /**
+   * A load seen through `last-load` that could be ours, confirmed against the history (ours.ts):
+   * the load the rule names (null: none yet, or the history could not be read this time).
+   */
+  private async confirmed(
+    poolId: string,
+    dataModelId: string,
+    latest: LoadRecord | null,
+    opts: WaitOptions,
+  ): Promise<LoadRecord | null> {
+    if (!matchesLoad(latest, opts.match)) return null;
+    if ("loadId" in opts.match) return latest;
+    try {
+      return await this.findLoad(poolId, dataModelId, opts.match, opts);
+    } catch (e) {
+      if (e instanceof CelonisError && e.retryable) return null; // looked at again next poll
+      throw e;
+    }
   }
 
   private async expectedQuietly(

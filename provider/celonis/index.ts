@@ -23,14 +23,15 @@ export { resolveTables, suggestTables, matchTable } from "./resolve";
 export type { ResolveResult } from "./resolve";
 export {
   isTerminal,
-  isOurLoad,
   matchesLoad,
-  pickLoad,
+  findLoadIn,
   nextPollDelayMs,
   expectedDurationMs,
   latestLoadFromInfo,
   SPARSE_POLL_CAP_MS,
   densePollMs,
 } from "./status";
+export { celonisOrder, findOurs, isCandidate } from "./ours";
+export type { OursQuery, OursVerdict } from "./ours";
 export { classifyFailure, retryDelayMs, DEFAULT_RETRY } from "./retry";
 export { parseLoadRecord, parseLoadInfo, parseTables } from "./parse";

@@ -1,7 +1,9 @@
 // Decisions about loads while waiting: is a status final, did it succeed, is this load the one we
-// triggered (never a stale record of the previous load), and how long to wait before the next poll.
+// triggered (by the rule of ours.ts, never a stale or older record), and how long to wait before the
+// next poll.
 // Pure functions, so the rules are tested table-driven and property-based without a server.
 
+import { celonisOrder, findOurs, isCandidate, type OursQuery } from "./ours";
 import type { LoadInfoSync, LoadRecord, LoadStatus, LoadType } from "./types";
 
 /** Statuses after which a load does not change any more. */
@@ -16,60 +18,66 @@ export function isTerminal(status: string): boolean {
   return TERMINAL.has(status);
 }
 
-/** How far before our trigger a load may claim to have started and still be ours (clock skew). */
+/**
+ * The clock error assumed for a trigger time with no estimate of Celonis's clock (states and journal
+ * entries written before the provider read Celonis's clock): the five minutes of the old matcher.
+ */
 export const START_SKEW_TOLERANCE_MS = 5 * 60_000;
 
 /**
- * Is `load` the one our trigger started? Only when its id differs from the load recorded before
- * the trigger: a stale SUCCESS of the previous load is never taken for the new one. With
- * `triggeredAt`, a load that started clearly before the trigger (beyond clock-skew tolerance) is
- * not ours either — this matters when there was no previous load to compare with.
+ * How a wait recognises the load it is waiting for: by id, or, while the id is unknown, by the rule
+ * of ours.ts. `triggeredAt` is in Celonis's clock when `errorMs` (the estimate's error bound) is
+ * given; without it, it is the runner's and START_SKEW_TOLERANCE_MS stands for the error.
  */
-export function isOurLoad(
-  load: LoadRecord | null | undefined,
-  previousLoadId: string | null,
-  triggeredAt?: number,
-  skewToleranceMs: number = START_SKEW_TOLERANCE_MS,
-): boolean {
-  if (!load || !load.dataLoadId) return false;
-  if (previousLoadId !== null && load.dataLoadId === previousLoadId) return false;
-  if (triggeredAt !== undefined && load.startDate !== null && Number.isFinite(load.startDate)) {
-    if (load.startDate < triggeredAt - skewToleranceMs) return false;
-  }
-  return true;
+export type LoadMatch =
+  | { loadId: string }
+  | { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null; errorMs?: number };
+
+/** The rule's query for a match by trigger. Pure. */
+export function oursQuery(match: Exclude<LoadMatch, { loadId: string }>): OursQuery {
+  return {
+    previousLoadId: match.previousLoadId,
+    triggeredAt: match.triggeredAt,
+    errorMs: match.errorMs ?? START_SKEW_TOLERANCE_MS,
+    loadType: match.loadType,
+  };
 }
 
 /**
- * How a wait recognises the load it is waiting for: by id, or, while the id is unknown, as the first
- * load after the trigger (not the previous one, not started before the trigger, of the same type).
+ * Could `load`, seen on its own (a `last-load` answer), be the one `match` describes? By id, that
+ * settles it; by trigger it is only a candidate, to be confirmed against the history (findLoadIn).
  */
-export type LoadMatch =
-  { loadId: string } | { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null };
-
-/** Is `load` the one `match` describes? Pure. */
 export function matchesLoad(load: LoadRecord | null | undefined, match: LoadMatch): boolean {
   if (!load) return false;
   if ("loadId" in match) return load.dataLoadId === match.loadId;
-  if (!isOurLoad(load, match.previousLoadId, match.triggeredAt)) return false;
-  return !match.loadType || !load.loadType || load.loadType === match.loadType;
+  return isCandidate(load, oursQuery(match));
 }
 
-/** The load `match` describes among `loads` (a history): the earliest that matches. Pure. */
-export function pickLoad(
-  loads: readonly (LoadRecord | null | undefined)[],
-  match: LoadMatch,
+/** The load `match` describes in a load-info-sync answer (current load and history), or null. Pure. */
+export function findLoadIn(info: LoadInfoSync, match: LoadMatch): LoadRecord | null {
+  const ordered = celonisOrder(info);
+  if ("loadId" in match) return ordered.find((l) => l.dataLoadId === match.loadId) ?? null;
+  const verdict = findOurs(ordered, oursQuery(match));
+  return verdict.kind === "ours" || verdict.kind === "covering" ? verdict.load : null;
+}
+
+/**
+ * The matcher this project used before the rule of ours.ts, kept for the simulator only (it must
+ * find the loss this matcher causes): the earliest load in the history that is not the previous one
+ * and started no more than five minutes before the trigger. Never used by the provider.
+ */
+export function fiveMinuteMatch(
+  info: LoadInfoSync,
+  match: { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null },
 ): LoadRecord | null {
   let best: LoadRecord | null = null;
-  for (const l of loads) {
-    if (!l || !matchesLoad(l, match)) continue;
+  for (const l of celonisOrder(info)) {
+    if (match.previousLoadId !== null && l.dataLoadId === match.previousLoadId) continue;
+    if (l.startDate !== null && l.startDate < match.triggeredAt - START_SKEW_TOLERANCE_MS) continue;
+    if (match.loadType && l.loadType && l.loadType !== match.loadType) continue;
     if (!best || (l.startDate ?? Infinity) < (best.startDate ?? Infinity)) best = l;
   }
   return best;
-}
-
-/** The load `match` describes in a load-info-sync answer (current load and history). Pure. */
-export function findLoadIn(info: LoadInfoSync, match: LoadMatch): LoadRecord | null {
-  return pickLoad([info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])], match);
 }
 
 /** Steady delay once the quick first polls are done (no history). */

@@ -20,8 +20,8 @@ import {
   isLoadAlreadyRunning,
   type ErrorContext,
 } from "./errors";
-import { isOurLoad } from "./status";
-import type { LoadRecord } from "./types";
+import { matchesLoad, type LoadMatch } from "./status";
+import type { LoadRecord, LoadType } from "./types";
 
 /** How the trigger was confirmed, and our load if it was seen on the way. */
 export interface TriggerConfirmation {
@@ -36,6 +36,8 @@ export interface TriggerDeps {
   http: CelonisHttp;
   /** One read of the model's last load. */
   lastLoad(opts: { deadline: number; signal?: AbortSignal }): Promise<LoadRecord | null>;
+  /** The load `match` names in the model's history (the rule of ours.ts), or null. */
+  findLoad(match: LoadMatch, opts: { deadline: number; signal?: AbortSignal }): Promise<LoadRecord | null>;
 }
 
 /** The POST to send (path, query, body) and how to recognise its load. */
@@ -44,6 +46,8 @@ export interface TriggerCall {
   query: Record<string, string>;
   json?: string[];
   previousLoadId: string | null;
+  /** The load type the trigger starts (how its load is told from other writers' loads of other types). */
+  loadType: LoadType;
   /** When the first attempt is sent (epoch ms, the client's clock). */
   triggeredAt: number;
   deadline: number;
@@ -146,9 +150,14 @@ async function watchForLoad(
   for (;;) {
     let looked = false;
     try {
-      const load = await deps.lastLoad({ deadline: call.deadline, signal: call.signal });
+      const limits = { deadline: call.deadline, signal: call.signal };
+      const { previousLoadId, triggeredAt, loadType } = call;
+      const match: LoadMatch = { previousLoadId, triggeredAt, loadType };
+      // A candidate seen through last-load is ours only once the history confirms it.
+      const candidate = await deps.lastLoad(limits);
+      const load = matchesLoad(candidate, match) ? await deps.findLoad(match, limits) : null;
       looked = true;
-      if (load && isOurLoad(load, call.previousLoadId, call.triggeredAt)) return load;
+      if (load) return load;
     } catch (e) {
       if (!(e instanceof CelonisError)) throw e; // cancelled
     }

@@ -100,6 +100,30 @@ describe("exactly once: faults during a reload", function () {
     assert.equal(started().length, 1, "the next up found the load by its trigger time");
   });
 
+  it("a trigger reset before it reached Celonis, after two loads: the next up loads the change once, not settling on the first load", async () => {
+    handlers.useConnection({
+      url: emu.url,
+      auth: { kind: "bearer", token: TEST_API_KEY },
+      requestTimeoutMs: 1500, // the protocol watches 3 s for a load after an unanswered trigger
+    });
+    const s1 = await deploy(undefined, { ...base, triggers: ["rev=0"] });
+    const s2 = await deploy(s1, { ...base, triggers: ["rev=1"] });
+    assert.equal(s2.outputs.planStatus, "done", s2.error?.message);
+    const [a, b] = started().map((l) => l.dataLoadId);
+    emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop" });
+    const s3 = await deploy(s2, { ...base, triggers: ["rev=2"], timeoutSeconds: 2 });
+    assert.match(s3.error?.message ?? "", /may still be running/);
+    assert.equal(s3.outputs.planStatus, "running");
+    assert.equal(s3.outputs.planLoad?.previousLoadId, b);
+    assert.equal(started().length, 2, "the reset trigger started nothing");
+    const s4 = await deploy(s3, { ...base, triggers: ["rev=2"], timeoutSeconds: 10 });
+    assert.equal(s4.error?.message, undefined);
+    assert.equal(s4.outputs.planStatus, "done");
+    assert.equal(started().length, 3, "exactly one load for rev=2");
+    const c = started()[2].dataLoadId;
+    assert.equal(s4.outputs.planLoad?.loadId, c, `planLoad names the new load (not ${a})`);
+  });
+
   it("a trigger that reaches Celonis after the client gave up starts one load, not two", async () => {
     handlers.useConnection({
       url: emu.url,

@@ -18,7 +18,7 @@ import { describeFault } from "../../emulator/faults";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import { REPO_ROOT, describeStackError, emulatorConfig, openStack } from "../../scripts/stack";
 import type { LoadRecord } from "../../provider/celonis/types";
-import type { PlanStatus } from "../../provider/types";
+import type { PlanLoad, PlanStatus } from "../../provider/types";
 import { DEMO, TEST_API_KEY, sleep, waitFor, waitForFinished } from "../helpers/emulator";
 
 /** What the suite counts; every field but `scenarios`/`passed` must end at 0. */
@@ -73,6 +73,8 @@ export interface ScenarioContext {
   ourLoadStarted(): Promise<LoadRecord>;
   /** The CLI process of the running `pulumi up`, by pid (found through /proc). */
   cliPid(): Promise<number>;
+  /** The planLoad of every DataModelReload in the stack's state, in state order. */
+  planLoads(): (PlanLoad | null | undefined)[];
   /** When the current step began (epoch ms). */
   stepStart: number;
   /**
@@ -96,6 +98,8 @@ export interface Step {
   before?: (ctx: ScenarioContext) => void | Promise<void>;
   /** Runs while the operation runs (a fault mid-wait, a kill). */
   during?: (ctx: ScenarioContext) => Promise<void>;
+  /** Checks after the operation (what state records, which loads ran); throwing reports a problem. */
+  after?: (ctx: ScenarioContext) => void | Promise<void>;
   /** Whether the operation must fail (a regex: with that message); default false. */
   fails?: boolean | RegExp;
   /** The CLI is killed in this step: after it, the lock is removed (`pulumi cancel`). */
@@ -227,6 +231,7 @@ async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<RunCo
     ourLoadStarted: () =>
       waitFor(() => ours(emu, elsewhere).find((l) => (l.startDate ?? 0) >= ctx.stepStart - 50), 60_000, 25),
     cliPid: () => waitFor(() => findCli(workDir), 30_000, 25),
+    planLoads: () => stateReloads(workDir).map((r) => r.outputs?.planLoad),
     fault: (rule) => {
       ctx.armed.push({ rule, at: Date.now() });
       emu.addFault(rule);
@@ -262,6 +267,10 @@ async function runSteps(s: Scenario, ctx: RunContext, output: string[], problems
           `step ${i} (${step.op}) left planStatus ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
         );
     }
+    if (step.after)
+      await Promise.resolve(step.after(ctx)).catch((e: unknown) =>
+        problems.push(`step ${i} (${step.op}) after: ${e instanceof Error ? e.message : String(e)}`),
+      );
     for (const { rule, at } of ctx.armed.splice(0)) {
       const hits = ctx.emu.requests().filter((r) => r.time >= at && hitBy(rule, r)).length;
       const wanted = Math.max(1, rule.count ?? 1);
@@ -365,14 +374,22 @@ function hitBy(rule: FaultRule, r: RequestLogEntry): boolean {
   );
 }
 
-/** The planStatus of every DataModelReload in the stack's state file. */
-function planStatuses(workDir: string): (string | undefined)[] {
+/** The DataModelReload resources in the stack's state file, in state order. */
+function stateReloads(workDir: string): { outputs?: { planStatus?: string; planLoad?: PlanLoad | null } }[] {
   const file = path.join(workDir, "state", ".pulumi", "stacks", "reliability", "dev.json");
   const state = JSON.parse(fs.readFileSync(file, "utf8")) as {
-    checkpoint: { latest: { resources?: { type: string; outputs?: { planStatus?: string } }[] } };
+    checkpoint: {
+      latest: {
+        resources?: { type: string; outputs?: { planStatus?: string; planLoad?: PlanLoad | null } }[];
+      };
+    };
   };
-  const reloads = (state.checkpoint.latest.resources ?? []).filter((r) => r.type.endsWith("DataModelReload"));
-  return reloads.map((r) => r.outputs?.planStatus);
+  return (state.checkpoint.latest.resources ?? []).filter((r) => r.type.endsWith("DataModelReload"));
+}
+
+/** The planStatus of every DataModelReload in the stack's state file. */
+function planStatuses(workDir: string): (string | undefined)[] {
+  return stateReloads(workDir).map((r) => r.outputs?.planStatus);
 }
 
 /** Whether every DataModelReload in state is done. */

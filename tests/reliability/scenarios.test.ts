@@ -15,6 +15,7 @@ import {
   type ScenarioContext,
 } from "./harness";
 import type { FaultRule, LoadBehaviour } from "../../emulator";
+import { EXACTLY_ONCE_SCENARIOS } from "./exactly-once-scenarios";
 
 /** The demo model's resource, with a trigger and a 60 s deadline unless said otherwise. */
 const on = (over: Partial<DataModelReloadArgs> = {}): DataModelReloadArgs[] => [
@@ -668,5 +669,5 @@ describe("reliability: exactly one load per change, whatever fails", function ()
   this.timeout(240_000);
   before(() => ensureToolchain());
   after(() => console.log(`\n  ${summaryLine()}\n`));
-  for (const s of SCENARIOS) it(s.name, () => runScenario(s));
+  for (const s of [...SCENARIOS, ...EXACTLY_ONCE_SCENARIOS]) it(s.name, () => runScenario(s));
 });

@@ -1,9 +1,8 @@
-// Load decisions of the Celonis client: terminal/success statuses, "is this our load", poll pacing.
+// Load decisions of the Celonis client: terminal/success statuses, poll pacing ("is this our load": celonis-ours).
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {
   isTerminal,
-  isOurLoad,
   nextPollDelayMs,
   expectedDurationMs,
   latestLoadFromInfo,
@@ -39,59 +38,6 @@ describe("celonis status: terminal", () => {
   for (const [status, terminal] of table) {
     it(`${status}: terminal=${terminal}`, () => assert.equal(isTerminal(status), terminal));
   }
-});
-
-describe("celonis status: isOurLoad", () => {
-  const triggeredAt = 10_000_000;
-  const table: [string, LoadRecord | null, string | null, number | undefined, boolean][] = [
-    ["no load visible yet", null, "old", triggeredAt, false],
-    ["stale SUCCESS of the previous load", load("old", "SUCCESS"), "old", triggeredAt, false],
-    ["previous load still RUNNING", load("old", "RUNNING"), "old", triggeredAt, false],
-    ["new id RUNNING", load("new", "RUNNING", triggeredAt + 5), "old", triggeredAt, true],
-    ["new id SUCCESS", load("new", "SUCCESS", triggeredAt + 5), "old", triggeredAt, true],
-    ["never loaded before: any load is new", load("new", "RUNNING", triggeredAt), null, triggeredAt, true],
-    [
-      "new id but started an hour before the trigger",
-      load("other", "SUCCESS", triggeredAt - 3_600_000),
-      null,
-      triggeredAt,
-      false,
-    ],
-    [
-      "new id, start slightly before trigger (clock skew)",
-      load("new", "RUNNING", triggeredAt - 2_000),
-      "old",
-      triggeredAt,
-      true,
-    ],
-    ["new id, unknown start date", load("new", "RUNNING", null), "old", triggeredAt, true],
-    ["no triggeredAt given", load("new", "RUNNING", 0), "old", undefined, true],
-    ["empty id", load("", "RUNNING"), "old", undefined, false],
-  ];
-  for (const [name, l, prev, at, expected] of table) {
-    it(`${name} → ${expected}`, () => assert.equal(isOurLoad(l, prev, at), expected));
-  }
-  it("property: a load with the previous id is never ours, whatever its status", () => {
-    const statuses: LoadStatus[] = [
-      "RUNNING",
-      "SUCCESS",
-      "WARNING",
-      "ERROR",
-      "LOST_CONNECTION",
-      "CANCELED",
-      "CANCELLING",
-    ];
-    fc.assert(
-      fc.property(
-        fc.string({ minLength: 1 }),
-        fc.constantFrom(...statuses),
-        fc.integer(),
-        (id, st, start) => {
-          return !isOurLoad(load(id, st, start), id, start);
-        },
-      ),
-    );
-  });
 });
 
 describe("celonis status: nextPollDelayMs", () => {
