@@ -1,4 +1,5 @@
-// A trigger journal kept beside the project, in `.pulumi-celonis/journal.json`. Why: when `pulumi up`
+// A trigger journal kept beside the project, in `.pulumi-celonis/journal.json.d/` (one file per
+// entry; see Journal for why). Why: when `pulumi up`
 // is killed during a wait (a second Ctrl-C, SIGKILL, a lost CI runner), the engine never records
 // what the reload did, so the next `up` plans the very same change again and would start a second
 // load. Every trigger is written here *before* it is sent, under the key of the change it carries
@@ -9,7 +10,7 @@
 // Entries are also dropped when their trigger is known to have started nothing, and after 8 days.
 // It holds ids, times and a one-way hash of the change, never input values or credentials.
 
-import { createHash } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { canonicalJson, reloadFingerprint, type ReloadState } from "./plan";
@@ -58,79 +59,133 @@ export function changeKey(parts: ChangeParts): string {
   return createHash("sha256").update(material).digest("hex");
 }
 
-/** Entries younger than `maxAgeMs`. Pure. */
-function freshEntries(entries: JournalEntry[], nowMs: number, maxAgeMs = JOURNAL_MAX_AGE_MS): JournalEntry[] {
-  return entries.filter((e) => nowMs - Date.parse(e.recordedAt) < maxAgeMs);
+/** Is an entry younger than `maxAgeMs`? Pure. */
+function isFresh(e: JournalEntry, nowMs: number, maxAgeMs = JOURNAL_MAX_AGE_MS): boolean {
+  return nowMs - Date.parse(e.recordedAt) < maxAgeMs;
+}
+
+/** The folder of one-file entries for the journal at `file`: `<file>.d`. Pure. */
+export function entriesDir(file: string): string {
+  return `${file}.d`;
 }
 
 /**
- * The journal file. Reads and writes are synchronous and atomic (write, then rename). Every call
- * reads the file again rather than keeping entries in memory: deployments of two stacks of one
- * project share it, and a cached copy would write the other's entries away. (Measured: with 60
- * reloads in flight, each one's four journal calls cost 2–6 ms of file I/O in all.)
+ * The journal: one file per entry, named by its change key, in `<file>.d/`. Several stacks of one
+ * project (and the reloads of one deployment) write at once, so nothing is read, changed and written
+ * back: an entry is written whole to a temporary file and renamed over its own name (atomic), and
+ * forgotten by removing that file. `file` itself is the journal of earlier versions (one JSON file
+ * with every entry); its entries are still read, moved once into their own files by whichever
+ * process renames the old file away first. Entries older than 8 days are removed when found.
  */
 export class Journal {
   private readonly warned = new Set<string>();
+  private readonly dir: string;
 
   constructor(
     readonly file: string,
     private readonly warn: (message: string) => void = () => undefined,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.dir = entriesDir(file);
+  }
 
   /** The load recorded for this change, if one is. */
   find(key: string): PlanLoad | null {
-    return this.read().find((e) => e.key === key)?.load ?? null;
+    this.migrate();
+    return this.readEntry(this.entryFile(key))?.load ?? null;
   }
 
   /** Records (or updates) the load of a change. */
   record(key: string, entry: Omit<JournalEntry, "key" | "recordedAt">): void {
-    const others = this.read().filter((e) => e.key !== key);
-    this.write([...others, { key, ...entry, recordedAt: new Date(this.now()).toISOString() }]);
+    const full: JournalEntry = { key, ...entry, recordedAt: new Date(this.now()).toISOString() };
+    try {
+      this.writeEntry(full);
+    } catch (err) {
+      this.once(
+        "write",
+        `cannot write ${this.entryFile(key)} (${String(err)}): an interrupted deployment may cost a second load`,
+      );
+    }
   }
 
   /** Drops the entry of a change: its outcome reached the engine, or its trigger started nothing. */
   forget(key: string): void {
-    const entries = this.read();
-    if (entries.some((e) => e.key === key)) this.write(entries.filter((e) => e.key !== key));
+    this.migrate();
+    this.remove(this.entryFile(key));
   }
 
-  /** Every entry (for tests and troubleshooting). */
+  /** Every entry (for tests and troubleshooting); old ones are removed on the way. */
   entries(): JournalEntry[] {
-    return this.read();
+    this.migrate();
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir).filter((n) => n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    return names.flatMap((n) => this.readEntry(path.join(this.dir, n)) ?? []);
   }
 
-  private read(): JournalEntry[] {
+  private entryFile(key: string): string {
+    return path.join(this.dir, `${key.replace(/[^0-9a-zA-Z_-]/g, "_")}.json`);
+  }
+
+  /** One entry from its file; null when absent, unreadable (warned once) or old (then removed). */
+  private readEntry(file: string): JournalEntry | null {
     let text: string;
     try {
-      text = fs.readFileSync(this.file, "utf8");
+      text = fs.readFileSync(file, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "ENOTDIR")
-        this.once("read", `cannot read ${this.file}: ${String(err)}`);
-      return [];
+      if (code !== "ENOENT" && code !== "ENOTDIR") this.once("read", `cannot read ${file}: ${String(err)}`);
+      return null;
     }
     try {
-      const parsed = JSON.parse(text) as { entries?: JournalEntry[] };
-      return freshEntries(Array.isArray(parsed.entries) ? parsed.entries : [], this.now());
+      const entry = JSON.parse(text) as JournalEntry;
+      if (isFresh(entry, this.now())) return entry;
+      this.remove(file);
+      return null;
     } catch {
-      this.once("parse", `${this.file} is not valid JSON; starting a new journal`);
-      return [];
+      this.once("parse", `${file} is not valid JSON; it is ignored`);
+      return null;
     }
   }
 
-  private write(entries: JournalEntry[]): void {
+  /** Writes an entry whole under a temporary name, then renames it over its own file. */
+  private writeEntry(entry: JournalEntry): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const target = this.entryFile(entry.key);
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(entry, null, 2)}\n`);
+    fs.renameSync(tmp, target);
+  }
+
+  private remove(file: string): void {
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`);
-      fs.renameSync(tmp, this.file);
-    } catch (err) {
-      this.once(
-        "write",
-        `cannot write ${this.file} (${String(err)}): an interrupted deployment may cost a second load`,
-      );
+      fs.unlinkSync(file);
+    } catch {
+      // already gone (another process forgot it), or never written
     }
+  }
+
+  /**
+   * Moves the entries of an earlier version's single file into their own files. The old file is
+   * renamed away first, so exactly one process moves it; an entry already in its own file (newer)
+   * is kept.
+   */
+  private migrate(): void {
+    if (!fs.existsSync(this.file)) return;
+    const claimed = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.migrating`;
+    try {
+      fs.renameSync(this.file, claimed);
+    } catch {
+      return; // another process moved it, or it is not ours to move
+    }
+    for (const entry of legacyEntries(claimed, (m) => this.once("parse", m))) {
+      if (isFresh(entry, this.now()) && !fs.existsSync(this.entryFile(entry.key)))
+        this.record(entry.key, entry);
+    }
+    this.remove(claimed);
   }
 
   /** Warns once per kind of trouble (a broken journal must not flood the deployment's output). */
@@ -138,6 +193,17 @@ export class Journal {
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
     this.warn(`trigger journal: ${message}`);
+  }
+}
+
+/** The entries of an earlier version's journal file (`{version: 1, entries: [...]}`). */
+function legacyEntries(file: string, warn: (m: string) => void): JournalEntry[] {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { entries?: JournalEntry[] };
+    return Array.isArray(parsed.entries) ? parsed.entries.filter((e) => e && typeof e.key === "string") : [];
+  } catch {
+    warn(`the earlier journal file ${file} is not valid JSON; its entries are ignored`);
+    return [];
   }
 }
 

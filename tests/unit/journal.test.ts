@@ -3,6 +3,7 @@
 // trigger value.
 
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,6 +11,7 @@ import {
   Journal,
   JOURNAL_MAX_AGE_MS,
   changeKey,
+  entriesDir,
   journalPath,
   type ChangeParts,
 } from "../../provider/journal";
@@ -64,7 +66,11 @@ describe("journal: recognising one change across deployments", () => {
     new Journal(file).record(key, { poolId: "p", dataModelId: "m", load: LOAD });
     assert.deepEqual(new Journal(file).find(key), LOAD);
     assert.equal(new Journal(file).find("other"), null);
-    assert.ok(!fs.readFileSync(file, "utf8").includes("s3cret"));
+    const stored = fs
+      .readdirSync(entriesDir(file))
+      .map((n) => fs.readFileSync(path.join(entriesDir(file), n), "utf8"));
+    assert.deepEqual(stored.length, 1, "one file per entry");
+    assert.ok(!stored[0].includes("s3cret"));
     new Journal(file).forget(key);
     assert.equal(new Journal(file).find(key), null);
   });
@@ -88,12 +94,53 @@ describe("journal: recognising one change across deployments", () => {
     const j = new Journal(file, (m) => warnings.push(m));
     assert.equal(j.find("k"), null);
     assert.equal(j.find("k"), null);
-    const blocked = new Journal(path.join(file, "inside-a-file.json"), (m) => warnings.push(m));
+    const blocker = path.join(dir, "a-file");
+    fs.writeFileSync(blocker, "");
+    const blocked = new Journal(path.join(blocker, "inside-a-file.json"), (m) => warnings.push(m));
     blocked.record("k", { poolId: "p", dataModelId: "m", load: LOAD });
     blocked.record("k", { poolId: "p", dataModelId: "m", load: LOAD });
     assert.equal(warnings.length, 2, "one warning per journal and kind of trouble");
     assert.match(warnings[1], /cannot write .*an interrupted deployment may cost a second load/);
   });
+
+  it("entries left in an earlier version's single journal.json are still found, and moved to their own files", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "journal-")), "journal.json");
+    const recordedAt = new Date().toISOString();
+    const entries = ["k1", "k2"].map((key) => ({
+      key,
+      poolId: "p",
+      dataModelId: "m",
+      load: LOAD,
+      recordedAt,
+    }));
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries }));
+    const j = new Journal(file);
+    assert.deepEqual(j.find("k1"), LOAD);
+    assert.ok(!fs.existsSync(file), "the old file is moved once");
+    j.forget("k1");
+    assert.deepEqual(
+      j.entries().map((e) => e.key),
+      ["k2"],
+    );
+  });
+
+  it("two processes writing at once lose nothing (no shared read-modify-write)", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "journal-")), "journal.json");
+    const writer = (tag: string) =>
+      new Promise<void>((resolve, reject) => {
+        const code =
+          `const { Journal } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/journal"))});` +
+          `const j = new Journal(${JSON.stringify(file)});` +
+          `for (let i = 0; i < 150; i++) { j.record("${tag}" + i, { poolId: "p", dataModelId: "m", load: ${JSON.stringify(LOAD)} });` +
+          ` if (i % 3 === 0) j.forget("${tag}" + i); }`;
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", code], {
+          stdio: "inherit",
+        });
+        child.on("exit", (c) => (c === 0 ? resolve() : reject(new Error(`writer ${tag} exited ${c}`))));
+      });
+    await Promise.all([writer("a"), writer("b")]);
+    assert.equal(new Journal(file).entries().length, 200, "150 - 50 forgotten, from each process");
+  }).timeout(60_000);
 
   it("lives beside the project unless PULUMI_CELONIS_JOURNAL says where, or off", () => {
     assert.equal(journalPath({}, "/proj"), "/proj/.pulumi-celonis/journal.json");
