@@ -156,15 +156,17 @@ class InputReader {
           `tables[${i}] must be a non-empty table name, alias or id, got ${show(t)}`,
         );
       }
-      const ref = t.trim();
-      const first = seen.get(ref.toLowerCase());
+      // Whitespace counts: Celonis allows "Kunden" and "Kunden " side by side. The same table written
+      // two ways (case, name and alias) is caught by id once resolved (resolvedFailures).
+      const ref = t;
+      const first = seen.get(ref);
       if (first !== undefined) {
         return this.fail(
           `tables[${i}]`,
           `tables[${i}] ${show(ref)} duplicates tables[${first}]: list each table once`,
         );
       }
-      seen.set(ref.toLowerCase(), i);
+      seen.set(ref, i);
       tables.push(ref);
     });
     return tables;

@@ -1,6 +1,8 @@
 // Users name tables ("ACTIVITIES", an alias, or a table config id); partial-sync wants ids. This
-// maps references to table configs — exact before case-insensitive, ambiguity is an error — and
-// suggests close names for typos, so preview can fail with "did you mean…". Pure; no I/O.
+// maps references to table configs — exact before case-insensitive, ambiguity is an error, whitespace
+// always counts ("Kunden" and "Kunden " are two tables) — and suggests close names for typos, so
+// preview can fail with "did you mean…"; a suggestion is never taken in the reference's place.
+// Pure; no I/O.
 
 import { distance } from "fastest-levenshtein";
 import type { ResolvedTable, TableConfig } from "./types";
@@ -60,8 +62,8 @@ export function matchTable(ref: string, tables: TableConfig[]): Match {
  * length), plus names that start with or contain it (or that it contains). Closest first.
  */
 export function suggestTables(ref: string, tables: TableConfig[], max = MAX_SUGGESTIONS): string[] {
-  const q = ref.toLowerCase().trim();
-  if (!q) return [];
+  const q = ref.toLowerCase();
+  if (!q.trim()) return [];
   const candidates = new Map<string, number>(); // display name → score (lower is better)
   for (const t of tables) {
     for (const name of [t.aliasOrName, t.name, t.alias]) {

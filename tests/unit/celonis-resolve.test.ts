@@ -121,3 +121,22 @@ describe("celonis resolve: suggestions", () => {
     );
   });
 });
+
+describe("celonis resolve: whitespace counts", () => {
+  const spaced = [table("t-k", "Kunden"), table("t-k2", "Kunden "), table("t-l", " Lieferanten")];
+  const rows: [string, string | null, string[]][] = [
+    ["Kunden", "t-k", []],
+    ["Kunden ", "t-k2", []], // was trimmed to "Kunden": the other table, without a word
+    [" Lieferanten", "t-l", []], // could not be named at all
+    ["kunden ", "t-k2", []], // the unique case-insensitive match stays
+    ["Lieferanten", null, [" Lieferanten"]], // suggested, never substituted
+    ["Kunden  ", null, ["Kunden ", "Kunden"]],
+  ];
+  for (const [ref, id, suggestions] of rows) {
+    it(`${JSON.stringify(ref)} → ${id ?? `unknown, suggesting ${JSON.stringify(suggestions)}`}`, () => {
+      const r = resolveTables([ref], spaced);
+      assert.equal(r.resolved[0]?.id ?? null, id);
+      if (!id) assert.deepEqual(r.unknown[0].suggestions.slice(0, suggestions.length), suggestions);
+    });
+  }
+});

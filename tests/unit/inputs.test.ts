@@ -43,7 +43,7 @@ describe("inputs: validation", () => {
     ],
     ["tables not a list", { tables: "CASES" }, "tables", /must be a list.*got "CASES"/],
     ["blank table", { tables: ["CASES", " "] }, "tables[1]", /non-empty table name/],
-    ["duplicate table", { tables: ["CASES", "cases"] }, "tables[1]", /"cases" duplicates tables\[0\]/],
+    ["duplicate table", { tables: ["CASES", "CASES"] }, "tables[1]", /"CASES" duplicates tables\[0\]/],
     ["negative timeout", { timeoutSeconds: -5 }, "timeoutSeconds", /above 0 .* got -5/],
     ["NaN timeout", { timeoutSeconds: NaN }, "timeoutSeconds", /above 0 .* got NaN$/],
     ["Infinity timeout", { timeoutSeconds: Infinity }, "timeoutSeconds", /got Infinity$/],
@@ -93,6 +93,20 @@ describe("inputs: validation", () => {
       assert.match(hit.reason, reason);
     });
   }
+
+  it("table names keep their whitespace, and names differing only in case or spaces are not duplicates here (resolved ids decide)", () => {
+    const { inputs, failures } = validateInputs({
+      ...ok,
+      tables: ["Kunden ", " Lieferanten", "Kunden", "kunden"],
+    });
+    assert.deepEqual(failures, []);
+    assert.deepEqual(inputs.tables, ["Kunden ", " Lieferanten", "Kunden", "kunden"]);
+    const dup = resolvedFailures({ tables: ["Kunden", "kunden"], tableTriggers: null }, [
+      { ref: "Kunden", id: "t-k", name: "Kunden" },
+      { ref: "kunden", id: "t-k", name: "Kunden" },
+    ]);
+    assert.match(dup[0]?.reason ?? "", /tables\[1\] "kunden" is the same table as tables\[0\]/);
+  });
 
   it("a Date trigger counts as its ISO string, so changing it changes the trigger", () => {
     const a = validateInputs({
