@@ -28,6 +28,7 @@ Options:
   --queue-triggers           queue a trigger that arrives while a load runs (default: 400 ALREADY_RUNNING)
   --pool-access <key=p1,p2>  restrict a key or client id to these pool ids, others get 403 (repeatable)
   --disable-v1-last-load     v1 .../last-load answers 404 (test the load-info-sync fallback)
+  --clock-offset <s>         the API's clock (Date header, load dates) runs this many seconds ahead (< 0: behind)
   --fault <json>             add a fault rule, e.g. '{"kind":"rateLimit","count":3}' (repeatable)
   --quiet                    print only the "listening on" line
   -h, --help                 show this help
@@ -38,7 +39,7 @@ With no --api-key/--app-key/--oauth-client, these demo credentials are accepted:
 
 Control API (no auth): GET /_emulator/health, GET/DELETE /_emulator/requests, GET/POST/DELETE /_emulator/faults,
 PUT /_emulator/behaviour/{modelId|*}, POST/GET /_emulator/models/{modelId}/loads,
-POST /_emulator/tokens/expire, POST /_emulator/reset.
+GET/PUT /_emulator/clock, POST /_emulator/tokens/expire, POST /_emulator/reset.
 `;
 
 export interface CliConfig {
@@ -73,6 +74,7 @@ const FLAGS = {
   "queue-triggers": { type: "boolean" },
   "pool-access": { type: "string", multiple: true },
   "disable-v1-last-load": { type: "boolean" },
+  "clock-offset": { type: "string" },
   fault: { type: "string", multiple: true },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -127,6 +129,15 @@ function faultFlags(values: string[] | undefined): FaultRule[] {
   });
 }
 
+/** `--clock-offset <seconds>`, negative allowed, as ms. */
+function clockOffsetFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n))
+    throw new Error(`--clock-offset expects seconds (e.g. -600), got "${v}"`);
+  return Math.round(n * 1000);
+}
+
 /** The emulator options the flags ask for (only those given; the emulator's defaults apply to the rest). */
 function emulatorOptions(values: Flags): EmulatorOptions {
   const port = number("port", values.port, true) ?? DEFAULT_PORT;
@@ -141,6 +152,7 @@ function emulatorOptions(values: Flags): EmulatorOptions {
     loadMs: loadSeconds === undefined ? undefined : Math.round(loadSeconds * 1000),
     outcome: outcomeFlag(values.outcome),
     poolAccess: poolAccessFlags(values["pool-access"]),
+    clockOffsetMs: clockOffsetFlag(values["clock-offset"]),
   };
   const options: EmulatorOptions = {
     port,

@@ -1,9 +1,10 @@
 // The control API's handlers (`/_emulator/…`): what tests and demos use to inspect and steer the
 // emulator over HTTP: the request log, fault rules, load behaviours, loads started "outside
-// Pulumi", token expiry and reset. No auth, never logged, never faulted. Bodies are JSON; a bad one → 400.
+// Pulumi", the clock offset, token expiry and reset. No auth, never logged, never faulted. Bodies are JSON; a bad one → 400.
 import { z } from "zod";
 import type { RouteRequest } from "./api";
 import { validateBehaviour } from "./behaviour";
+import { validateOffset } from "./clock-offset";
 import type { EmulatorCore } from "./core";
 import { ApiError } from "./errors";
 import { validateFaultRule, type Reply } from "./faults";
@@ -88,6 +89,18 @@ export const loads = (req: RouteRequest, emu: EmulatorCore): Reply => ({
   status: 200,
   body: emu.state.loads(req.params.modelId),
 });
+
+/** The clock-offset fault: `{offsetMs}` (negative: behind). */
+export const clock = (_req: RouteRequest, emu: EmulatorCore): Reply => ({
+  status: 200,
+  body: { offsetMs: emu.clockOffsetMs },
+});
+
+export function setClock(req: RouteRequest, emu: EmulatorCore): Reply {
+  const body = json(req) as { offsetMs?: unknown } | undefined;
+  emu.clockOffsetMs = validated(() => validateOffset(body?.offsetMs));
+  return NO_CONTENT;
+}
 
 export function expireTokens(_req: RouteRequest, emu: EmulatorCore): Reply {
   emu.auth.expireAll();

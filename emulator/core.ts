@@ -2,6 +2,7 @@
 // credentials, the fault rules and the request log. Routes get this object; server.ts adds HTTP.
 import { AuthService, DEFAULT_CREDENTIALS, type OAuthClient } from "./auth";
 import { TimerGroup, systemClock, type Clock } from "./clock";
+import { validateOffset } from "./clock-offset";
 import { FaultSet } from "./faults";
 import { RequestLog } from "./request-log";
 import { loadSeed, type Seed } from "./seed";
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   disableV1LastLoad?: boolean;
   /** Now and timers (loads, token expiry, fault delays); default the system clock. Tests pass a ManualClock. */
   clock?: Clock;
+  /** The clock-offset fault: the API's `Date` header and load dates are this far ahead (ms; < 0 behind). */
+  clockOffsetMs?: number;
   /** Called with one line per API request (no credentials in it). */
   log?: (line: string) => void;
 }
@@ -47,7 +50,11 @@ export interface EmulatorCore {
   /** Timers of fault delays (cancelled on stop). */
   timers: TimerGroup;
   disableV1LastLoad: boolean;
-  /** Back to the seed: loads, behaviours, faults, the log and issued tokens. */
+  /** The true time (the options' clock), epoch ms. */
+  now(): number;
+  /** How far the API's clock is off the true time (ms): the clock-offset fault (clock-offset.ts). */
+  clockOffsetMs: number;
+  /** Back to the seed: loads, behaviours, faults (the clock offset too), the log and issued tokens. */
   reset(): void;
 }
 
@@ -80,7 +87,10 @@ export function createCore(opts: EmulatorOptions): EmulatorCore {
     log: new RequestLog(clock, opts.log),
     timers: new TimerGroup(clock),
     disableV1LastLoad: opts.disableV1LastLoad === true,
+    now: () => clock.now(),
+    clockOffsetMs: validateOffset(opts.clockOffsetMs ?? 0),
     reset: () => {
+      core.clockOffsetMs = 0;
       core.state.reset();
       core.faults.clear();
       core.auth.reset();

@@ -59,6 +59,8 @@ export const ROUTES: readonly Route[] = [
   route("PUT", "/_emulator/behaviour/{modelId}", control.setBehaviour), // modelId or *
   route("POST", "/_emulator/models/{modelId}/loads", control.startLoad), // {loadType?, tableIds?} → 201
   route("GET", "/_emulator/models/{modelId}/loads", control.loads),
+  route("GET", "/_emulator/clock", control.clock),
+  route("PUT", "/_emulator/clock", control.setClock), // {offsetMs}: the clock-offset fault
   route("POST", "/_emulator/tokens/expire", control.expireTokens),
   route("POST", "/_emulator/reset", control.reset),
 ];

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { RouteRequest } from "./api";
 import type { Principal } from "./auth";
 import type { LoadBehaviour } from "./behaviour";
+import { skewed, validateOffset } from "./clock-offset";
 import { createCore, type EmulatorCore, type EmulatorOptions } from "./core";
 import { DROPPED, withFault } from "./fault-pipeline";
 import { describeFault, type FaultRule, type Reply } from "./faults";
@@ -33,6 +34,8 @@ export interface Emulator {
   requests(): RequestLogEntry[];
   clearRequests(): void;
   expireTokens(): void;
+  /** The clock-offset fault: the API's clock runs `ms` ahead of the true time (negative: behind). */
+  setClockOffset(ms: number): void;
   /** Back to the seed: loads, behaviours, faults, the log and issued tokens. */
   reset(): void;
   stop(): Promise<void>;
@@ -58,7 +61,7 @@ async function serveApi(emu: EmulatorCore, req: http.IncomingMessage, res: http.
   const entry = emu.log.begin(method, url);
   const finish = (reply: Reply): void => {
     emu.log.finish(entry, reply.status);
-    writeReply(res, reply);
+    writeReply(res, skewed(reply, emu.now(), emu.clockOffsetMs));
   };
   let body: Buffer;
   try {
@@ -164,6 +167,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     requests: () => emu.log.list(),
     clearRequests: () => emu.log.clear(),
     expireTokens: () => emu.auth.expireAll(),
+    setClockOffset: (ms) => {
+      emu.clockOffsetMs = validateOffset(ms);
+    },
     reset: () => emu.reset(),
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {

@@ -10,7 +10,8 @@
 
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
-import { expectedDurationMs, isTerminal, latestLoadFromInfo } from "./celonis/status";
+import { expectedDurationMs, isTerminal, latestLoadFromInfo, triggerMatch } from "./celonis/status";
+import type { ServerTime } from "./celonis/server-clock";
 import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
 import { combinePlans } from "./plan";
 import { progressLine, shortId } from "./progress";
@@ -57,6 +58,8 @@ function awaited(key: string, now: number): boolean {
 /** The trigger a member's plan went out with. */
 export interface TriggerInfo {
   triggeredAt: number;
+  /** `triggeredAt` in Celonis's clock, when the client had read it. */
+  server: ServerTime | null;
   previousLoadId: string | null;
   loadType: LoadType;
 }
@@ -233,7 +236,9 @@ class Batch {
       const members = this.active();
       const plan = combinePlans(members.map((j) => j.member.plan));
       const request = await this.requestFor(plan);
-      const info = { triggeredAt: Date.now(), previousLoadId: busy.previousLoadId, loadType: request.kind };
+      const now = Date.now();
+      const server = this.client.serverTime(now);
+      const info = { triggeredAt: now, server, previousLoadId: busy.previousLoadId, loadType: request.kind };
       this.log(triggerLine(plan, request.kind, members));
       members.forEach((j) => j.member.onTrigger(info));
       try {
@@ -270,8 +275,7 @@ class Batch {
    */
   private async follow({ trigger, info }: Sent): Promise<void> {
     const { poolId, dataModelId } = this.first().inputs;
-    const { previousLoadId, triggeredAt, loadType } = trigger;
-    const match = { previousLoadId, triggeredAt, loadType };
+    const match = triggerMatch(trigger);
     const notWaiting = this.active().filter((x) => !x.member.inputs.wait);
     if (notWaiting.length > 0) {
       const last = await this.client.findLoad(poolId, dataModelId, match, this.limits()).catch(() => null);

@@ -15,7 +15,8 @@
 // while the id is unknown), and the next `up` settles that load instead of starting another.
 // Pure: no I/O, no clock (the time a decision needs is passed in).
 
-import { isTerminal, type LoadMatch } from "./celonis/status";
+import type { ServerTime } from "./celonis/server-clock";
+import { isTerminal, triggerMatch, type LoadMatch } from "./celonis/status";
 import type { LoadRecord, LoadType } from "./celonis/types";
 import type { Plan, PlanLoad, PlanStatus, WarningsAs } from "./types";
 
@@ -62,7 +63,7 @@ export function planned(plan: Plan): Reload {
 /** The trigger is about to be sent: from here on the reload may have a load in Celonis. */
 export function triggerSent(
   r: Reload,
-  at: { triggeredAt: number; previousLoadId: string | null; loadType: LoadType },
+  at: { triggeredAt: number; server?: ServerTime | null; previousLoadId: string | null; loadType: LoadType },
 ): Reload {
   return step(r, "triggerSent", () => ({
     phase: "triggering",
@@ -70,6 +71,9 @@ export function triggerSent(
       loadId: null,
       loadType: at.loadType,
       triggeredAt: new Date(at.triggeredAt).toISOString(),
+      ...(at.server
+        ? { triggeredAtServer: new Date(at.server.at).toISOString(), serverErrorMs: at.server.errorMs }
+        : {}),
       previousLoadId: at.previousLoadId,
       status: null,
     },
@@ -171,16 +175,19 @@ export function latestVisible(load: PlanLoad): number {
 }
 
 /**
- * How a plan's load is found again: by id once known; else as the first load after its trigger, of
- * its load type (someone else's load of another kind started after ours is not ours).
+ * How a plan's load is found again: by id once known; else by the rule of ours.ts after its trigger,
+ * of its load type, in Celonis's clock when the trigger's server time was recorded (a load without
+ * it, from an older state or journal, is matched by the runner's time and the old tolerance).
  */
 export function planLoadMatch(load: PlanLoad): LoadMatch {
   if (load.loadId) return { loadId: load.loadId };
-  return {
-    previousLoadId: load.previousLoadId,
-    triggeredAt: Date.parse(load.triggeredAt),
-    loadType: load.loadType,
-  };
+  const at = load.triggeredAtServer ? Date.parse(load.triggeredAtServer) : NaN;
+  const server =
+    Number.isFinite(at) && typeof load.serverErrorMs === "number"
+      ? { at, errorMs: load.serverErrorMs }
+      : null;
+  const { previousLoadId, loadType } = load;
+  return triggerMatch({ previousLoadId, triggeredAt: Date.parse(load.triggeredAt), loadType, server });
 }
 
 /**

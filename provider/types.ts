@@ -69,8 +69,16 @@ export interface PlanLoad {
   /** Celonis's id for it; null while the trigger was sent but the load has not been seen yet. */
   loadId: string | null;
   loadType: LoadType;
-  /** When the trigger was sent (ISO): a load not seen yet is recognised as one started after this. */
+  /** When the trigger was sent (ISO, the runner's clock). */
   triggeredAt: string;
+  /**
+   * The same moment in Celonis's clock (ISO), estimated from its answers' `Date` headers: a load not
+   * seen yet is recognised as one started after this, within `serverErrorMs`. Absent (states written
+   * before the provider read Celonis's clock): `triggeredAt` with a five-minute tolerance.
+   */
+  triggeredAtServer?: string;
+  /** How far `triggeredAtServer` may be off Celonis's true time (ms). */
+  serverErrorMs?: number;
   /** The model's last load before the trigger, which is therefore not ours. */
   previousLoadId: string | null;
   /**

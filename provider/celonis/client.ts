@@ -30,6 +30,7 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "./http";
+import type { ServerTime } from "./server-clock";
 import { parseJson, parseLoadInfo, parseLoadRecord, parseTables } from "./parse";
 import { resolveTables as resolveRefs, tableNames } from "./resolve";
 import {
@@ -153,6 +154,14 @@ export class CelonisClient {
     return this.http.baseUrl;
   }
 
+  /**
+   * The runner time `runnerMs` in Celonis's clock with its error bound, as the answers read so far
+   * show it (null before any answer carried a `Date` header).
+   */
+  serverTime(runnerMs: number): ServerTime | null {
+    return this.http.clock.serverTime(runnerMs);
+  }
+
   /** Closes idle connections (the client stays usable). */
   close(): void {
     this.http.close();
@@ -206,6 +215,7 @@ export class CelonisClient {
         const body = parseJson(res.body);
         if (body === null) return null;
         const load = parseLoadRecord(body);
+        this.sawLoads([load]);
         if (load) return load;
         // unreadable: fall through to load-info-sync
       } else if (res.status === 404 || res.status === 405 || res.status === 501) {
@@ -251,7 +261,14 @@ export class CelonisClient {
     poolId: string,
     dataModelId: string,
     req: LoadRequest,
-    opts: { previousLoadId: string | null; triggeredAt?: number; deadline: number; signal?: AbortSignal },
+    opts: {
+      previousLoadId: string | null;
+      triggeredAt?: number;
+      /** `triggeredAt` in Celonis's clock (see serverTime); absent: recognised by the runner's time. */
+      server?: ServerTime | null;
+      deadline: number;
+      signal?: AbortSignal;
+    },
   ): Promise<TriggerConfirmation> {
     const ctx: ErrorContext = { call: triggerCallName(req), poolId, dataModelId };
     if (req.kind === "PARTIAL" && !isTableIdList(req.tableIds)) {
@@ -277,6 +294,7 @@ export class CelonisClient {
       previousLoadId: opts.previousLoadId,
       loadType: req.kind,
       triggeredAt: opts.triggeredAt ?? this.http.now(),
+      server: opts.server,
       deadline: opts.deadline,
       signal: opts.signal,
     };
@@ -323,7 +341,7 @@ export class CelonisClient {
         }
       }
       if (now >= opts.deadline) return { outcome: "timeout", load: ours };
-      const delay = Math.min(nextPollDelayMs(sinceStart(ours, now, start), expected), opts.deadline - now);
+      const delay = Math.min(nextPollDelayMs(this.since(ours, now, start), expected), opts.deadline - now);
       await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
   }
@@ -356,12 +374,23 @@ export class CelonisClient {
           ? { outcome: "idle", load: last }
           : { outcome: "timeout", load: last };
       }
-      const delay = Math.min(nextPollDelayMs(sinceStart(running, now, start), expected), opts.deadline - now);
+      const delay = Math.min(nextPollDelayMs(this.since(running, now, start), expected), opts.deadline - now);
       await sleepUnlessCancelled(this.http.sleep, Math.max(0, delay), opts.signal);
     }
   }
 
   // ---- internals -------------------------------------------------------------------------------
+
+  /** How long `load` has run at runner time `now`, measured in Celonis's clock from its start date. */
+  private since(load: LoadRecord | null, now: number, fallback: number): number {
+    return sinceStart(load, this.http.clock.toServer(now), now, fallback);
+  }
+
+  /** Start dates Celonis reported just now: a check on the clock estimate (server-clock.ts). */
+  private sawLoads(loads: readonly (LoadRecord | null | undefined)[]): void {
+    const at = this.http.now();
+    for (const l of loads) this.http.clock.observeStart(l?.startDate, at);
+  }
 
   private async get(ctx: ErrorContext, path: string, opts: ReadOptions = {}): Promise<HttpResponse> {
     const req: HttpRequest = { method: "GET", path, ...ctx, deadline: opts.deadline, signal: opts.signal };
@@ -380,6 +409,7 @@ export class CelonisClient {
     if (body === null) return { loadInfo: null, loadHistory: null };
     const info = parseLoadInfo(body);
     if (!info) throw this.unexpected(ctx, res, "the load info answer is not an object");
+    this.sawLoads([info.loadInfo?.currentComputeLoad, ...(info.loadHistory?.dataLoadHistory ?? [])]);
     return info;
   }
 
@@ -474,7 +504,7 @@ export class CelonisClient {
       if (key === lastKey && now - lastAt < intervalMs) return;
       lastKey = key;
       lastAt = now;
-      const elapsedMs = sinceStart(load, now, start);
+      const elapsedMs = this.since(load, now, start);
       try {
         onProgress({
           loadId: load?.dataLoadId ?? null,
@@ -522,8 +552,11 @@ function notVisible(
   });
 }
 
-/** How long a load has run: from its start date when Celonis gives a sane one, else since `fallback`. */
-function sinceStart(load: LoadRecord | null, now: number, fallback: number): number {
-  const since = load?.startDate != null ? now - load.startDate : NaN;
+/**
+ * How long a load has run: from its start date to Celonis's now (`serverNow`) when Celonis gives a
+ * sane one, else from `fallback` to `now` (both the runner's).
+ */
+function sinceStart(load: LoadRecord | null, serverNow: number, now: number, fallback: number): number {
+  const since = load?.startDate != null ? serverNow - load.startDate : NaN;
   return since >= 0 && since < MAX_SANE_ELAPSED_MS ? since : now - fallback;
 }

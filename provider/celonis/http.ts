@@ -10,6 +10,7 @@ import axios, { type AxiosInstance } from "axios";
 import type { AuthConfig } from "./types";
 import { Authenticator, type TokenResponse } from "./auth";
 import { CelonisError, throwIfCancelled } from "./errors";
+import { ServerClock } from "./server-clock";
 import {
   classifyFailure,
   isIdempotent,
@@ -205,6 +206,8 @@ export class CelonisHttp {
   readonly random: () => number;
   /** The per-request timeout (ms). */
   readonly timeoutMs: number;
+  /** Celonis's clock as every answer's `Date` header shows it (server-clock.ts). */
+  readonly clock = new ServerClock();
   private readonly axios: AxiosInstance;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
@@ -313,7 +316,8 @@ export class CelonisHttp {
    */
   backoffMs(attempt: number, headers?: HeaderBag): number {
     const { baseDelayMs: baseMs, maxDelayMs: maxMs } = this.retryOpts;
-    return retryDelayMs(attempt, { baseMs, maxMs }, headers, this.random, this.now());
+    // Retry-After as an HTTP date, and an epoch x-ratelimit-reset, are in Celonis's clock.
+    return retryDelayMs(attempt, { baseMs, maxMs }, headers, this.random, this.clock.toServer(this.now()));
   }
 
   /** One attempt; never throws for network trouble. */
@@ -332,6 +336,7 @@ export class CelonisHttp {
       headers["Content-Type"] = "application/json";
       data = JSON.stringify(req.json);
     }
+    const sentAt = this.now();
     try {
       const res = await this.axios.request<string>({
         method: req.method,
@@ -342,11 +347,13 @@ export class CelonisHttp {
         timeout: attemptTimeoutMs(this.timeoutMs, this.now(), req.deadline),
         signal: req.signal,
       });
+      const flat = flattenHeaders(res.headers);
+      this.clock.observeDate(flat.date, sentAt, this.now());
       return {
         response: {
           method: req.method,
           status: res.status,
-          headers: flattenHeaders(res.headers),
+          headers: flat,
           body: typeof res.data === "string" ? res.data : "",
         },
         usedAuth,

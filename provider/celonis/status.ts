@@ -4,6 +4,7 @@
 // Pure functions, so the rules are tested table-driven and property-based without a server.
 
 import { celonisOrder, findOurs, isCandidate, type OursQuery } from "./ours";
+import type { ServerTime } from "./server-clock";
 import type { LoadInfoSync, LoadRecord, LoadStatus, LoadType } from "./types";
 
 /** Statuses after which a load does not change any more. */
@@ -32,6 +33,26 @@ export const START_SKEW_TOLERANCE_MS = 5 * 60_000;
 export type LoadMatch =
   | { loadId: string }
   | { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null; errorMs?: number };
+
+/** What is known of a trigger: the runner's time, and Celonis's when the clock had been read. */
+export interface TriggerTimes {
+  previousLoadId: string | null;
+  /** When the trigger was sent (runner ms). */
+  triggeredAt: number;
+  loadType?: LoadType | null;
+  /** The same moment in Celonis's clock with its error bound; absent: not known (an older state). */
+  server?: ServerTime | null;
+}
+
+/**
+ * How a trigger's load is recognised: in Celonis's clock within the estimate's bound when the
+ * trigger's server time is known, else by the runner's time with the old five-minute tolerance. Pure.
+ */
+export function triggerMatch(t: TriggerTimes): LoadMatch {
+  const { previousLoadId, triggeredAt, loadType, server } = t;
+  if (!server) return { previousLoadId, triggeredAt, loadType };
+  return { previousLoadId, triggeredAt: server.at, errorMs: server.errorMs, loadType };
+}
 
 /** The rule's query for a match by trigger. Pure. */
 export function oursQuery(match: Exclude<LoadMatch, { loadId: string }>): OursQuery {

@@ -20,7 +20,8 @@ import {
   isLoadAlreadyRunning,
   type ErrorContext,
 } from "./errors";
-import { matchesLoad, type LoadMatch } from "./status";
+import type { ServerTime } from "./server-clock";
+import { matchesLoad, triggerMatch, type LoadMatch } from "./status";
 import type { LoadRecord, LoadType } from "./types";
 
 /** How the trigger was confirmed, and our load if it was seen on the way. */
@@ -50,6 +51,8 @@ export interface TriggerCall {
   loadType: LoadType;
   /** When the first attempt is sent (epoch ms, the client's clock). */
   triggeredAt: number;
+  /** The same moment in Celonis's clock, when the client had read it. */
+  server?: ServerTime | null;
   deadline: number;
   signal?: AbortSignal;
 }
@@ -151,8 +154,7 @@ async function watchForLoad(
     let looked = false;
     try {
       const limits = { deadline: call.deadline, signal: call.signal };
-      const { previousLoadId, triggeredAt, loadType } = call;
-      const match: LoadMatch = { previousLoadId, triggeredAt, loadType };
+      const match = triggerMatch(call);
       // A candidate seen through last-load is ours only once the history confirms it.
       const candidate = await deps.lastLoad(limits);
       const load = matchesLoad(candidate, match) ? await deps.findLoad(match, limits) : null;

@@ -12,6 +12,7 @@ import {
   notStarted,
   nothingToLoad,
   persisted,
+  planLoadMatch,
   planned,
   triggerSent,
   type Reload,
@@ -113,5 +114,32 @@ describe("lifecycle: a reload's phases and transitions", () => {
     const done = nothingToLoad(planned(PLAN));
     assert.deepEqual(persisted(done), { planStatus: "done", planLoad: null });
     assert.throws(() => interrupted(done, "late"), /interrupted is not allowed from done/);
+  });
+});
+
+describe("lifecycle: a trigger's time in Celonis's clock", () => {
+  const plan: Plan = { action: "reload", loadType: "COMPLETE", tables: [], reasons: ["created"] };
+  const at = { triggeredAt: 1_000_000, previousLoadId: "prev", loadType: "COMPLETE" as const };
+
+  it("is recorded beside the runner's time and is what the load is matched by", () => {
+    const r = triggerSent(planned(plan), { ...at, server: { at: 1_600_000, errorMs: 1_050 } });
+    assert.equal(r.load?.triggeredAt, new Date(1_000_000).toISOString());
+    assert.equal(r.load?.triggeredAtServer, new Date(1_600_000).toISOString());
+    assert.deepEqual(planLoadMatch(r.load!), {
+      previousLoadId: "prev",
+      triggeredAt: 1_600_000,
+      errorMs: 1_050,
+      loadType: "COMPLETE",
+    });
+  });
+
+  it("a load recorded without it (an older state or journal) is matched by the old rule", () => {
+    const r = triggerSent(planned(plan), { ...at, server: null });
+    assert.equal("triggeredAtServer" in r.load!, false);
+    assert.deepEqual(planLoadMatch(r.load!), {
+      previousLoadId: "prev",
+      triggeredAt: 1_000_000,
+      loadType: "COMPLETE",
+    });
   });
 });
