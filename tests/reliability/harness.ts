@@ -32,6 +32,12 @@ export interface Tally {
   orphanProcesses: number;
   /** Scenarios run a second time because a program run lost its resources (see ProgramLost). */
   rerun: number;
+  /** Steps run again because the test bed failed before any provider call (see testBedFailure). */
+  testBedRerun: number;
+  /** Passed scenarios where another writer (a separate process) loaded the same model. */
+  otherWriters: number;
+  /** Passed scenarios where Celonis's clock was off the runner's (the emulator's clock-offset fault). */
+  clockOffset: number;
 }
 
 export const tally: Tally = {
@@ -43,6 +49,9 @@ export const tally: Tally = {
   leakedSecrets: 0,
   orphanProcesses: 0,
   rerun: 0,
+  testBedRerun: 0,
+  otherWriters: 0,
+  clockOffset: 0,
 };
 
 /** The summary line `npm test` prints for this suite. */
@@ -50,8 +59,9 @@ export function summaryLine(t: Tally = tally): string {
   return (
     `scenarios ${t.scenarios} · passed ${t.passed} · lost reloads ${t.lostReloads} · ` +
     `duplicate loads ${t.duplicateLoads} · hung waits ${t.hungWaits} · leaked secrets ${t.leakedSecrets} · ` +
-    `orphan processes ${t.orphanProcesses}` +
-    (t.rerun > 0 ? ` · rerun after a lost program run ${t.rerun}` : "")
+    `orphan processes ${t.orphanProcesses} · other writers ${t.otherWriters} · clock offset ${t.clockOffset}` +
+    (t.rerun > 0 ? ` · rerun after a lost program run ${t.rerun}` : "") +
+    (t.testBedRerun > 0 ? ` · rerun after a test-bed failure ${t.testBedRerun}` : "")
   );
 }
 
@@ -126,6 +136,8 @@ export interface Scenario {
   loads: number;
   /** Skip the final converging `up` (scenarios that end in a deliberate failure). */
   noConverge?: boolean;
+  /** Another writer (a separate process) loads the model during the scenario: counted in the summary. */
+  otherWriters?: boolean;
 }
 
 /** The longest any single operation may take before it counts as hung: its deadline plus slack. */
@@ -153,6 +165,8 @@ export async function runScenario(s: Scenario): Promise<void> {
     await attempt(s);
   }
   tally.passed += 1;
+  if (s.otherWriters) tally.otherWriters += 1;
+  if (s.emulator?.clockOffsetMs) tally.clockOffset += 1;
 }
 
 /** One run of a scenario; throws when it did not pass. */
@@ -243,11 +257,14 @@ async function setUp(s: Scenario, emu: Emulator, workDir: string): Promise<RunCo
 async function runSteps(s: Scenario, ctx: RunContext, output: string[], problems: string[]): Promise<void> {
   for (const [i, step] of s.steps.entries()) {
     if (step.args) current = step.args;
-    ctx.stepStart = Date.now();
-    await step.before?.(ctx);
-    const during = step.during?.(ctx).catch((e: unknown) => problems.push(`step ${i} during: ${String(e)}`));
-    const result = await operate(ctx.stack, step.op, output);
-    await during;
+    let result = await runStep(ctx, step, i, output, problems);
+    if (testBedFailure(result.error, apiRequestsSince(ctx.emu, ctx.stepStart))) {
+      // Nothing reached Celonis: the engine could not run the program. The step is run again.
+      tally.testBedRerun += 1;
+      output.push(`step ${i}: test-bed failure before any provider call, run again`);
+      // No request reached the emulator, so the rules `before` armed are untouched: not armed again.
+      result = await runStep(ctx, { ...step, before: undefined }, i, output, problems);
+    }
     if (result.lost) throw new ProgramLost(`step ${i} (${step.op}): the engine deleted a declared resource`);
     if (result.ms > HUNG_AFTER_MS) {
       tally.hungWaits += 1;
@@ -279,6 +296,22 @@ async function runSteps(s: Scenario, ctx: RunContext, output: string[], problems
     }
     if (step.killed) await ctx.stack.cancel().catch(() => undefined);
   }
+}
+
+/** One step's operation, with its `before` and `during` hooks. */
+async function runStep(
+  ctx: RunContext,
+  step: Step,
+  i: number,
+  output: string[],
+  problems: string[],
+): Promise<Awaited<ReturnType<typeof operate>>> {
+  ctx.stepStart = Date.now();
+  await step.before?.(ctx);
+  const during = step.during?.(ctx).catch((e: unknown) => problems.push(`step ${i} during: ${String(e)}`));
+  const result = await operate(ctx.stack, step.op, output);
+  await during;
+  return result;
 }
 
 /** Faults cleared, then `up` until it succeeds (at most three times): every change must be loaded. */
@@ -327,6 +360,22 @@ function count(s: Scenario, ctx: ScenarioContext, output: string[], problems: st
 }
 
 // ---- helpers --------------------------------------------------------------------------------------
+
+/**
+ * Whether an operation's failure is the test bed's, provably: gRPC UNAVAILABLE between the CLI and
+ * the Automation API's in-process program (its resource-monitor client found no connection), and not
+ * one request of the step reached the emulator, so no provider call was made. Pure.
+ */
+export function testBedFailure(error: string | undefined, apiRequests: number): boolean {
+  return (
+    error !== undefined && apiRequests === 0 && /\b14 UNAVAILABLE\b|No connection established/.test(error)
+  );
+}
+
+/** Celonis API requests the emulator received since `since` (epoch ms). */
+function apiRequestsSince(emu: Emulator, since: number): number {
+  return emu.requests().filter((r) => r.time >= since).length;
+}
 
 async function operate(
   stack: Stack,
