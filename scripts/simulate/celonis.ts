@@ -57,6 +57,8 @@ export class SimCelonis {
     private readonly rng: Prng,
     private readonly clockOf: CelonisClock,
     private readonly durationMs: { mean: number },
+    /** A scripted scenario's loads: each takes exactly the mean and succeeds. */
+    private readonly script: { fixed: boolean } = { fixed: false },
   ) {}
 
   /** Celonis's clock at true time `t`. */
@@ -68,8 +70,11 @@ export class SimCelonis {
   start(type: LoadType, tables: string[] | null, by: string, tag: string): SimLoad | "busy" {
     if (this.running) return "busy";
     const now = this.world.now;
-    const duration = Math.max(300, Math.round(this.rng.exponential(this.durationMs.mean)));
-    const r = this.rng.next();
+    const fixed = this.script.fixed;
+    const duration = fixed
+      ? this.durationMs.mean
+      : Math.max(300, Math.round(this.rng.exponential(this.durationMs.mean)));
+    const r = fixed ? 0 : this.rng.next();
     const final: LoadStatus = r < 0.78 ? "SUCCESS" : r < 0.84 ? "WARNING" : r < 0.95 ? "ERROR" : "CANCELED";
     const load: SimLoad = {
       id: `L${++this.count}`,
@@ -84,7 +89,9 @@ export class SimCelonis {
     };
     this.loads.push(load);
     this.running = load;
-    this.world.log(() => `celonis: ${load.id} ${type}${tables ? `(${tables.join(",")})` : ""} started by ${tag}`);
+    this.world.log(
+      () => `celonis: ${load.id} ${type}${tables ? `(${tables.join(",")})` : ""} started by ${tag}`,
+    );
     this.world.at(load.end, () => this.finish(load));
     return load;
   }
@@ -134,12 +141,19 @@ export class SimCelonis {
   }
 
   /** Serves one request that reached Celonis (faults are the transport's). */
-  serve(method: string, path: string, query: Record<string, string>, body: string | undefined, tag: string): SimAnswer {
+  serve(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: string | undefined,
+    tag: string,
+  ): SimAnswer {
     if (method === "GET" && path.endsWith("/last-load")) {
       const last = this.loads[this.loads.length - 1];
       return last ? this.json(200, this.record(last)) : { status: 204, headers: this.date(), body: "" };
     }
-    if (method === "GET" && path.endsWith("/load-history/load-info-sync")) return this.json(200, this.loadInfo());
+    if (method === "GET" && path.endsWith("/load-history/load-info-sync"))
+      return this.json(200, this.loadInfo());
     if (method === "POST" && (path.endsWith("/load") || path.endsWith("/load/partial-sync"))) {
       const partial = path.endsWith("/partial-sync");
       const tables = partial ? (JSON.parse(body ?? "[]") as string[]) : null;
@@ -156,7 +170,11 @@ export class SimCelonis {
   }
 
   private json(status: number, value: unknown): SimAnswer {
-    return { status, headers: { ...this.date(), "content-type": "application/json" }, body: JSON.stringify(value) };
+    return {
+      status,
+      headers: { ...this.date(), "content-type": "application/json" },
+      body: JSON.stringify(value),
+    };
   }
 
   /** The HTTP `Date` header, in Celonis's clock (what a clock estimate reads). */

@@ -2,7 +2,7 @@
 // violations of the exactly-once promise, each with its seed; `--seed N --trace` replays one with
 // its event trace. Options: --histories N (default 1000), --seed N, --trace, --five-minute-matcher
 // (the old matcher, which must fail), --max-offset-minutes M (default 10), --scenario NAME,
-// --seeds (replay the kept regression seeds).
+// --allow-known (count the known open defects of run.ts apart), --first-seed N, --stop-at-first.
 
 import { runHistories, replaySeed, type RunSummary } from "./run";
 import { SCENARIOS } from "./scenarios";
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     matcher: has("five-minute-matcher") ? "five-minute" : "ours",
     maxOffsetMs: Number(arg("max-offset-minutes") ?? 10) * 60_000,
     tracing: has("trace"),
+    allowKnown: has("allow-known"),
   };
   const scenario = arg("scenario");
   if (scenario) {

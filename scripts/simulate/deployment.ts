@@ -14,7 +14,15 @@
 import type { CelonisClient } from "../../provider/celonis/client";
 import { TriggerError, isLoadAlreadyRunning } from "../../provider/celonis/errors";
 import { celonisOrder, findOurs } from "../../provider/celonis/ours";
-import { expectedDurationMs, findLoadIn, fiveMinuteMatch, isTerminal, latestLoadFromInfo, oursQuery, type LoadMatch } from "../../provider/celonis/status";
+import {
+  expectedDurationMs,
+  findLoadIn,
+  fiveMinuteMatch,
+  isTerminal,
+  latestLoadFromInfo,
+  oursQuery,
+  type LoadMatch,
+} from "../../provider/celonis/status";
 import type { LoadInfoSync, LoadRecord } from "../../provider/celonis/types";
 import { loadRequestFor, type TriggerInfo } from "../../provider/coalesce";
 import { changeKey, type ChangeParts } from "../../provider/journal";
@@ -48,14 +56,22 @@ export function matchIn(
 }
 
 /** The client with the chosen matcher (its waits and trigger protocol call `findLoad`). */
-export function withMatcher(client: CelonisClient, matcher: Matcher, onUnprovable: (why: string) => void): CelonisClient {
+export function withMatcher(
+  client: CelonisClient,
+  matcher: Matcher,
+  onUnprovable: (why: string) => void,
+): CelonisClient {
   client.findLoad = async (pool, model, match, opts) =>
     matchIn(matcher, await client.getLoadInfo(pool, model, opts), match, onUnprovable);
   return client;
 }
 
 /** The inputs of a stack's resource at change revision `rev` (before `check` adds the plan). */
-export function inputsAt(rev: number, tables: string[] | null, timeoutSeconds: number): Omit<CheckedInputs, "plan"> {
+export function inputsAt(
+  rev: number,
+  tables: string[] | null,
+  timeoutSeconds: number,
+): Omit<CheckedInputs, "plan"> {
   return {
     poolId: "p",
     dataModelId: "m",
@@ -88,6 +104,8 @@ export interface UpJob {
   inputs: CheckedInputs;
   /** Told when the rule found its load unprovable (the case where it accepts a second load). */
   onUnprovable(why: string): void;
+  /** Told which load the run took for its own (for the invariant's messages). */
+  onTaken(loadId: string): void;
 }
 
 /** What the engine records after the update: the outputs, or nothing when the update was a no-op. */
@@ -101,7 +119,12 @@ export async function up(job: UpJob): Promise<UpResult> {
   const { olds, inputs } = job;
   const decision = olds ? decideUpdate(olds, inputs) : { run: inputs.plan, adopt: null, changes: true };
   if (!decision.changes) return { outs: null, error: null };
-  const key = changeKey({ scope: "proj/stack/r", from: (olds as ChangeParts["from"]) ?? null, to: inputs, plan: decision.run });
+  const key = changeKey({
+    scope: "proj/stack/r",
+    from: (olds as ChangeParts["from"]) ?? null,
+    to: inputs,
+    plan: decision.run,
+  });
   const run = new SimRun(job, key, decision.run, decision.adopt);
   try {
     await run.execute();
@@ -183,13 +206,18 @@ class SimRun {
     this.reload = life.adopted(life.planned(plan), load);
     const { found, expectedMs } = await this.findEarlierLoad(load);
     this.reload = life.settleFound(plan, load, found, this.job.inputs.warningsAs, this.now);
-    this.note(() => `settle ${load.loadId ?? load.triggeredAt}: ${found ? `${found.dataLoadId} ${found.loadStatus}` : "none"} → ${this.reload.phase}`);
+    this.note(
+      () =>
+        `settle ${load.loadId ?? load.triggeredAt}: ${found ? `${found.dataLoadId} ${found.loadStatus}` : "none"} → ${this.reload.phase}`,
+    );
     if (!found) return;
     if (isTerminal(found.loadStatus)) return this.ended();
     await this.waitFor({ loadId: found.dataLoadId }, expectedMs);
   }
 
-  private async findEarlierLoad(load: PlanLoad): Promise<{ found: LoadRecord | null; expectedMs: number | null }> {
+  private async findEarlierLoad(
+    load: PlanLoad,
+  ): Promise<{ found: LoadRecord | null; expectedMs: number | null }> {
     const until = life.latestVisible(load);
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
       const info = await this.job.client.getLoadInfo("p", "m", { deadline: this.deadline });
@@ -219,14 +247,24 @@ class SimRun {
     let idle = await this.whenIdle();
     for (;;) {
       const request = await loadRequestFor(plan, async (names) => names);
-      const trigger: TriggerInfo = { triggeredAt: this.now, previousLoadId: idle.previousLoadId, loadType: request.kind };
+      const trigger: TriggerInfo = {
+        triggeredAt: this.now,
+        previousLoadId: idle.previousLoadId,
+        loadType: request.kind,
+      };
       this.reload = life.triggerSent(this.reload, trigger);
       this.journaling = true;
       this.job.journal.set(this.key, this.reload.load!);
       this.note(() => `trigger ${request.kind} (previous ${trigger.previousLoadId})`);
       try {
-        const confirmed = await this.job.client.triggerLoad("p", "m", request, { ...trigger, deadline: this.deadline });
-        this.note(() => `trigger confirmed by ${confirmed.confirmedBy}${confirmed.load ? ` (${confirmed.load.dataLoadId})` : ""}`);
+        const confirmed = await this.job.client.triggerLoad("p", "m", request, {
+          ...trigger,
+          deadline: this.deadline,
+        });
+        this.note(
+          () =>
+            `trigger confirmed by ${confirmed.confirmedBy}${confirmed.load ? ` (${confirmed.load.dataLoadId})` : ""}`,
+        );
         if (confirmed.load) this.seen(confirmed.load);
         return await this.follow(trigger, idle.info);
       } catch (err) {
@@ -247,9 +285,11 @@ class SimRun {
   private async whenIdle(): Promise<{ previousLoadId: string | null; info: LoadInfoSync }> {
     const info = await this.job.client.getLoadInfo("p", "m", { deadline: this.deadline });
     const current = latestLoadFromInfo(info);
-    if (!current || isTerminal(current.loadStatus)) return { previousLoadId: current?.dataLoadId ?? null, info };
+    if (!current || isTerminal(current.loadStatus))
+      return { previousLoadId: current?.dataLoadId ?? null, info };
     const idle = await this.job.client.waitForIdle("p", "m", { deadline: this.deadline });
-    if (idle.outcome === "timeout") throw new Stop("timed out waiting for a load started elsewhere; nothing was triggered");
+    if (idle.outcome === "timeout")
+      throw new Stop("timed out waiting for a load started elsewhere; nothing was triggered");
     return { previousLoadId: idle.load?.dataLoadId ?? null, info };
   }
 
@@ -267,7 +307,9 @@ class SimRun {
     });
     if (result.outcome === "finished") {
       this.reload = life.loadEnded(this.reload, result.load, this.job.inputs.warningsAs);
-      this.note(() => `load ${result.load.dataLoadId} ended ${result.load.loadStatus} → ${this.reload.phase}`);
+      this.note(
+        () => `load ${result.load.dataLoadId} ended ${result.load.loadStatus} → ${this.reload.phase}`,
+      );
       return this.ended();
     }
     if (result.load) this.seen(result.load);
@@ -276,6 +318,7 @@ class SimRun {
 
   private seen(load: LoadRecord): void {
     this.reload = life.loadSeen(this.reload, load);
+    this.job.onTaken(load.dataLoadId);
     if (this.journaling) this.job.journal.set(this.key, this.reload.load!);
     this.note(() => `seen ${load.dataLoadId} ${load.loadStatus}`);
   }

@@ -20,6 +20,8 @@ export interface StackView {
   name: string;
   /** Changes (tags) whose load the rule found unprovable: a second load for them is accepted. */
   unprovable: ReadonlySet<string>;
+  /** The loads each change's runs took for their own (change tag → load ids). */
+  taken: ReadonlyMap<string, ReadonlySet<string>>;
   /** Its tables (null: the whole model). */
   tables: string[] | null;
   changes: Change[];
@@ -34,7 +36,12 @@ export function covers(load: SimLoad, tables: string[] | null, now: number): boo
 }
 
 /** The first load that covers `change` by `now`, or null. */
-export function coveringLoad(loads: readonly SimLoad[], stack: StackView, change: Change, now: number): SimLoad | null {
+export function coveringLoad(
+  loads: readonly SimLoad[],
+  stack: StackView,
+  change: Change,
+  now: number,
+): SimLoad | null {
   return loads.find((l) => l.start >= change.readyAt && covers(l, stack.tables, now)) ?? null;
 }
 
@@ -49,7 +56,12 @@ export interface DoneRecord {
  * ours must be one this stack started (else another writer's load was taken for ours). Returns
  * violations.
  */
-export function checkDone(loads: readonly SimLoad[], stack: StackView, done: DoneRecord, now: number): string[] {
+export function checkDone(
+  loads: readonly SimLoad[],
+  stack: StackView,
+  done: DoneRecord,
+  now: number,
+): string[] {
   const rev = done.triggers?.[0] as number;
   const out: string[] = [];
   const named = loads.find((l) => l.id === done.planLoad?.loadId);
@@ -57,8 +69,13 @@ export function checkDone(loads: readonly SimLoad[], stack: StackView, done: Don
     if (c.covered || c.rev > rev) continue;
     c.covered = true;
     if (coveringLoad(loads, stack, c, now)) continue;
-    const whose = named && named.by !== stack.name ? ` (it took ${named.by}'s ${named.type} load ${named.id} for ours)` : "";
-    out.push(`${stack.name} recorded change ${c.rev} done, but no successful load covering it started after it was ready${whose}`);
+    const whose =
+      named && named.by !== stack.name
+        ? ` (it took ${named.by}'s ${named.type} load ${named.id} for ours)`
+        : "";
+    out.push(
+      `${stack.name} recorded change ${c.rev} done, but no successful load covering it started after it was ready${whose}`,
+    );
   }
   return out;
 }
@@ -71,18 +88,38 @@ export function checkLoads(loads: readonly SimLoad[], stack: StackView): string[
     for (let j = 0; j < i; j++) {
       const [a, b] = [own[j], own[i]];
       if (b.start < a.end) out.push(`${stack.name}'s loads ${a.id} and ${b.id} overlap`);
-      else if (a.tag === b.tag && (a.final === "SUCCESS" || a.final === "WARNING") && !stack.unprovable.has(a.tag))
-        out.push(`${stack.name} started ${b.id} for change ${b.tag} after ${a.id} had loaded it (${a.final})`);
+      else if (
+        a.tag === b.tag &&
+        (a.final === "SUCCESS" || a.final === "WARNING") &&
+        !stack.unprovable.has(a.tag)
+      )
+        out.push(
+          `${stack.name} started ${b.id} for change ${b.tag} after ${a.id} had loaded it (${a.final})${tookOthers(loads, stack, a.tag)}`,
+        );
     }
   }
   return out;
 }
 
 /** The end of a history: the last change done, or owed with its reason. */
-export function checkEnd(stack: StackView, status: string | null, rev: number | null, error: string | null): string[] {
+export function checkEnd(
+  stack: StackView,
+  status: string | null,
+  rev: number | null,
+  error: string | null,
+): string[] {
   const last = stack.changes[stack.changes.length - 1];
   if (!last) return [];
   if (status === "done" && rev === last.rev) return [];
   if (status === "owed" && error) return [];
-  return [`${stack.name} ended ${status ?? "without state"} at change ${rev} (last change ${last.rev})${error ? `: ${error}` : ""}`];
+  return [
+    `${stack.name} ended ${status ?? "without state"} at change ${rev} (last change ${last.rev})${error ? `: ${error}` : ""}`,
+  ];
+}
+
+/** " (it took <writer>'s <type> load <id> for ours)" when a run of the change took another writer's load. */
+function tookOthers(loads: readonly SimLoad[], stack: StackView, tag: string): string {
+  const ids = stack.taken.get(tag) ?? new Set<string>();
+  const other = loads.find((l) => ids.has(l.id) && l.by !== stack.name);
+  return other ? ` (it took ${other.by}'s ${other.type} load ${other.id} for ours)` : "";
 }

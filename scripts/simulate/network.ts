@@ -21,10 +21,19 @@ export interface Faults {
   late: number;
   /** Windows of true time in which every request gets a 503. */
   outages: { from: number; to: number }[];
+  /** Faults for the next trigger requests, in order (a scripted scenario's). */
+  nextTriggers?: string[];
 }
 
 /** No faults at all (the quiet end of a history). */
-export const NO_FAULTS: Faults = { serverError: 0, tooMany: 0, resetBefore: 0, lostAnswer: 0, late: 0, outages: [] };
+export const NO_FAULTS: Faults = {
+  serverError: 0,
+  tooMany: 0,
+  resetBefore: 0,
+  lostAnswer: 0,
+  late: 0,
+  outages: [],
+};
 
 /** What axios's `request` receives from http.ts (the fields the simulation reads). */
 interface AxiosCall {
@@ -78,7 +87,10 @@ export class SimNetwork {
     return new Promise<AxiosAnswer>((resolve, reject) => {
       const sentAt = w.now;
       const giveUpAt = sentAt + call.timeout;
-      const fault = this.pickFault(sentAt);
+      const fault =
+        method === "POST" && this.faults.nextTriggers?.length
+          ? this.faults.nextTriggers.shift()!
+          : this.pickFault(sentAt);
       // The client gives up at its attempt timeout, whatever happens on the way.
       w.at(giveUpAt, () => reject(Object.assign(new Error("timeout"), { code: "ECONNABORTED" })), proc);
       const answer = (at: number, a: AxiosAnswer | { code: string }) => {
@@ -89,11 +101,17 @@ export class SimNetwork {
         };
         w.at(at, settle, proc);
       };
-      const arrive = sentAt + (fault === "late" ? Math.round(this.rng.between(call.timeout * 0.5, call.timeout * 1.5)) : latency());
+      const arrive =
+        sentAt +
+        (fault === "late" ? Math.round(this.rng.between(call.timeout * 0.5, call.timeout * 1.5)) : latency());
       w.log(() => `${proc.name}: ${method} ${short(path)}${fault ? ` [${fault}]` : ""}`);
       if (fault === "resetBefore") return answer(arrive, { code: "ECONNRESET" });
       if (fault === "outage") return answer(arrive, this.status(503));
-      if (fault === "tooMany") return answer(arrive, { ...this.status(429), headers: { "retry-after": String(this.rng.int(1, 5)) } });
+      if (fault === "tooMany")
+        return answer(arrive, {
+          ...this.status(429),
+          headers: { "retry-after": String(this.rng.int(1, 5)) },
+        });
       if (fault === "serverErrorBefore") return answer(arrive, this.status(this.rng.pick([500, 502, 503])));
       w.at(arrive, () => {
         const a = this.celonis.serve(method, path, call.params ?? {}, call.data, tag);
@@ -108,14 +126,19 @@ export class SimNetwork {
   private pickFault(at: number): string | null {
     const f = this.faults;
     if (f.outages.some((o) => at >= o.from && at < o.to)) return "outage";
-    const r = this.rng.next();
-    let edge = f.serverError / 2;
-    if (r < edge) return "serverErrorBefore";
-    if (r < (edge += f.serverError / 2)) return "serverErrorAfter";
-    if (r < (edge += f.tooMany)) return "tooMany";
-    if (r < (edge += f.resetBefore)) return "resetBefore";
-    if (r < (edge += f.lostAnswer)) return "lostAnswer";
-    if (r < (edge += f.late)) return "late";
+    const odds: [string, number][] = [
+      ["serverErrorBefore", f.serverError / 2],
+      ["serverErrorAfter", f.serverError / 2],
+      ["tooMany", f.tooMany],
+      ["resetBefore", f.resetBefore],
+      ["lostAnswer", f.lostAnswer],
+      ["late", f.late],
+    ];
+    let r = this.rng.next();
+    for (const [fault, p] of odds) {
+      if (r < p) return fault;
+      r -= p;
+    }
     return null;
   }
 
