@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs one test layer (unit | contract | integration | host | e2e | reliability) or all of them in one
+// Runs one test layer (unit | contract | integration | host | e2e | reliability | sim) or all of them in one
 // mocha run, and ends with the summary line CI reads: "N passed, N failed". Layers that start the
 // provider in another process (host, e2e, reliability) need the compiled package, so this builds it
 // first; e2e and reliability also need the CLI (and e2e the YAML host and the generated SDKs).
@@ -9,7 +9,7 @@ const fs = require("fs");
 const { execFileSync } = require("child_process");
 
 const root = path.resolve(__dirname, "..");
-const layers = ["unit", "contract", "integration", "host", "e2e", "reliability"];
+const layers = ["unit", "contract", "integration", "host", "e2e", "reliability", "sim"];
 const wanted = process.argv[2] || "all";
 const selected = wanted === "all" ? layers : [wanted];
 if (!selected.every((l) => layers.includes(l))) {
