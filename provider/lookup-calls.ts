@@ -6,6 +6,9 @@
 import type { CelonisClient } from "./celonis/client";
 import { matchOne } from "./celonis/match-name";
 
+/** The reads lookups make: a CelonisClient, or a per-run cache in front of one. */
+export type DiscoveryReader = Pick<CelonisClient, "listPools" | "listDataModels" | "listTables">;
+
 /** A data pool found by name: `getDataPool`'s result. */
 export interface GetDataPoolResult {
   /** The pool's id, what `DataModelReload.poolId` takes. */
@@ -29,14 +32,14 @@ export interface GetDataModelTablesResult {
 }
 
 /** The pool named `name`. */
-export async function findPool(client: CelonisClient, name: string): Promise<GetDataPoolResult> {
+export async function findPool(client: DiscoveryReader, name: string): Promise<GetDataPoolResult> {
   const pool = matchOne(await client.listPools(), name, { kind: "data pool" });
   return { id: pool.id, name: pool.name };
 }
 
 /** The data model named `name` in the pool `pool` names (its name or its id). */
 export async function findDataModel(
-  client: CelonisClient,
+  client: DiscoveryReader,
   pool: string,
   name: string,
 ): Promise<GetDataModelResult> {
@@ -48,7 +51,7 @@ export async function findDataModel(
 
 /** The tables of a data model. */
 export async function findTables(
-  client: CelonisClient,
+  client: DiscoveryReader,
   poolId: string,
   dataModelId: string,
 ): Promise<GetDataModelTablesResult> {

@@ -2,14 +2,15 @@
 // tables, so nobody copies UUIDs from a browser. Dynamic providers have no Invoke, so these run in
 // the program's process, in plain (Promise) and `…Output` forms as Pulumi packages offer them.
 // They read the connection from stack config as the provider does (`celonis:*`, then the
-// environment; or a named connection from `celonis:connections`), and each answer is cached for
-// the run: the same question asked twice is one request.
+// environment; or a named connection from `celonis:connections`), and each read is cached for the
+// run: the pools are listed once per connection, however many lookups ask.
 
 import * as pulumi from "@pulumi/pulumi";
 import { CelonisClient } from "./celonis/client";
 import type { Connection } from "./config";
 import { selectConnection } from "./connections";
 import {
+  type DiscoveryReader,
   findDataModel,
   findPool,
   findTables,
@@ -60,53 +61,69 @@ export function programSettings(): SettingsSource {
   return { get: (key) => config.get(key.replace(/^celonis:/, "")), env: process.env };
 }
 
-/** The three lookups bound to one settings source, with their per-run cache. */
-export function createLookups(settings: () => SettingsSource) {
+/** The three lookups bound to one settings source, and their cache. */
+export type Lookups = ReturnType<typeof createLookups>;
+
+/** `reader`'s answers remembered: the same read asked twice is one request; a failure is forgotten. */
+function remembering(reader: DiscoveryReader): DiscoveryReader {
   const answers = new Map<string, Promise<unknown>>();
-  const clients = new Map<string, CelonisClient>();
-  const client = (name: string | undefined): CelonisClient => {
-    const key = name ?? "";
-    let c = clients.get(key);
-    if (!c) {
-      const s = settings();
-      const conn: Connection = selectConnection(name, s.get, s.env);
-      c = new CelonisClient({ url: conn.url, auth: conn.auth, timeoutMs: conn.requestTimeoutMs });
-      clients.set(key, c);
-    }
-    return c;
-  };
-  function cached<T>(
-    parts: unknown[],
-    connection: string | undefined,
-    ask: (c: CelonisClient) => Promise<T>,
-  ): Promise<T> {
-    const key = JSON.stringify([connection ?? "", ...parts]);
-    let answer = answers.get(key) as Promise<T> | undefined;
+  function once<T>(key: unknown[], read: () => Promise<T>): Promise<T> {
+    const k = JSON.stringify(key);
+    let answer = answers.get(k) as Promise<T> | undefined;
     if (!answer) {
-      answer = Promise.resolve().then(() => ask(client(connection)));
-      answers.set(key, answer);
-      answer.catch(() => answers.delete(key)); // a failure is not remembered
+      answers.set(k, (answer = read()));
+      answer.catch(() => answers.delete(k));
     }
     return answer;
   }
   return {
-    getDataPool: (a: GetDataPoolArgs) => cached(["pool", a.name], a.connection, (c) => findPool(c, a.name)),
-    getDataModel: (a: GetDataModelArgs) =>
-      cached(["model", a.pool, a.name], a.connection, (c) => findDataModel(c, a.pool, a.name)),
-    getDataModelTables: (a: GetDataModelTablesArgs) =>
-      cached(["tables", a.poolId, a.dataModelId], a.connection, (c) =>
-        findTables(c, a.poolId, a.dataModelId),
-      ),
+    listPools: () => once(["pools"], () => reader.listPools()),
+    listDataModels: (poolId) => once(["models", poolId], () => reader.listDataModels(poolId)),
+    listTables: (poolId, modelId) =>
+      once(["tables", poolId, modelId], () => reader.listTables(poolId, modelId)),
+  };
+}
+
+/** The three lookups bound to one settings source, each connection's reads cached (one cache per run). */
+export function createLookups(settings: () => SettingsSource) {
+  const clients: CelonisClient[] = [];
+  const readers = new Map<string, DiscoveryReader>();
+  /** The connection's reader, made on first use: a bad setting fails that lookup and is read again next time. */
+  const reader = async (name: string | undefined): Promise<DiscoveryReader> => {
+    let r = readers.get(name ?? "");
+    if (!r) {
+      const s = settings();
+      const conn: Connection = selectConnection(name, s.get, s.env);
+      const client = new CelonisClient({ url: conn.url, auth: conn.auth, timeoutMs: conn.requestTimeoutMs });
+      clients.push(client);
+      readers.set(name ?? "", (r = remembering(client)));
+    }
+    return r;
+  };
+  return {
+    getDataPool: async (a: GetDataPoolArgs) => findPool(await reader(a.connection), a.name),
+    getDataModel: async (a: GetDataModelArgs) => findDataModel(await reader(a.connection), a.pool, a.name),
+    getDataModelTables: async (a: GetDataModelTablesArgs) =>
+      findTables(await reader(a.connection), a.poolId, a.dataModelId),
     /** Closes idle connections of every client made (the cache stays). */
     close: () => clients.forEach((c) => c.close()),
   };
 }
 
-const program = createLookups(programSettings);
+/** The lookups of the program run in progress: a cache per run, even for inline Automation API programs. */
+const perRun = new WeakMap<object, Lookups>();
+let outsideRun: Lookups | undefined;
+function program(): Lookups {
+  const run = pulumi.runtime.getMonitor(); // one per run; none outside a Pulumi run
+  if (!run) return (outsideRun ??= createLookups(programSettings));
+  let lookups = perRun.get(run);
+  if (!lookups) perRun.set(run, (lookups = createLookups(programSettings)));
+  return lookups;
+}
 
 /** The data pool named `name`: `{id, name}`. Fails listing the pools when none or several match. */
 export function getDataPool(args: GetDataPoolArgs): Promise<GetDataPoolResult> {
-  return program.getDataPool(args);
+  return program().getDataPool(args);
 }
 
 /** `getDataPool` taking inputs, for use with other resources' outputs. */
@@ -116,7 +133,7 @@ export function getDataPoolOutput(args: Inputs<GetDataPoolArgs>): pulumi.Output<
 
 /** The data model named `name` in `pool` (a name or an id): `{id, poolId, name}`. */
 export function getDataModel(args: GetDataModelArgs): Promise<GetDataModelResult> {
-  return program.getDataModel(args);
+  return program().getDataModel(args);
 }
 
 /** `getDataModel` taking inputs. */
@@ -126,7 +143,7 @@ export function getDataModelOutput(args: Inputs<GetDataModelArgs>): pulumi.Outpu
 
 /** A data model's tables: `{tables: [{id, name, alias}]}`. */
 export function getDataModelTables(args: GetDataModelTablesArgs): Promise<GetDataModelTablesResult> {
-  return program.getDataModelTables(args);
+  return program().getDataModelTables(args);
 }
 
 /** `getDataModelTables` taking inputs. */

@@ -53,19 +53,20 @@ describe("lookups by name vs emulator", function () {
     );
   });
 
-  it("asks Celonis once per question in a run; a failure is asked again", async () => {
+  it("lists pools and models once per run, however many lookups ask; a failed read is asked again", async () => {
     const l = lookups();
-    await Promise.all([l.getDataPool({ name: "Demo Pool" }), l.getDataPool({ name: "Demo Pool" })]);
+    await Promise.all([l.getDataPool({ name: "Demo Pool" }), l.getDataPool({ name: "Finance Pool" })]);
     await l.getDataModel({ pool: "Demo Pool", name: "P2P Demo Model" });
-    await l.getDataModel({ pool: "Demo Pool", name: "P2P Demo Model" });
+    await l.getDataModel({ pool: DEMO.pool, name: "O2C Sales Model" });
+    await assert.rejects(l.getDataPool({ name: "Nope" }));
     assert.deepEqual(discoveryCalls(emu), [
-      "/integration/api/pools",
       "/integration/api/pools",
       `/integration/api/pools/${DEMO.pool}/data-models`,
     ]);
-    await assert.rejects(l.getDataPool({ name: "Nope" }));
-    await assert.rejects(l.getDataPool({ name: "Nope" }));
-    assert.equal(discoveryCalls(emu).length, 5);
+    const missing = { poolId: DEMO.pool, dataModelId: "d1000000-0000-4000-a000-00000000ffff" };
+    await assert.rejects(l.getDataModelTables(missing));
+    await assert.rejects(l.getDataModelTables(missing));
+    assert.equal(emu.requests().filter((r) => r.path.endsWith("/tables")).length, 2);
   });
 
   it("a name that matches nothing fails listing the candidates, never a credential", async () => {
