@@ -11,16 +11,9 @@ import { isLoadTrigger } from "../../emulator/request-log";
 import { DataModelReload, getDataModelOutput, getDataPool, getDataPoolOutput } from "../../provider";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { readTree } from "../helpers/files";
 
 const WORK = path.join(REPO_ROOT, ".test-work", "e2e-lookups");
-
-function filesUnder(dir: string): string {
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
-    .join("\n");
-}
 
 describe("e2e: lookups by name feed a DataModelReload", function () {
   this.timeout(180_000);
@@ -75,7 +68,7 @@ describe("e2e: lookups by name feed a DataModelReload", function () {
     assert.equal((up.outputs.lastLoad.value as { status: string }).status, "SUCCESS");
     const pools = emu.requests().filter((r) => r.path === "/integration/api/pools");
     assert.equal(pools.length, 2, "each run (preview, up) lists the pools once for its four lookups");
-    assert.ok(!filesUnder(workDir).includes(TEST_API_KEY), "no credential in the state or stack files");
+    assert.ok(!readTree(workDir).includes(TEST_API_KEY), "no credential in the state or stack files");
     assert.ok(!output.join("").includes(TEST_API_KEY), "no credential in the output");
   });
 });
