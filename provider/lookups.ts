@@ -14,37 +14,23 @@ import {
   findDataModel,
   findPool,
   findTables,
+  type GetDataModelArgs,
+  type GetDataModelTablesArgs,
+  type GetDataPoolArgs,
   type GetDataModelResult,
   type GetDataModelTablesResult,
   type GetDataPoolResult,
 } from "./lookup-calls";
 
-export type { GetDataModelResult, GetDataModelTablesResult, GetDataPoolResult } from "./lookup-calls";
-
-/** Which connection a lookup uses: a name from `celonis:connections`; left out, the unnamed one. */
-interface ConnectionArg {
-  connection?: string;
-}
-
-/** Arguments of `getDataPool`. */
-export interface GetDataPoolArgs extends ConnectionArg {
-  /** The pool's name as Celonis shows it (exact, else ignoring case). */
-  name: string;
-}
-
-/** Arguments of `getDataModel`. */
-export interface GetDataModelArgs extends ConnectionArg {
-  /** The pool: its name or its id. */
-  pool: string;
-  /** The data model's name in that pool. */
-  name: string;
-}
-
-/** Arguments of `getDataModelTables`. */
-export interface GetDataModelTablesArgs extends ConnectionArg {
-  poolId: string;
-  dataModelId: string;
-}
+export type {
+  DataModelTable,
+  GetDataModelArgs,
+  GetDataModelResult,
+  GetDataModelTablesArgs,
+  GetDataModelTablesResult,
+  GetDataPoolArgs,
+  GetDataPoolResult,
+} from "./lookup-calls";
 
 /** `…Output` forms take their arguments as inputs. */
 export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
