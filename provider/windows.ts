@@ -4,7 +4,7 @@
 // open. Times are wall-clock times in an IANA zone (zoned-time.ts resolves daylight saving). A time
 // range crossing midnight belongs to the day it starts on. Pure functions.
 
-import type { CheckFailure } from "./inputs";
+import { show, type CheckFailure } from "./inputs";
 import { UNKNOWN } from "./plan";
 import { addDays, canonicalTimeZone, instantOf, wallTimeAt, type WallTime } from "./zoned-time";
 
@@ -108,13 +108,13 @@ export function validateWindows(
     else
       failures.push({
         property: "timeZone",
-        reason: `timeZone must be an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC", got ${JSON.stringify(rawTimeZone)}`,
+        reason: `timeZone must be an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC", got ${show(rawTimeZone)}`,
       });
   }
   if (rawWindows === undefined || rawWindows === null || rawWindows === UNKNOWN)
     return { options: { windows: null, timeZone }, failures };
   if (!Array.isArray(rawWindows) || rawWindows.length === 0) {
-    const got = Array.isArray(rawWindows) ? "an empty list" : JSON.stringify(rawWindows);
+    const got = Array.isArray(rawWindows) ? "an empty list" : show(rawWindows);
     failures.push({
       property: "windows",
       reason: `windows must be a non-empty list of entries ${WINDOW_FORMAT}, or left out to reload at any time; got ${got}`,
@@ -131,7 +131,7 @@ export function validateWindows(
       if (!(e instanceof WindowSyntaxError)) throw e;
       failures.push({
         property: `windows[${i}]`,
-        reason: `windows[${i}] ${JSON.stringify(entry)} is not a reload window: ${e.message}; write ${WINDOW_FORMAT}`,
+        reason: `windows[${i}] ${show(entry)} is not a reload window: ${e.message}; write ${WINDOW_FORMAT}`,
       });
     }
   });
