@@ -11,11 +11,13 @@ import * as path from "path";
 import * as ts from "typescript";
 import { CONFIG_KEYS, DEFAULT_SCOPE, ENV_KEYS } from "../provider/config";
 import { DEFAULTS } from "../provider/inputs";
+import { LOOKUP_FUNCTIONS } from "../provider/lookup-calls";
 import { SchemaReader, type Member, type PropertySpec } from "./schema/tsdoc";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
 const RESOURCE_FILE = path.join(ROOT, "provider", "resource.ts");
+const LOOKUP_FILE = path.join(ROOT, "provider", "lookup-calls.ts");
 const PACKAGE = "celonis";
 const RESOURCE = `${PACKAGE}:index:DataModelReload`;
 
@@ -83,9 +85,35 @@ const LANGUAGES = {
   csharp: { rootNamespace: "Pulumi", packageReferences: { Pulumi: "3.*" } },
 };
 
+/** An object type's properties and required keys from the TSDoc of `name` in `file`. */
+function objectOf(reader: SchemaReader, file: string, name: string) {
+  const { members } = reader.members(file, name);
+  return {
+    properties: Object.fromEntries(members.map((m) => [m.name, m.spec])),
+    required: members.filter((m) => !m.optional).map((m) => m.name),
+  };
+}
+
+/** The lookups by name as schema functions, served by the plugin's Invoke. */
+function functions(reader: SchemaReader): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(LOOKUP_FUNCTIONS).map(([name, f]) => [
+      `${PACKAGE}:index:${name}`,
+      {
+        description: f.description,
+        inputs: objectOf(reader, LOOKUP_FILE, f.args),
+        outputs: objectOf(reader, LOOKUP_FILE, f.result),
+      },
+    ]),
+  );
+}
+
 /** The whole schema, from the source files as they are now. */
 export function buildSchema(): Record<string, unknown> {
-  const program = ts.createProgram([RESOURCE_FILE], { strict: true, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram([RESOURCE_FILE, LOOKUP_FILE], {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+  });
   const reader = new SchemaReader(program, (name) => `${PACKAGE}:index:${name}`);
   const args = reader.members(RESOURCE_FILE, "DataModelReloadArgs");
   const resource = reader.members(RESOURCE_FILE, "DataModelReload");
@@ -113,6 +141,7 @@ export function buildSchema(): Record<string, unknown> {
         required: resource.members.filter((m) => !m.optional).map((m) => m.name),
       },
     },
+    functions: functions(reader),
     types: Object.fromEntries(Object.entries(reader.types).sort(([a], [b]) => a.localeCompare(b))),
     language: LANGUAGES,
   };

@@ -31,6 +31,15 @@ import {
   type HttpResponse,
 } from "./http";
 import type { ServerTime } from "./server-clock";
+import {
+  itemId,
+  parseDataModels,
+  parsePage,
+  parsePools,
+  readAllPages,
+  type DataModelSummary,
+  type PoolSummary,
+} from "./discovery";
 import { parseJson, parseLoadInfo, parseLoadRecord, parseTables } from "./parse";
 import { resolveTables as resolveRefs, tableNames } from "./resolve";
 import {
@@ -527,6 +536,29 @@ export class CelonisClient {
       { ...ctx, status: res.status, retryable: false, celonisMessage: what },
       this.http.secrets(),
     );
+  }
+
+  // ---- discovery (lookups by name) ---------------------------------------------------------------
+
+  /** The data pools the caller may see (`GET /integration/api/pools`; pages followed, see discovery.ts). */
+  async listPools(opts: ReadOptions = {}): Promise<PoolSummary[]> {
+    return parsePools(await this.listAll({ call: "list data pools" }, "/integration/api/pools", opts));
+  }
+
+  /** The data models of a pool (`GET /integration/api/pools/{poolId}/data-models`). */
+  async listDataModels(poolId: string, opts: ReadOptions = {}): Promise<DataModelSummary[]> {
+    const path = `/integration/api/pools/${encodeURIComponent(poolId)}/data-models`;
+    return parseDataModels(await this.listAll({ call: "list data models", poolId }, path, opts), poolId);
+  }
+
+  private async listAll(ctx: ErrorContext, path: string, opts: ReadOptions): Promise<unknown[]> {
+    return readAllPages(async (query) => {
+      const res = await this.get(ctx, query === null ? path : `${path}?${query}`, opts);
+      if (!isOk(res)) throw this.fail(ctx, res);
+      const page = parsePage(parseJson(res.body));
+      if (!page) throw this.unexpected(ctx, res, "the answer is not a list");
+      return page;
+    }, itemId);
   }
 }
 

@@ -12,12 +12,14 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { CancelledError } from "../celonis/errors";
 import * as handlers from "../handlers";
 import { DEFAULTS } from "../inputs";
+import { createLookups, type Lookups } from "../lookups";
 import { INPUT_KEYS } from "../plan";
 import schema from "../schema.json";
 import { configureRequest } from "./config";
 import { changedProperties, detailedDiff, type DetailedDiff, type DiffKind } from "./detailed-diff";
 import type { EngineLogger } from "./engine-log";
 import { toStruct, wireError } from "./errors";
+import { argumentFailures, invokeLookup, lookupOf } from "./invoke";
 import { conceal, reveal } from "./secrets";
 
 type Props = Record<string, unknown>;
@@ -63,12 +65,15 @@ function unary<Req, Res>(fn: (req: Req) => Promise<Res>, secretsOf?: (req: Req) 
   };
 }
 
-function checkResponse(inputs: Props, failures: { property: string; reason: string }[]) {
+type Failures = { property: string; reason: string }[];
+
+const wireFailures = (failures: Failures) =>
+  failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+
+function checkResponse(inputs: Props, failures: Failures) {
   const resp = new provproto.CheckResponse();
   resp.setInputs(toStruct(inputs));
-  resp.setFailuresList(
-    failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason)),
-  );
+  resp.setFailuresList(wireFailures(failures));
   return resp;
 }
 
@@ -106,11 +111,13 @@ export interface ServerOptions {
 
 /**
  * The ResourceProvider service. One instance per plugin process (the engine starts one per provider).
- * Methods it does not define (Construct, Call, Invoke, …) are answered UNIMPLEMENTED by grpc-js.
+ * Methods it does not define (Construct, Call, …) are answered UNIMPLEMENTED by grpc-js.
  */
 export class ProviderServer {
   private readonly inFlight = new Set<AbortController>();
   private cancelled = false;
+  /** The lookups by name, through the configured connection (replaced by each Configure). */
+  private lookups: Lookups = createLookups(() => ({ get: () => undefined, env: process.env }));
 
   constructor(private readonly options: ServerOptions) {
     handlers.useLogger((line) => options.logger.log(line)); // lines the handlers print outside a call context
@@ -173,7 +180,10 @@ export class ProviderServer {
 
   configure: Unary<provproto.ConfigureRequest, provproto.ConfigureResponse> = unary(async (req) => {
     const variables = Object.fromEntries(req.getVariablesMap().toArray());
-    await handlers.configure(configureRequest(variables, fromStruct(req.getArgs())));
+    const request = configureRequest(variables, fromStruct(req.getArgs()));
+    await handlers.configure(request);
+    this.lookups.close();
+    this.lookups = createLookups(() => ({ get: (key) => request.config.get(key), env: process.env }));
     return new provproto.ConfigureResponse()
       .setAcceptsecrets(true)
       .setSupportspreview(false)
@@ -232,6 +242,16 @@ export class ProviderServer {
       .setId(result.id)
       .setProperties(toStruct(props))
       .setInputs(toStruct(inputs));
+  });
+
+  /** The schema functions: lookups by name (invoke.ts); bad arguments come back as failures. */
+  invoke: Unary<provproto.InvokeRequest, provproto.InvokeResponse> = unary(async (req) => {
+    const name = lookupOf(req.getTok());
+    const args = reveal<Props>(fromStruct(req.getArgs()));
+    const failures = argumentFailures(name, args);
+    const resp = new provproto.InvokeResponse();
+    if (failures.length > 0) return resp.setFailuresList(wireFailures(failures));
+    return resp.setReturn(toStruct(await invokeLookup(this.lookups, name, args)));
   });
 
   delete: Unary<provproto.DeleteRequest, emptyproto.Empty> = unary(async () => {

@@ -17,18 +17,9 @@ import { OUTPUT_PLACEHOLDERS } from "../../provider/resource";
 import { serializeProvider } from "../helpers/host";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { readTree } from "../helpers/files";
 
 const WORK = path.join(REPO_ROOT, ".test-work", "e2e");
-
-/** Every file below `dir`, as text. */
-function readTree(dir: string): string {
-  if (!fs.existsSync(dir)) return "";
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
-    .join("\n");
-}
 
 // A provider whose code differs from celonisProvider (so its serialized text does too) but that
 // behaves the same: what a user gets after upgrading the package.

@@ -20,6 +20,7 @@ import { REPO_ROOT, describeStackError, emulatorConfig, openStack } from "../../
 import type { LoadRecord } from "../../provider/celonis/types";
 import type { PlanLoad, PlanStatus } from "../../provider/types";
 import { DEMO, TEST_API_KEY, sleep, waitFor, waitForFinished } from "../helpers/emulator";
+import { readTree } from "../helpers/files";
 
 /** What the suite counts; every field but `scenarios`/`passed` must end at 0. */
 export interface Tally {
@@ -444,14 +445,6 @@ function planStatuses(workDir: string): (string | undefined)[] {
 /** Whether every DataModelReload in state is done. */
 function allDone(workDir: string): boolean {
   return planStatuses(workDir).every((s) => s === "done");
-}
-
-function readTree(dir: string): string {
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
-    .join("\n");
 }
 
 /** Pids of processes whose working directory is `dir` and whose command line matches `pattern`. */
