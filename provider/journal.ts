@@ -32,6 +32,8 @@ export const JOURNAL_MAX_AGE_MS = 8 * 24 * 3600_000;
 export interface ChangeParts {
   /** Who: `<project>/<stack>/<resource name>` (null when unknown). */
   scope: string | null;
+  /** The connection the model is on ("" or absent: the unnamed one, keyed as before names existed). */
+  connection?: string;
   /** The recorded state the change starts from (null: a create). */
   from: (ReloadState & { reloadCount?: number; planStatus?: PlanStatus; planLoad?: PlanLoad | null }) | null;
   /** The inputs it goes to. */
@@ -54,7 +56,14 @@ export function changeKey(parts: ChangeParts): string {
     planLoad: parts.from.planLoad?.loadId ?? parts.from.planLoad?.triggeredAt ?? null,
   };
   const plan = { loadType: parts.plan.loadType, tables: parts.plan.tableIds ?? parts.plan.tables };
-  const material = canonicalJson({ scope: parts.scope, from, to: reloadFingerprint(parts.to), plan });
+  const connection = parts.connection ? { connection: parts.connection } : {};
+  const material = canonicalJson({
+    scope: parts.scope,
+    ...connection,
+    from,
+    to: reloadFingerprint(parts.to),
+    plan,
+  });
   return createHash("sha256").update(material).digest("hex");
 }
 
