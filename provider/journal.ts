@@ -12,7 +12,8 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { canonicalJson, reloadFingerprint, type ReloadState } from "./plan";
+import { canonicalJson, reloadFingerprint } from "./plan";
+import type { PlanInputs } from "./properties";
 import type { Plan, PlanLoad, PlanStatus } from "./types";
 
 /** One trigger, written before it was sent. */
@@ -35,9 +36,9 @@ export interface ChangeParts {
   /** The connection the model is on ("" or absent: the unnamed one, keyed as before names existed). */
   connection?: string;
   /** The recorded state the change starts from (null: a create). */
-  from: (ReloadState & { reloadCount?: number; planStatus?: PlanStatus; planLoad?: PlanLoad | null }) | null;
+  from: (PlanInputs & { reloadCount?: number; planStatus?: PlanStatus; planLoad?: PlanLoad | null }) | null;
   /** The inputs it goes to. */
-  to: ReloadState;
+  to: PlanInputs;
   /** The plan that carries it out. */
   plan: Plan;
 }

@@ -18,15 +18,14 @@ import { interrupted, persisted, planLoadMatch, planned, settleFound, type Reloa
 import {
   containsUnknown,
   decideUpdate,
-  INPUT_KEYS,
   NO_RELOAD,
   planForCheck,
-  RELOAD_INPUTS,
   runningLoad,
   UNKNOWN,
   type UpdateDecision,
 } from "./plan";
 import { planTables, runPlan, toLastLoad, type RunOutcome } from "./runner";
+import { FINGERPRINT_KEYS, INPUT_KEYS } from "./properties";
 import type { CheckedInputs, Plan, ReloadedTable, ReloadOutputs } from "./types";
 
 type Props = Record<string, unknown>;
@@ -129,9 +128,6 @@ export class ReloadFailedError extends Error {
   }
 }
 
-/** The reload-relevant inputs: what outputs keep from the old state while a change is not carried out. */
-const RELOAD_KEYS = [...RELOAD_INPUTS, "resolvedTables"] as const;
-
 /**
  * What the resource records after a run. The inputs are echoed (what the next diff compares), except
  * that new changes left for the next `up` (an earlier load of ours still ran) keep the old values, so
@@ -146,7 +142,7 @@ async function outputsOf(
 ): Promise<ReloadOutputs> {
   const { planStatus, planLoad } = persisted(outcome.reload);
   const echoed = echo(inputs) as unknown as Props;
-  if (outcome.deferredNewChanges && olds) for (const k of RELOAD_KEYS) echoed[k] = olds[k] ?? null;
+  if (outcome.deferredNewChanges && olds) for (const k of FINGERPRINT_KEYS) echoed[k] = olds[k] ?? null;
   const last = outcome.succeeded.at(-1);
   return {
     ...(echoed as unknown as CheckedInputs),

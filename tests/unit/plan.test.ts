@@ -11,8 +11,8 @@ import {
   planReload,
   reloadFingerprint,
   UNKNOWN,
-  type ReloadState,
 } from "../../provider/plan";
+import type { PlanInputs } from "../../provider/properties";
 import type { CheckedInputs, Plan, ReloadOutputs } from "../../provider/types";
 
 const POOL = "11111111-1111-4111-8111-111111111111";
@@ -21,7 +21,7 @@ const TABLES = ["ACTIVITIES", "CASES", "VENDORS", "INVOICES"];
 const resolved = (refs: string[]) =>
   refs.map((ref) => ({ ref, id: `id-${ref.toUpperCase()}`, name: ref.toUpperCase() }));
 
-function state(over: Partial<ReloadState> = {}): ReloadState {
+function state(over: Partial<PlanInputs> = {}): PlanInputs {
   const tables = over.tables === undefined ? null : over.tables;
   const refs = [...(tables ?? []), ...Object.keys(over.tableTriggers ?? {})];
   return {
@@ -37,7 +37,7 @@ function state(over: Partial<ReloadState> = {}): ReloadState {
   };
 }
 
-function inputs(over: Partial<ReloadState> = {}, old?: CheckedInputs): CheckedInputs {
+function inputs(over: Partial<PlanInputs> = {}, old?: CheckedInputs): CheckedInputs {
   const s = state(over);
   return {
     ...s,
@@ -394,7 +394,7 @@ describe("plan: properties over random inputs", () => {
           triggers: reversed(s.triggers),
           tableTriggers: reversed(s.tableTriggers),
         };
-        return planReload(s, same as ReloadState).action === "none";
+        return planReload(s, same as PlanInputs).action === "none";
       }),
     );
     // The property can fail: a value that changed is a reload.
