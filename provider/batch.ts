@@ -21,7 +21,7 @@ import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } fr
 import type { Clock } from "./clock";
 import { cancelReason, type Deadline } from "./deadline";
 import { combinePlans } from "./plan";
-import { progressLine, shortId } from "./progress";
+import { modelLabel, progressLine, shortId } from "./progress";
 import type { CheckedInputs, Plan } from "./types";
 
 /** How long a batch waits for more resources after one joined: what a lone resource pays. */
@@ -402,7 +402,7 @@ class Batch {
   /** One line to each distinct log (the dynamic provider's members share one: printed once). */
   private log(line: string): void {
     const logs = new Set(this.active().map((j) => j.member.log));
-    for (const log of logs) log(`celonis model ${this.model.dataModelId}: ${line}`);
+    for (const log of logs) log(`${modelLabel(this.model.dataModelId)}: ${line}`);
   }
 
   private progress(): (p: LoadProgress) => void {

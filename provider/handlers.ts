@@ -6,8 +6,9 @@
 //
 // Its path and its exports, with their argument order (configure(req), check(olds, news),
 // diff(id, olds, news), create(inputs), update(id, olds, news), read(id, props), remove()), are what
-// states written by 0.1.0 call: their serialized provider requires `pulumi-celonis/dist/provider/
-// handlers` by this path (tests/e2e/upgrade.test.ts keeps it so). Everything else is operations.ts.
+// states call: the serialized provider of 0.1.0 states is code that requires
+// `pulumi-celonis/dist/provider/handlers` and calls these (tests/e2e/upgrade.test.ts upgrades such a
+// state), later states reach them through provider.ts. Everything else is in operations.ts.
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ProviderContext } from "./context";

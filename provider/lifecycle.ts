@@ -1,5 +1,5 @@
 // The life of one reload, written down once. A plan passes through these phases, and only through
-// the transitions below; the runner (reload.ts) moves it along, and create, update and read store
+// the transitions below; the runner (runner.ts) moves it along, and create, update and read store
 // what `persisted` makes of it. The promise it keeps: each change becomes exactly one load.
 //
 //   planned ──triggerSent──▶ triggering ──loadSeen──▶ running ──loadEnded──▶ done | owed
@@ -15,6 +15,7 @@
 // while the id is unknown), and the next `up` settles that load instead of starting another.
 // Pure: no I/O, no clock (the time a decision needs is passed in).
 
+import { NOT_VISIBLE_GRACE_MS } from "./celonis/client";
 import { isTerminal, type LoadMatch } from "./celonis/status";
 import type { LoadRecord, LoadType } from "./celonis/types";
 import type { Plan, PlanLoad, PlanStatus, WarningsAs } from "./types";
@@ -195,12 +196,6 @@ export function judgeLoad(
   }
   return { ok: false, warning: null };
 }
-
-/**
- * How long after its trigger a load may take to become visible in Celonis before we conclude the
- * trigger started nothing (unless the trigger's own `visibleBy` says otherwise).
- */
-export const NOT_VISIBLE_GRACE_MS = 120_000;
 
 /** When a load whose id is unknown would have shown at the latest (epoch ms). */
 export function latestVisible(load: PlanLoad): number {

@@ -37,7 +37,7 @@ import {
   type Reload,
 } from "./lifecycle";
 import { mergePlans } from "./plan";
-import { progressLine, shortId } from "./progress";
+import { modelLabel, progressLine, shortId } from "./progress";
 import type { CheckedInputs, LastLoad, Plan, PlanLoad, ReloadedTable } from "./types";
 
 /** What the runner needs from its surroundings (a provider context gives it; see operations.ts). */
@@ -143,8 +143,7 @@ class ReloadRun {
   ) {
     this.inputs = job.inputs;
     this.reload = planned(job.plan);
-    // The full id: seeded and real model ids often share a prefix.
-    this.label = `celonis model ${job.inputs.dataModelId}`;
+    this.label = modelLabel(job.inputs.dataModelId);
   }
 
   async execute(): Promise<void> {
