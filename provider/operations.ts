@@ -17,9 +17,9 @@ import { changeKey, type ChangeParts } from "./journal";
 import { interrupted, persisted, planLoadMatch, planned, settleFound, type Reload } from "./lifecycle";
 import {
   containsUnknown,
-  decideUpdate,
+  planAtUpdate,
   NO_RELOAD,
-  planForCheck,
+  planAtCheck,
   runningLoad,
   UNKNOWN,
   type UpdateDecision,
@@ -91,7 +91,7 @@ export async function check(
   }
   const state = { ...inputs, resolvedTables };
   const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
-  const plan: Plan = failures.length > 0 ? { ...NO_RELOAD } : planForCheck(old, state);
+  const plan: Plan = failures.length > 0 ? { ...NO_RELOAD } : planAtCheck(old, state);
   // A create with a reload to run: its model's batch waits for it (see Batches.announce).
   const scope = scopeOf(news, ctx);
   if (!old && scope && plan.action === "reload") pc.batches.announce(model, scope);
@@ -107,7 +107,7 @@ export async function diff(
   ctx: CallContext = {},
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   const inputs = news as unknown as CheckedInputs;
-  const d = decideUpdate(olds as Partial<ReloadOutputs>, inputs);
+  const d = planAtUpdate(olds as Partial<ReloadOutputs>, inputs);
   // An update with a reload to run: its model's batch waits for it (see Batches.announce).
   const scope = scopeOf(news, ctx);
   if (scope && d.replaces.length === 0 && d.run.action === "reload")
@@ -264,7 +264,7 @@ export async function update(
   ctx: CallContext = {},
 ): Promise<{ outs: ReloadOutputs }> {
   const previous = olds as Partial<ReloadOutputs>;
-  const decision = decideUpdate(previous, news as unknown as CheckedInputs);
+  const decision = planAtUpdate(previous, news as unknown as CheckedInputs);
   return { outs: await run(pc, id, news, previous, decision, ctx) };
 }
 

@@ -1,7 +1,9 @@
-// The reload decision, as pure functions: what changed since the last `up`, and so what to reload and
-// why. `check` stores the result as the `plan` input (so previews show it); `diff` and `update` use
-// `decideUpdate` to compare it with what the outputs record as done. No I/O here: tests call these
-// directly, row by row of the design table.
+// The reload decision, as pure functions, one per deployment step: `planAtCheck` (the plan `check`
+// stores as the `plan` input, so previews show it), `planAtUpdate` (what `diff` and `update` do:
+// the plan against what the outputs record as done, an owed reload merged in, an earlier load to
+// settle first), and `planAfterSettling` (what the runner still runs once that earlier load ended).
+// Beside them, `mergePlans` (an owed plan carried into a new one) and `combinePlans` (one load for a
+// batch's plans). No I/O here: tests call these directly, row by row of the design table.
 
 import type { ResolvedTable } from "./celonis/types";
 import { INPUT_KEYS, RELOADING_INPUTS, type PlanInputs } from "./properties";
@@ -216,11 +218,21 @@ function tableTriggerChanges(old: PlanInputs, next: PlanInputs, c: Changes): voi
  * The plan `check` stores: the previous plan, unchanged, while nothing reload-relevant changed (so an
  * owed reload previews as what `up` will do), else a fresh one.
  */
-export function planForCheck(old: CheckedInputs | undefined, next: PlanInputs): Plan {
+export function planAtCheck(old: CheckedInputs | undefined, next: PlanInputs): Plan {
   if (old?.plan && !containsUnknown(next) && reloadFingerprint(old) === reloadFingerprint(next)) {
     return old.plan;
   }
   return planReload(old, next);
+}
+
+/**
+ * What is left to run once an earlier load of ours (`earlier`'s, see UpdateDecision.adopt) ended:
+ * if it failed or never started, `earlier` is owed and runs now with `next`; if it succeeded, `next`
+ * alone, or null when there is nothing new (that load is the record). Pure.
+ */
+export function planAfterSettling(earlier: Plan, ended: "done" | "owed", next: Plan): Plan | null {
+  if (ended === "owed") return mergePlans(earlier, next);
+  return next.action === "none" ? null : next;
 }
 
 /**
@@ -281,7 +293,7 @@ export interface UpdateDecision {
 }
 
 /** Decides from the stored outputs and the new checked inputs. Pure. */
-export function decideUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs): UpdateDecision {
+export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs): UpdateDecision {
   const replaces = (["poolId", "dataModelId"] as const).filter(
     (k) => olds[k] !== news[k] || containsUnknown(news[k]),
   );

@@ -36,7 +36,7 @@ import {
   type InFlight,
   type Reload,
 } from "./lifecycle";
-import { mergePlans } from "./plan";
+import { planAfterSettling } from "./plan";
 import { modelLabel, progressLine, shortId } from "./progress";
 import type { CheckedInputs, LastLoad, Plan, PlanLoad, ReloadedTable } from "./types";
 
@@ -157,8 +157,9 @@ class ReloadRun {
       await this.settle(earlier, load, this.inputs.wait || plan.action === "reload");
       if (isInFlight(this.reload)) return;
       this.deferred = false;
-      if (this.reload.phase === "owed") plan = mergePlans(earlier, plan);
-      else if (plan.action === "none") return; // the earlier load carried the plan: it is the record
+      const next = planAfterSettling(earlier, this.reload.phase === "owed" ? "owed" : "done", plan);
+      if (next === null) return; // the earlier load carried the plan: it is the record
+      plan = next;
     }
     this.reload = planned(plan);
     if (plan.action === "none") {
