@@ -1,384 +1,67 @@
-// The DataModelReload provider methods (configure/check/diff/create/update/read/delete). This module
-// is NOT serialized into state: the small shim in provider.ts requires it inside the dynamic-provider
-// host process, so state stays small, provider upgrades take effect, and credentials read in
-// `configure` stay in this process's memory only.
+// The DataModelReload provider methods as the dynamic resource calls them, over one provider context
+// per process (context.ts; the dynamic-provider host loads this module once). This module is NOT
+// serialized into state: the small shim in provider.ts requires it inside the host process, so state
+// stays small, provider upgrades take effect, and credentials read in `configure` stay in this
+// process's memory only.
+//
+// Its path and its exports, with their argument order (configure(req), check(olds, news),
+// diff(id, olds, news), create(inputs), update(id, olds, news), read(id, props), remove()), are what
+// states call: the serialized provider of 0.1.0 states is code that requires
+// `pulumi-celonis/dist/provider/handlers` and calls these (tests/e2e/upgrade.test.ts upgrades such a
+// state), later states reach them through provider.ts. Everything else is in operations.ts.
 
-import { randomUUID } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { CelonisClient, type ReadOptions } from "./celonis/client";
-import { CelonisError } from "./celonis/errors";
-import { resolveTables } from "./celonis/resolve";
-import type { ResolvedTable, TableConfig } from "./celonis/types";
-import { ConfigError, readConnection, type Connection } from "./config";
-import { resolvedFailures, tableRefs, unresolvedFailures, validateInputs, type CheckFailure } from "./inputs";
-import { announce } from "./coalesce";
-import { engineReachable, installHostGuard } from "./host-guard";
-import { Journal, changeKey, journalPath, type ChangeParts } from "./journal";
-import { interrupted, persisted, planLoadMatch, planned, settleFound } from "./lifecycle";
-import {
-  containsUnknown,
-  decideUpdate,
-  INPUT_KEYS,
-  NO_RELOAD,
-  planForCheck,
-  RELOAD_INPUTS,
-  runningLoad,
-  UNKNOWN,
-  type UpdateDecision,
-} from "./plan";
-import { planTables, runPlan, toLastLoad, type RunOutcome } from "./reload";
-import type { CheckedInputs, Plan, ReloadedTable, ReloadOutputs } from "./types";
+import { ProviderContext } from "./context";
+import { installHostGuard } from "./host-guard";
+import * as operations from "./operations";
+import type { CheckFailure } from "./inputs";
+import type { ReloadOutputs } from "./types";
+
+export { ReloadFailedError, type CallContext } from "./operations";
 
 type Props = Record<string, unknown>;
 
 // In the dynamic-provider host: exit when the engine goes away (see host-guard.ts).
 installHostGuard();
 
-let connection: Connection | ConfigError | undefined;
-let client: CelonisClient | undefined;
-
-/** How long `check` reuses a model's table list: one deployment's previews of many resources on one
- * model then cost one request, not one each (Celonis rate-limits). Runs always read it fresh. */
-const TABLES_TTL_MS = 60_000;
-const tableLists = new Map<string, { at: number; tables: Promise<TableConfig[]> }>();
-
-function cachedTables(api: CelonisClient, poolId: string, dataModelId: string): Promise<TableConfig[]> {
-  const key = `${poolId}/${dataModelId}`;
-  const hit = tableLists.get(key);
-  if (hit && Date.now() - hit.at < TABLES_TTL_MS) return hit.tables;
-  const tables = api.listTables(poolId, dataModelId);
-  tableLists.set(key, { at: Date.now(), tables });
-  tables.catch(() => tableLists.delete(key)); // never keep a failure
-  return tables;
-}
+/** The one context of this process: the dynamic-provider host serves every resource through it. */
+const context = new ProviderContext();
 
 /** Reads credentials from stack config (secrets arrive decrypted) with env fallbacks. */
-export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  try {
-    connection = readConnection((key) => req.config.get(key), process.env);
-  } catch (err) {
-    connection = err instanceof ConfigError ? err : new ConfigError(String(err));
-  }
-  client = undefined;
-  tableLists.clear();
+export function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  return operations.configure(context, req);
 }
 
-/** Sets the connection directly (tests and programs that drive the handlers without Pulumi). */
-export function useConnection(conn: Connection | undefined): void {
-  connection = conn;
-  client = undefined;
-  tableLists.clear();
+/** Validates and defaults the inputs, resolves table references, and attaches the plan. */
+export function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+  return operations.check(context, olds, news);
 }
 
-function celonis(): CelonisClient {
-  if (connection === undefined) {
-    try {
-      connection = readConnection(() => undefined, process.env);
-    } catch (err) {
-      connection = err as ConfigError;
-    }
-  }
-  if (connection instanceof ConfigError) throw connection;
-  client ??= new CelonisClient({
-    url: connection.url,
-    auth: connection.auth,
-    timeoutMs: connection.requestTimeoutMs,
-  });
-  return client;
-}
-
-// The engine shows a dynamic provider's stdout as info lines of the deployment.
-let log: (line: string) => void = (line) => console.log(line);
-
-/** Redirects progress and warning lines (tests collect them). */
-export function useLogger(logger: (line: string) => void): void {
-  log = logger;
-}
-
-/**
- * What a provider face passes with one create/update/read: where this resource's progress lines go
- * (the plugin attaches them to the resource; default: the logger above), and a signal that stops
- * waits early (Ctrl-C, the engine's Cancel). A stopped wait records its load as running.
- */
-export interface CallContext {
-  log?: (line: string) => void;
-  signal?: AbortSignal;
-  /** Who the resource is (a plugin passes its URN); the dynamic resource sends `__scope` instead. */
-  scope?: string;
-}
-
-let journal: Journal | null | undefined;
-
-/** The trigger journal of this project (see journal.ts); null when turned off. */
-function journalHere(): Journal | null {
-  if (journal === undefined) {
-    const file = journalPath(process.env, process.cwd());
-    journal = file ? new Journal(file, (m) => log(`warning: ${m}`)) : null;
-  }
-  return journal;
-}
-
-/** Uses `j` as the journal (tests; null turns it off; undefined goes back to the default). */
-export function useJournal(j: Journal | null | undefined): void {
-  journal = j;
-}
-
-/** The inputs echoed into outputs: everything `diff` compares, and nothing else. */
-function echo(inputs: CheckedInputs): CheckedInputs {
-  const out: Props = {};
-  for (const key of INPUT_KEYS) out[key] = inputs[key] ?? null;
-  return out as unknown as CheckedInputs;
-}
-
-/**
- * Validates and defaults the inputs, resolves table references (an unknown name fails with close
- * matches), and attaches the plan: kept as it was while nothing reload-relevant changed.
- */
-export async function check(
-  olds: Props,
-  news: Props,
-  ctx: CallContext = {},
-): Promise<{ inputs: Props; failures: CheckFailure[] }> {
-  const { inputs, failures } = validateInputs(news);
-  const api = celonis();
-  const refs = tableRefs(inputs);
-  let resolvedTables: ResolvedTable[] | null = null;
-  const idsKnown = inputs.poolId !== UNKNOWN && inputs.dataModelId !== UNKNOWN;
-  const idsValid = !failures.some((f) => f.property === "poolId" || f.property === "dataModelId");
-  if (idsKnown && idsValid) {
-    try {
-      const tables = await cachedTables(api, inputs.poolId, inputs.dataModelId);
-      const result = resolveTables(refs, tables);
-      resolvedTables = result.resolved;
-      const valid = tables.map((t) => t.aliasOrName);
-      failures.push(...unresolvedFailures(inputs, result.unknown, result.ambiguous ?? [], valid));
-      failures.push(...resolvedFailures(inputs, resolvedTables));
-    } catch (err) {
-      if (!(err instanceof CelonisError)) throw err;
-      failures.push({
-        property: "dataModelId",
-        reason: `cannot read the tables of data model ${inputs.dataModelId} in pool ${inputs.poolId}: ${err.message}`,
-      });
-    }
-  }
-  const state = { ...inputs, resolvedTables };
-  const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
-  const plan: Plan = failures.length > 0 ? { ...NO_RELOAD } : planForCheck(old, state);
-  // A create with a reload to run: its model's batch waits for it (see coalesce.announce).
-  const scope = scopeOf(news, ctx);
-  if (!old && scope && plan.action === "reload") announce(inputs.poolId, inputs.dataModelId, scope);
-  return { inputs: { ...news, ...state, plan }, failures };
-}
-
-/** Whether the engine must update (or replace) the resource; always a boolean, never "unknown". */
-export async function diff(
-  _id: string,
-  olds: Props,
-  news: Props,
-  ctx: CallContext = {},
-): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const inputs = news as unknown as CheckedInputs;
-  const d = decideUpdate(olds as Partial<ReloadOutputs>, inputs);
-  // An update with a reload to run: its model's batch waits for it (see coalesce.announce).
-  const scope = scopeOf(news, ctx);
-  if (scope && d.replaces.length === 0 && d.run.action === "reload")
-    announce(inputs.poolId, inputs.dataModelId, scope);
-  return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
-}
-
-/** A create/update failure that keeps the resource in state with what happened (partial state). */
-export class ReloadFailedError extends Error {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Props,
-    readonly reasons: string[],
-  ) {
-    super(message);
-    this.name = "ReloadFailedError";
-  }
-}
-
-/** The reload-relevant inputs: what outputs keep from the old state while a change is not carried out. */
-const RELOAD_KEYS = [...RELOAD_INPUTS, "resolvedTables"] as const;
-
-/**
- * What the resource records after a run. The inputs are echoed (what the next diff compares), except
- * that new changes left for the next `up` (an earlier load of ours still ran) keep the old values, so
- * the next diff still sees them.
- */
-async function outputsOf(
-  inputs: CheckedInputs,
-  olds: Partial<ReloadOutputs> | undefined,
-  outcome: RunOutcome,
-): Promise<ReloadOutputs> {
-  const { planStatus, planLoad } = persisted(outcome.reload);
-  const echoed = echo(inputs) as unknown as Props;
-  if (outcome.deferredNewChanges && olds) for (const k of RELOAD_KEYS) echoed[k] = olds[k] ?? null;
-  const last = outcome.succeeded.at(-1);
-  return {
-    ...(echoed as unknown as CheckedInputs),
-    // A plan not carried out is recorded as what is still owed or running; update picks it up.
-    plan: planStatus === "done" ? inputs.plan : outcome.reload.plan,
-    planStatus,
-    planLoad,
-    lastLoad: outcome.lastLoad ?? olds?.lastLoad ?? null,
-    reloadedTables: last ? await coveredTables(inputs, last.tables) : (olds?.reloadedTables ?? []),
-    reloadCount: (olds?.reloadCount ?? 0) + outcome.succeeded.length,
-  };
-}
-
-/**
- * The tables a successful load covered: its own, or every table of the model (best effort; the list
- * check read serves every resource of a shared load).
- */
-async function coveredTables(
-  state: Pick<CheckedInputs, "poolId" | "dataModelId">,
-  tables: ReloadedTable[] | null,
-): Promise<ReloadedTable[]> {
-  if (tables) return tables;
-  try {
-    const all = await cachedTables(celonis(), state.poolId, state.dataModelId);
-    return all.map((t) => ({ id: t.id, name: t.aliasOrName }));
-  } catch (err) {
-    if (!(err instanceof CelonisError)) throw err;
-    return [];
-  }
-}
-
-/** Who a resource is, for the journal: set by the resource (project/stack/name) or a plugin (URN). */
-function scopeOf(news: Props, ctx: CallContext): string | null {
-  return ctx.scope ?? (typeof news.__scope === "string" ? news.__scope : null);
-}
-
-async function run(
+/** Whether the engine must update (or replace) the resource; always a boolean. */
+export function diff(
   id: string,
+  olds: Props,
   news: Props,
-  olds: Partial<ReloadOutputs> | undefined,
-  decision: Pick<UpdateDecision, "run" | "adopt">,
-  ctx: CallContext,
-): Promise<ReloadOutputs> {
-  const inputs = news as unknown as CheckedInputs;
-  const journalKey = changeKey({
-    scope: scopeOf(news, ctx),
-    from: (olds as ChangeParts["from"]) ?? null,
-    to: inputs,
-    plan: decision.run,
-  });
-  const scope = scopeOf(news, ctx);
-  const name = scope?.split(/::|\//).pop() || id; // <project>/<stack>/<name>, or a URN
-  const job = { name, scope, inputs, plan: decision.run, adopt: decision.adopt, journalKey };
-  let outcome: RunOutcome;
-  try {
-    const runCtx = { client: celonis(), log: ctx.log ?? log, signal: ctx.signal, journal: journalHere() };
-    outcome = await runPlan(runCtx, job);
-  } catch (err) {
-    // Only before anything ran (no connection): nothing can have been triggered.
-    const message = err instanceof Error ? err.message : String(err);
-    outcome = {
-      reload: interrupted(planned(decision.run), message),
-      lastLoad: null,
-      succeeded: [],
-      deferredNewChanges: false,
-    };
-  }
-  const outs = await outputsOf(inputs, olds, outcome);
-  // The engine records what this call returns (outputs, or partial state with the error): from here
-  // on the resource's state carries the load, so the journal entry has done its job — unless the
-  // engine is gone (killed mid-wait): then the entry is what lets the next `up` settle this load.
-  if (await engineReachable()) journalHere()?.forget(journalKey);
-  const error = outcome.reload.phase === "done" ? null : outcome.reload.error;
-  if (error !== null) {
-    throw new ReloadFailedError(error, id, { ...outs, __provider: news.__provider }, [error]);
-  }
-  return outs;
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  return operations.diff(context, id, olds, news);
 }
 
-/** Runs the plan of a new resource; a failed load keeps it in state as partially created. */
-export async function create(
-  news: Props,
-  ctx: CallContext = {},
-): Promise<{ id: string; outs: ReloadOutputs }> {
-  const inputs = news as unknown as CheckedInputs;
-  const id = `${inputs.dataModelId}/${randomUUID().slice(0, 8)}`;
-  const outs = await run(id, news, undefined, { run: inputs.plan, adopt: null }, ctx);
-  return { id, outs };
+/** Runs the plan of a new resource. */
+export function create(news: Props): Promise<{ id: string; outs: ReloadOutputs }> {
+  return operations.create(context, news);
 }
 
 /** Runs what changed, plus a reload still owed; a load of an earlier run is settled first. */
-export async function update(
-  id: string,
-  olds: Props,
-  news: Props,
-  ctx: CallContext = {},
-): Promise<{ outs: ReloadOutputs }> {
-  const previous = olds as Partial<ReloadOutputs>;
-  const decision = decideUpdate(previous, news as unknown as CheckedInputs);
-  return { outs: await run(id, news, previous, decision, ctx) };
+export function update(id: string, olds: Props, news: Props): Promise<{ outs: ReloadOutputs }> {
+  return operations.update(context, id, olds, news);
 }
 
 /** Refresh: `lastLoad` from the service, and the outcome of a plan load that was still running. */
-export async function read(
-  id: string,
-  props: Props,
-  ctx: CallContext = {},
-): Promise<{ id: string; props: Props }> {
-  const state = props as Partial<ReloadOutputs>;
-  const limits = { signal: ctx.signal }; // a plugin's Cancel stops a refresh too
-  if (state.poolId === undefined && state.dataModelId === undefined) return importModel(id, limits);
-  if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
-  const api = celonis();
-  const last = await api.getLastLoad(state.poolId, state.dataModelId, limits);
-  const refreshed: Props = { ...props, lastLoad: last ? toLastLoad(last) : (state.lastLoad ?? null) };
-  const load = state.planStatus === "running" ? runningLoad(state) : null;
-  if (!load || !state.plan) return { id, props: refreshed };
-  const found = await api.findLoad(state.poolId, state.dataModelId, planLoadMatch(load), limits);
-  const reload = settleFound(state.plan, load, found, state.warningsAs ?? "success", Date.now());
-  const { planStatus, planLoad } = persisted(reload);
-  const succeeded = reload.phase === "done";
-  return {
-    id,
-    props: {
-      ...refreshed,
-      planStatus,
-      planLoad,
-      reloadCount: (state.reloadCount ?? 0) + (succeeded ? 1 : 0),
-      reloadedTables: succeeded
-        ? await coveredTables(state as CheckedInputs, planTables(state.plan))
-        : (state.reloadedTables ?? []),
-    },
-  };
-}
-
-/**
- * `pulumi import` (a read with only an id, `<poolId>/<dataModelId>`): the model adopted as it is,
- * every option at its default, nothing loaded. Its last load is read so a missing model fails here.
- */
-async function importModel(id: string, limits: ReadOptions): Promise<{ id: string; props: Props }> {
-  const [poolId, dataModelId, ...rest] = id.split("/");
-  const { inputs, failures } = validateInputs({ poolId, dataModelId });
-  if (rest.length > 0 || failures.length > 0) {
-    throw new Error(
-      `import id must be "<poolId>/<dataModelId>" (two Celonis UUIDs), got "${id}"` +
-        (failures.length > 0 ? `: ${failures.map((f) => f.reason).join("; ")}` : ""),
-    );
-  }
-  const load = await celonis().getLastLoad(inputs.poolId, inputs.dataModelId, limits);
-  const checked: CheckedInputs = {
-    ...inputs,
-    resolvedTables: [], // what check resolves for no table references
-    plan: { ...NO_RELOAD, reasons: ["imported: nothing reloaded"] },
-  };
-  const outs: ReloadOutputs = {
-    ...echo(checked),
-    planStatus: "done",
-    planLoad: null,
-    lastLoad: load ? toLastLoad(load) : null,
-    reloadedTables: [],
-    reloadCount: 0,
-  };
-  return { id, props: outs as unknown as Props };
+export function read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+  return operations.read(context, id, props);
 }
 
 /** Data cannot be un-loaded: deleting the resource only forgets it. */
-export async function remove(): Promise<void> {}
+export function remove(): Promise<void> {
+  return operations.remove();
+}

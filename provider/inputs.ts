@@ -12,23 +12,14 @@ import {
 import type { ResolvedTable } from "./celonis/types";
 import { TriggerValueError, toJsonValue } from "./json-values";
 import { UNKNOWN } from "./plan";
-import type { CheckedInputs, JsonValue, LoadTypeOption, OnBusy, WarningsAs } from "./types";
+import { DEFAULTS } from "./properties";
+import type { CheckedInputs, JsonValue } from "./types";
 
 /** One problem with one input, in the shape `check` returns to the engine. */
 export interface CheckFailure {
   property: string;
   reason: string;
 }
-
-/** Defaults for options the user left out. */
-export const DEFAULTS = {
-  loadType: "complete" as LoadTypeOption,
-  reloadOnCreate: true,
-  wait: true,
-  timeoutSeconds: 3600,
-  onBusy: "wait" as OnBusy,
-  warningsAs: "success" as WarningsAs,
-};
 
 /** Longest wait a single `up` may spend on one load (7 days). */
 export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;

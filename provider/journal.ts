@@ -13,7 +13,8 @@
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { canonicalJson, reloadFingerprint, type ReloadState } from "./plan";
+import { canonicalJson, reloadFingerprint } from "./plan";
+import type { PlanInputs } from "./properties";
 import type { Plan, PlanLoad, PlanStatus } from "./types";
 
 /** One trigger, written before it was sent. */
@@ -33,10 +34,12 @@ export const JOURNAL_MAX_AGE_MS = 8 * 24 * 3600_000;
 export interface ChangeParts {
   /** Who: `<project>/<stack>/<resource name>` (null when unknown). */
   scope: string | null;
+  /** The connection the model is on ("" or absent: the unnamed one, keyed as before names existed). */
+  connection?: string;
   /** The recorded state the change starts from (null: a create). */
-  from: (ReloadState & { reloadCount?: number; planStatus?: PlanStatus; planLoad?: PlanLoad | null }) | null;
+  from: (PlanInputs & { reloadCount?: number; planStatus?: PlanStatus; planLoad?: PlanLoad | null }) | null;
   /** The inputs it goes to. */
-  to: ReloadState;
+  to: PlanInputs;
   /** The plan that carries it out. */
   plan: Plan;
 }
@@ -55,7 +58,14 @@ export function changeKey(parts: ChangeParts): string {
     planLoad: parts.from.planLoad?.loadId ?? parts.from.planLoad?.triggeredAt ?? null,
   };
   const plan = { loadType: parts.plan.loadType, tables: parts.plan.tableIds ?? parts.plan.tables };
-  const material = canonicalJson({ scope: parts.scope, from, to: reloadFingerprint(parts.to), plan });
+  const connection = parts.connection ? { connection: parts.connection } : {};
+  const material = canonicalJson({
+    scope: parts.scope,
+    ...connection,
+    from,
+    to: reloadFingerprint(parts.to),
+    plan,
+  });
   return createHash("sha256").update(material).digest("hex");
 }
 

@@ -1,5 +1,5 @@
 // The life of one reload, written down once. A plan passes through these phases, and only through
-// the transitions below; the runner (reload.ts) moves it along, and create, update and read store
+// the transitions below; the runner (runner.ts) moves it along, and create, update and read store
 // what `persisted` makes of it. The promise it keeps: each change becomes exactly one load.
 //
 //   planned ──triggerSent──▶ triggering ──loadSeen──▶ running ──loadEnded──▶ done | owed
@@ -15,6 +15,7 @@
 // while the id is unknown), and the next `up` settles that load instead of starting another.
 // Pure: no I/O, no clock (the time a decision needs is passed in).
 
+import { NOT_VISIBLE_GRACE_MS } from "./celonis/client";
 import type { ServerTime } from "./celonis/server-clock";
 import { isTerminal, triggerMatch, type LoadMatch } from "./celonis/status";
 import type { LoadRecord, LoadType } from "./celonis/types";
@@ -23,19 +24,43 @@ import type { Plan, PlanLoad, PlanStatus, WarningsAs } from "./types";
 /** Where a reload stands. */
 export type Phase = "planned" | "triggering" | "running" | "done" | "owed";
 
-/** One reload: its plan, its load once there is one, and why it stopped if it did not succeed. */
-export interface Reload {
-  readonly phase: Phase;
+/** What every phase of a reload carries: its plan. */
+interface ReloadBase {
   readonly plan: Plan;
-  /** The plan's load, from the moment a trigger may have been sent (or one was adopted). */
-  readonly load: PlanLoad | null;
-  /** Why the reload did not finish as done (shown as the update's error); null otherwise. */
-  readonly error: string | null;
-  /** A WARNING load's message when it counted as success. */
+  /** A WARNING load's message when it counted as success (only `done` has one). */
   readonly warning: string | null;
 }
 
-const ALLOWED: Record<string, readonly Phase[]> = {
+/**
+ * One reload, by phase. A reload that is triggering or running always has its load (its id, or the
+ * trigger time while the id is unknown); `error` says why a reload did not finish as done (the
+ * update's error), and stays on an in-flight reload that was interrupted.
+ */
+export type Reload =
+  | (ReloadBase & { readonly phase: "planned"; readonly load: null; readonly error: null })
+  | (ReloadBase & {
+      readonly phase: "triggering" | "running";
+      readonly load: PlanLoad;
+      readonly error: string | null;
+    })
+  | (ReloadBase & { readonly phase: "done"; readonly load: PlanLoad | null; readonly error: null })
+  | (ReloadBase & { readonly phase: "owed"; readonly load: PlanLoad | null; readonly error: string });
+
+/** A reload whose trigger may have reached Celonis: it has a load. */
+export type InFlight = Extract<Reload, { phase: "triggering" | "running" }>;
+
+type Transition =
+  | "triggerSent"
+  | "adopted"
+  | "loadSeen"
+  | "loadEnded"
+  | "notStarted"
+  | "notFound"
+  | "visibleBy"
+  | "nothingToLoad"
+  | "interrupted";
+
+const ALLOWED: Record<Transition, readonly Phase[]> = {
   triggerSent: ["planned"],
   adopted: ["planned"],
   loadSeen: ["triggering", "running"],
@@ -47,12 +72,18 @@ const ALLOWED: Record<string, readonly Phase[]> = {
   interrupted: ["planned", "triggering", "running"],
 };
 
-/** Applies one transition: checked against ALLOWED first, then `next` computes the change. */
-function step(r: Reload, transition: keyof typeof ALLOWED, next: () => Partial<Reload>): Reload {
+/** Fails unless `transition` is allowed from `r`'s phase. */
+function check(r: Reload, transition: Transition): void {
   if (!ALLOWED[transition].includes(r.phase)) {
     throw new Error(`reload lifecycle: ${transition} is not allowed from ${r.phase}`);
   }
-  return { ...r, ...next() };
+}
+
+/** `r` as an in-flight reload, checked against ALLOWED for `transition`. */
+function inFlight(r: Reload, transition: Transition): InFlight {
+  check(r, transition);
+  if (!isInFlight(r)) throw new Error(`reload lifecycle: ${transition} needs a load`);
+  return r;
 }
 
 /** A reload about to run `plan`: nothing has been sent to Celonis. */
@@ -65,63 +96,68 @@ export function triggerSent(
   r: Reload,
   at: { triggeredAt: number; server?: ServerTime | null; previousLoadId: string | null; loadType: LoadType },
 ): Reload {
-  return step(r, "triggerSent", () => ({
-    phase: "triggering",
-    load: {
-      loadId: null,
-      loadType: at.loadType,
-      triggeredAt: new Date(at.triggeredAt).toISOString(),
-      ...(at.server
-        ? { triggeredAtServer: new Date(at.server.at).toISOString(), serverErrorMs: at.server.errorMs }
-        : {}),
-      previousLoadId: at.previousLoadId,
-      status: null,
-    },
-  }));
+  check(r, "triggerSent");
+  const load: PlanLoad = {
+    loadId: null,
+    loadType: at.loadType,
+    triggeredAt: new Date(at.triggeredAt).toISOString(),
+    ...(at.server
+      ? { triggeredAtServer: new Date(at.server.at).toISOString(), serverErrorMs: at.server.errorMs }
+      : {}),
+    previousLoadId: at.previousLoadId,
+    status: null,
+  };
+  return { phase: "triggering", plan: r.plan, load, error: null, warning: null };
 }
 
 /** Takes over a load triggered earlier (a timed-out wait, `wait: false`, an interrupted deployment). */
 export function adopted(r: Reload, load: PlanLoad): Reload {
-  return step(r, "adopted", () => ({ phase: load.loadId ? "running" : "triggering", load: { ...load } }));
+  check(r, "adopted");
+  const phase = load.loadId ? "running" : "triggering";
+  return { phase, plan: r.plan, load: { ...load }, error: null, warning: null };
 }
 
 /** Our load is visible in Celonis (its id is now known) and not finished. */
 export function loadSeen(r: Reload, record: LoadRecord): Reload {
-  return step(r, "loadSeen", () => ({ phase: "running", load: withRecord(r, record) }));
+  const f = inFlight(r, "loadSeen");
+  return { ...f, phase: "running", load: withRecord(f, record) };
 }
 
 /** Our load reached a terminal status: done if it counts as success, else the plan is owed again. */
 export function loadEnded(r: Reload, record: LoadRecord, warningsAs: WarningsAs): Reload {
-  return step(r, "loadEnded", () => {
-    const load = withRecord(r, record);
-    const verdict = judgeLoad(record, warningsAs);
-    if (verdict.ok) return { phase: "done", load, error: null, warning: verdict.warning };
-    const why = record.message ? `: ${record.message}` : "";
-    const error =
-      `Celonis load ${record.dataLoadId} ended ${record.loadStatus}${why}. ` +
-      "The reload is still owed: the next `pulumi up` runs it again.";
-    return { phase: "owed", load, error };
-  });
+  const f = inFlight(r, "loadEnded");
+  const load = withRecord(f, record);
+  const verdict = judgeLoad(record, warningsAs);
+  if (verdict.ok) return { phase: "done", plan: f.plan, load, error: null, warning: verdict.warning };
+  const why = record.message ? `: ${record.message}` : "";
+  const error =
+    `Celonis load ${record.dataLoadId} ended ${record.loadStatus}${why}. ` +
+    "The reload is still owed: the next `pulumi up` runs it again.";
+  return { phase: "owed", plan: f.plan, load, error, warning: null };
 }
 
 /** While the load has not been seen: the latest time it could still appear (see PlanLoad.visibleBy). */
 export function visibleBy(r: Reload, at: number): Reload {
-  return step(r, "visibleBy", () => ({ load: { ...r.load!, visibleBy: new Date(at).toISOString() } }));
+  const f = inFlight(r, "visibleBy");
+  return { ...f, load: { ...f.load, visibleBy: new Date(at).toISOString() } };
 }
 
 /** Celonis refused the trigger: it certainly started nothing. */
 export function notStarted(r: Reload, error: string): Reload {
-  return step(r, "notStarted", () => ({ phase: "owed", error }));
+  const f = inFlight(r, "notStarted");
+  return { phase: "owed", plan: f.plan, load: f.load, error, warning: null };
 }
 
 /** Celonis shows no load for an earlier trigger (it started nothing, or the load left the history). */
 export function notFound(r: Reload, error: string): Reload {
-  return step(r, "notFound", () => ({ phase: "owed", error }));
+  const f = inFlight(r, "notFound");
+  return { phase: "owed", plan: f.plan, load: f.load, error, warning: null };
 }
 
 /** The plan needs no load (or its load was already carried out). */
 export function nothingToLoad(r: Reload): Reload {
-  return step(r, "nothingToLoad", () => ({ phase: "done" }));
+  check(r, "nothingToLoad");
+  return { phase: "done", plan: r.plan, load: null, error: null, warning: null };
 }
 
 /**
@@ -129,7 +165,9 @@ export function nothingToLoad(r: Reload): Reload {
  * the load is never forgotten: the reload stays where it was (triggering or running) with the error.
  */
 export function interrupted(r: Reload, error: string): Reload {
-  return step(r, "interrupted", () => ({ phase: r.phase === "planned" ? "owed" : r.phase, error }));
+  check(r, "interrupted");
+  if (isInFlight(r)) return { ...r, error };
+  return { phase: "owed", plan: r.plan, load: r.load, error, warning: null };
 }
 
 /** What the resource stores: `triggering` is stored as `running` with the load's trigger time. */
@@ -147,7 +185,7 @@ export function persisted(r: Reload): { planStatus: PlanStatus; planLoad: PlanLo
 }
 
 /** True once a trigger may have reached Celonis and the outcome is not known. */
-export function isInFlight(r: Reload): boolean {
+export function isInFlight(r: Reload): r is InFlight {
   return r.phase === "triggering" || r.phase === "running";
 }
 
@@ -162,12 +200,6 @@ export function judgeLoad(
   }
   return { ok: false, warning: null };
 }
-
-/**
- * How long after its trigger a load may take to become visible in Celonis before we conclude the
- * trigger started nothing (unless the trigger's own `visibleBy` says otherwise).
- */
-export const NOT_VISIBLE_GRACE_MS = 120_000;
 
 /** When a load whose id is unknown would have shown at the latest (epoch ms). */
 export function latestVisible(load: PlanLoad): number {
@@ -212,11 +244,9 @@ export function settleFound(
   return isTerminal(found.loadStatus) ? loadEnded(seen, found, warningsAs) : seen;
 }
 
-function withRecord(r: Reload, record: LoadRecord): PlanLoad {
-  const base = r.load;
-  if (!base) throw new Error("reload lifecycle: a load was seen before any trigger");
-  if (base.loadId !== null && base.loadId !== record.dataLoadId) {
-    throw new Error(`reload lifecycle: load ${record.dataLoadId} is not ours (${base.loadId})`);
+function withRecord(r: InFlight, record: LoadRecord): PlanLoad {
+  if (r.load.loadId !== null && r.load.loadId !== record.dataLoadId) {
+    throw new Error(`reload lifecycle: load ${record.dataLoadId} is not ours (${r.load.loadId})`);
   }
-  return { ...base, loadId: record.dataLoadId, status: record.loadStatus };
+  return { ...r.load, loadId: record.dataLoadId, status: record.loadStatus };
 }

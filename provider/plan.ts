@@ -1,9 +1,12 @@
-// The reload decision, as pure functions: what changed since the last `up`, and so what to reload and
-// why. `check` stores the result as the `plan` input (so previews show it); `diff` and `update` use
-// `decideUpdate` to compare it with what the outputs record as done. No I/O here: tests call these
-// directly, row by row of the design table.
+// The reload decision, as pure functions, one per deployment step: `planAtCheck` (the plan `check`
+// stores as the `plan` input, so previews show it), `planAtUpdate` (what `diff` and `update` do:
+// the plan against what the outputs record as done, an owed reload merged in, an earlier load to
+// settle first), and `planAfterSettling` (what the runner still runs once that earlier load ended).
+// Beside them, `mergePlans` (an owed plan carried into a new one) and `combinePlans` (one load for a
+// batch's plans). No I/O here: tests call these directly, row by row of the design table.
 
 import type { ResolvedTable } from "./celonis/types";
+import { INPUT_KEYS, RELOADING_INPUTS, type PlanInputs } from "./properties";
 import type { CheckedInputs, JsonValue, LoadTypeOption, Plan, PlanLoad, ReloadOutputs } from "./types";
 
 /** The value the engine sends for an input that is not known yet (preview), also nested. */
@@ -35,19 +38,6 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The inputs the plan depends on; everything else is an option that never causes a reload. */
-export type ReloadState = Pick<
-  CheckedInputs,
-  | "poolId"
-  | "dataModelId"
-  | "tables"
-  | "triggers"
-  | "tableTriggers"
-  | "loadType"
-  | "reloadOnCreate"
-  | "resolvedTables"
->;
-
 /** The plan meaning "nothing to do". */
 export const NO_RELOAD: Plan = { action: "none", loadType: null, tables: [], reasons: [] };
 
@@ -66,7 +56,7 @@ function tableKey(ref: string, resolved: ResolvedTable[] | null): TableKey {
   return hit ? { key: `id:${hit.id}`, name: hit.name } : { key: `ref:${ref}`, name: ref };
 }
 
-function keyedTables(state: ReloadState): Map<string, string> | null {
+function keyedTables(state: PlanInputs): Map<string, string> | null {
   if (!state.tables) return null;
   const out = new Map<string, string>();
   for (const ref of state.tables) {
@@ -76,7 +66,7 @@ function keyedTables(state: ReloadState): Map<string, string> | null {
   return out;
 }
 
-function keyedTriggers(state: ReloadState): Map<string, { name: string; value: string }> {
+function keyedTriggers(state: PlanInputs): Map<string, { name: string; value: string }> {
   const out = new Map<string, { name: string; value: string }>();
   for (const [ref, value] of Object.entries(state.tableTriggers ?? {})) {
     const k = tableKey(ref, state.resolvedTables);
@@ -90,7 +80,7 @@ function keyedTriggers(state: ReloadState): Map<string, { name: string; value: s
  * reload between them. Tables count by resolved id, so writing a table's alias instead of its name
  * changes nothing.
  */
-export function reloadFingerprint(state: ReloadState): string {
+export function reloadFingerprint(state: PlanInputs): string {
   const tables = keyedTables(state);
   const triggers = [...keyedTriggers(state).entries()].map(([k, v]) => [k, v.value]).sort();
   return canonicalJson({
@@ -125,17 +115,14 @@ function partialReload(keyed: Map<string, string>, reasons: string[]): Plan {
   return { action: "reload", loadType: "PARTIAL", tables, ...ids, reasons };
 }
 
-function createPlan(state: ReloadState, reasons: string[]): Plan {
+function createPlan(state: PlanInputs, reasons: string[]): Plan {
   const tables = keyedTables(state);
   if (tables) return partialReload(tables, reasons);
   return { action: "reload", loadType: wholeModelLoadType(state.loadType), tables: [], reasons };
 }
 
-/** The inputs whose changes decide whether and what to reload (what `reloadFingerprint` covers). */
-export const RELOAD_INPUTS = ["poolId", "dataModelId", "tables", "triggers", "tableTriggers"] as const;
-
-function unknownInputs(state: ReloadState): string[] {
-  return RELOAD_INPUTS.filter((f) => containsUnknown(state[f]));
+function unknownInputs(state: PlanInputs): string[] {
+  return RELOADING_INPUTS.filter((f) => containsUnknown(state[f]));
 }
 
 /**
@@ -143,7 +130,7 @@ function unknownInputs(state: ReloadState): string[] {
  * create, triggers, tableTriggers, tables added / removed / dropped, identity change, unknowns.
  * Reasons never contain trigger values (they may be secrets), only their names and positions.
  */
-export function planReload(old: ReloadState | undefined, next: ReloadState): Plan {
+export function planReload(old: PlanInputs | undefined, next: PlanInputs): Plan {
   const unknown = unknownInputs(next);
   if (unknown.length > 0) {
     return {
@@ -185,7 +172,7 @@ interface Changes {
 }
 
 /** `triggers` changed: the same scope as on create reloads. */
-function triggerChanges(old: ReloadState, next: ReloadState, c: Changes): void {
+function triggerChanges(old: PlanInputs, next: PlanInputs, c: Changes): void {
   if (canonicalJson(old.triggers ?? null) === canonicalJson(next.triggers ?? null)) return;
   c.reasons.push(describeListChange("triggers", old.triggers, next.triggers));
   const scope = keyedTables(next);
@@ -194,7 +181,7 @@ function triggerChanges(old: ReloadState, next: ReloadState, c: Changes): void {
 }
 
 /** `tables`: added tables reload; removed ones do not; dropping the list reloads the whole model. */
-function tableChanges(old: ReloadState, next: ReloadState, c: Changes): void {
+function tableChanges(old: PlanInputs, next: PlanInputs, c: Changes): void {
   const oldTables = keyedTables(old);
   const newTables = keyedTables(next);
   if (oldTables && !newTables) {
@@ -213,7 +200,7 @@ function tableChanges(old: ReloadState, next: ReloadState, c: Changes): void {
 }
 
 /** `tableTriggers`: a changed or added entry reloads its table; a removed one does not. */
-function tableTriggerChanges(old: ReloadState, next: ReloadState, c: Changes): void {
+function tableTriggerChanges(old: PlanInputs, next: PlanInputs, c: Changes): void {
   const oldTriggers = keyedTriggers(old);
   const newTriggers = keyedTriggers(next);
   for (const [key, { name, value }] of newTriggers) {
@@ -231,11 +218,21 @@ function tableTriggerChanges(old: ReloadState, next: ReloadState, c: Changes): v
  * The plan `check` stores: the previous plan, unchanged, while nothing reload-relevant changed (so an
  * owed reload previews as what `up` will do), else a fresh one.
  */
-export function planForCheck(old: CheckedInputs | undefined, next: ReloadState): Plan {
+export function planAtCheck(old: CheckedInputs | undefined, next: PlanInputs): Plan {
   if (old?.plan && !containsUnknown(next) && reloadFingerprint(old) === reloadFingerprint(next)) {
     return old.plan;
   }
   return planReload(old, next);
+}
+
+/**
+ * What is left to run once an earlier load of ours (`earlier`'s, see UpdateDecision.adopt) ended:
+ * if it failed or never started, `earlier` is owed and runs now with `next`; if it succeeded, `next`
+ * alone, or null when there is nothing new (that load is the record). Pure.
+ */
+export function planAfterSettling(earlier: Plan, ended: "done" | "owed", next: Plan): Plan | null {
+  if (ended === "owed") return mergePlans(earlier, next);
+  return next.action === "none" ? null : next;
 }
 
 /**
@@ -279,23 +276,6 @@ function tableUnion(...plans: Plan[]): Map<string, string> {
   return out;
 }
 
-/** The input properties, in the order users read them; everything `diff` compares. */
-export const INPUT_KEYS = [
-  "poolId",
-  "dataModelId",
-  "tables",
-  "triggers",
-  "tableTriggers",
-  "loadType",
-  "reloadOnCreate",
-  "wait",
-  "timeoutSeconds",
-  "onBusy",
-  "warningsAs",
-  "resolvedTables",
-  "plan",
-] as const satisfies readonly (keyof CheckedInputs)[];
-
 /** What `diff` and `update` do with a resource. */
 export interface UpdateDecision {
   /** Properties whose change replaces the resource. */
@@ -313,12 +293,12 @@ export interface UpdateDecision {
 }
 
 /** Decides from the stored outputs and the new checked inputs. Pure. */
-export function decideUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs): UpdateDecision {
+export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs): UpdateDecision {
   const replaces = (["poolId", "dataModelId"] as const).filter(
     (k) => olds[k] !== news[k] || containsUnknown(news[k]),
   );
   const status = olds.planStatus ?? "done";
-  const oldState = olds as ReloadState;
+  const oldState = olds as PlanInputs;
   const reloadChanged =
     containsUnknown(news) ||
     !olds.plan ||

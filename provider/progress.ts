@@ -1,8 +1,13 @@
-// How the progress lines of a reload read, the same for a resource's own lines (reload.ts) and for
-// the lines of a shared load (coalesce.ts).
+// How the progress lines of a reload read, the same for a resource's own lines (runner.ts) and for
+// the lines of a shared load (batch.ts).
 
 import { isTerminal } from "./celonis/status";
 import type { LoadProgress } from "./celonis/types";
+
+/** What every line about a model starts with (the full id: seeded and real model ids often share a prefix). */
+export function modelLabel(dataModelId: string): string {
+  return `celonis model ${dataModelId}`;
+}
 
 /** A load id as progress lines show it: its first 8 characters. */
 export function shortId(id: string | null): string {

@@ -5,6 +5,11 @@
 // package stores just `require("pulumi-celonis/dist/provider/provider.js")` — 280 bytes per copy,
 // two copies per resource — instead of the code of seven functions (a checkout of this repository, where the module
 // is not under node_modules, stores the code, about 3 KB).
+//
+// This file and handlers.ts keep their paths, and the handlers their argument order: states store
+// `require("pulumi-celonis/dist/provider/provider.js")`, and states written by 0.1.0 store code that
+// requires `pulumi-celonis/dist/provider/handlers` and calls its methods with those arguments
+// (tests/e2e/upgrade.test.ts upgrades such a state). Moving either breaks them.
 
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";

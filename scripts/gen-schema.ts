@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { CONFIG_KEYS, DEFAULT_SCOPE, ENV_KEYS } from "../provider/config";
-import { DEFAULTS } from "../provider/inputs";
 import { LOOKUP_FUNCTIONS } from "../provider/lookup-calls";
+import { DEFAULTS } from "../provider/properties";
 import { SchemaReader, type Member, type PropertySpec } from "./schema/tsdoc";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -99,7 +99,11 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULT_NOT_VISIBLE_GRACE_MS = 120_000;
+/**
+ * How long after its trigger a load may take to become visible in Celonis before we conclude the
+ * trigger started nothing (a wait's default; the lifecycle's too, unless a trigger says otherwise).
+ */
+export const NOT_VISIBLE_GRACE_MS = 120_000;
 const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 /** A Celonis start date older than this is not used for "elapsed" (it would be a clock problem). */
 const MAX_SANE_ELAPSED_MS = 7 * 24 * 3600_000;
@@ -317,7 +321,7 @@ export class CelonisClient {
    */
   async waitForLoad(poolId: string, dataModelId: string, opts: WaitOptions): Promise<WaitResult> {
     const start = this.http.now();
-    const grace = opts.notVisibleGraceMs ?? DEFAULT_NOT_VISIBLE_GRACE_MS;
+    const grace = opts.notVisibleGraceMs ?? NOT_VISIBLE_GRACE_MS;
     const progress = this.progressReporter(opts.onProgress, opts.progressIntervalMs);
     const poll = this.poller(poolId, dataModelId, opts);
     let ours: LoadRecord | null = null;

@@ -3,7 +3,8 @@
 // handlers' decision (`diff`); this only explains it per property, so the preview names the input
 // that changed (`tableTriggers.ACTIVITIES`, `triggers`) next to the plan it leads to.
 
-import { canonicalJson, INPUT_KEYS } from "../plan";
+import { canonicalJson } from "../plan";
+import { INPUT_KEYS, OUTPUT_INPUTS } from "../properties";
 
 type Props = Record<string, unknown>;
 
@@ -20,7 +21,7 @@ export interface DiffDecision {
 }
 
 /** Inputs computed by `check` rather than written by the user: never listed as the user's change. */
-const DERIVED = new Set<string>(["resolvedTables", "plan"]);
+const DERIVED = new Set<string>(OUTPUT_INPUTS);
 
 /** The keys users write, in the order they read them. */
 export const USER_KEYS: readonly string[] = INPUT_KEYS.filter((k) => !DERIVED.has(k));

@@ -1,6 +1,6 @@
-// The gRPC ResourceProvider service of the `pulumi-resource-celonis` plugin, over the same handlers
-// the dynamic resource uses. It is written against the SDK's generated stubs rather than
-// `@pulumi/pulumi/provider`'s `main()`, because that one (SDK 3.248) drops Configure's variables and
+// The gRPC ResourceProvider service of the `pulumi-resource-celonis` plugin, over the same provider
+// methods the dynamic resource uses (operations.ts), with a provider context of its own. It is
+// written against the SDK's generated stubs rather than `@pulumi/pulumi/provider`'s `main()`, because that one (SDK 3.248) drops Configure's variables and
 // has no detailed diff. This file only translates: protobuf in, handlers, protobuf out, with
 // secrets revealed on the way in and concealed on the way out, and a Cancel that stops every wait.
 
@@ -10,10 +10,10 @@ import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { CancelledError } from "../celonis/errors";
-import * as handlers from "../handlers";
-import { DEFAULTS } from "../inputs";
+import { ProviderContext } from "../context";
 import { createLookups, type Lookups } from "../lookups";
-import { INPUT_KEYS } from "../plan";
+import * as operations from "../operations";
+import { DEFAULTS, INPUT_KEYS } from "../properties";
 import schema from "../schema.json";
 import { configureRequest } from "./config";
 import { changedProperties, detailedDiff, type DetailedDiff, type DiffKind } from "./detailed-diff";
@@ -116,11 +116,14 @@ export interface ServerOptions {
 export class ProviderServer {
   private readonly inFlight = new Set<AbortController>();
   private cancelled = false;
+  /** This provider instance's state (the engine starts one plugin process per configured provider). */
+  private readonly context: ProviderContext;
   /** The lookups by name, through the configured connection (replaced by each Configure). */
   private lookups: Lookups = createLookups(() => ({ get: () => undefined, env: process.env }));
 
   constructor(private readonly options: ServerOptions) {
-    handlers.useLogger((line) => options.logger.log(line)); // lines the handlers print outside a call context
+    // Lines printed outside a call context go to the engine's log too.
+    this.context = new ProviderContext({ log: (line) => options.logger.log(line) });
   }
 
   /** Stops every wait in progress, and any started after (the engine is shutting down). */
@@ -133,7 +136,7 @@ export class ProviderServer {
   private async withContext<T>(
     urn: string,
     timeoutSeconds: number,
-    fn: (ctx: handlers.CallContext) => Promise<T>,
+    fn: (ctx: operations.CallContext) => Promise<T>,
   ): Promise<T> {
     const controller = new AbortController();
     if (this.cancelled) controller.abort(new CancelledError());
@@ -181,7 +184,7 @@ export class ProviderServer {
   configure: Unary<provproto.ConfigureRequest, provproto.ConfigureResponse> = unary(async (req) => {
     const variables = Object.fromEntries(req.getVariablesMap().toArray());
     const request = configureRequest(variables, fromStruct(req.getArgs()));
-    await handlers.configure(request);
+    await operations.configure(this.context, request);
     this.lookups.close();
     this.lookups = createLookups(() => ({ get: (key) => request.config.get(key), env: process.env }));
     return new provproto.ConfigureResponse()
@@ -195,14 +198,19 @@ export class ProviderServer {
     requireResourceType(req.getUrn());
     const news = fromStruct(req.getNews());
     const scope = { scope: req.getUrn() };
-    const result = await handlers.check(reveal(fromStruct(req.getOlds())), reveal(news), scope);
+    const result = await operations.check(
+      this.context,
+      reveal(fromStruct(req.getOlds())),
+      reveal(news),
+      scope,
+    );
     return checkResponse(conceal(result.inputs, news), result.failures);
   });
 
   diff: Unary<provproto.DiffRequest, provproto.DiffResponse> = unary(async (req) => {
     const olds = reveal<Props>(fromStruct(req.getOlds()));
     const news = reveal<Props>(fromStruct(req.getNews()));
-    const decision = await handlers.diff(req.getId(), olds, news, { scope: req.getUrn() });
+    const decision = await operations.diff(this.context, req.getId(), olds, news, { scope: req.getUrn() });
     const resp = diffResponse(decision.changes, decision.replaces, detailedDiff(olds, news, decision));
     return resp.setDeletebeforereplace(decision.deleteBeforeReplace);
   });
@@ -211,7 +219,7 @@ export class ProviderServer {
     async (req) => {
       const wire = fromStruct(req.getProperties());
       const { id, outs } = await this.withContext(req.getUrn(), req.getTimeout(), (ctx) =>
-        handlers.create(reveal(wire), ctx),
+        operations.create(this.context, reveal(wire), ctx),
       );
       return new provproto.CreateResponse().setId(id).setProperties(toStruct(conceal({ ...outs }, wire)));
     },
@@ -223,7 +231,7 @@ export class ProviderServer {
       const news = fromStruct(req.getNews());
       const olds = reveal<Props>(fromStruct(req.getOlds()));
       const { outs } = await this.withContext(req.getUrn(), req.getTimeout(), (ctx) =>
-        handlers.update(req.getId(), olds, reveal(news), ctx),
+        operations.update(this.context, req.getId(), olds, reveal(news), ctx),
       );
       return new provproto.UpdateResponse().setProperties(toStruct(conceal({ ...outs }, news)));
     },
@@ -234,7 +242,7 @@ export class ProviderServer {
     const wire = fromStruct(req.getProperties());
     const imported = Object.keys(wire).length === 0;
     const result = await this.withContext(req.getUrn(), req.getTimeout(), (ctx) =>
-      handlers.read(req.getId(), reveal(wire), ctx),
+      operations.read(this.context, req.getId(), reveal(wire), ctx),
     );
     const props = conceal(result.props, wire);
     const inputs = imported ? importedInputs(props) : fromStruct(req.getInputs());
@@ -255,7 +263,7 @@ export class ProviderServer {
   });
 
   delete: Unary<provproto.DeleteRequest, emptyproto.Empty> = unary(async () => {
-    await handlers.remove();
+    await operations.remove();
     return new emptyproto.Empty();
   });
 

@@ -49,7 +49,7 @@ export async function trigger(
 
 /**
  * Waits for the load triggered at `triggeredAt` with the provider's schedule; its final record. Like
- * the provider (coalesce.ts), it reads the model's load history once and hands the expected duration
+ * the provider (batch.ts), it reads the model's load history once and hands the expected duration
  * to the wait (the provider makes that read just before its trigger; here it is counted with the wait).
  */
 export async function waitForLoad(

@@ -4,9 +4,9 @@
 // verdict) and coalesce.ts (a batch of one member: whenIdle, triggerOnce, follow), step for step,
 // because those read `Date.now()` and real timers and cannot run on a virtual clock yet. Replace it
 // by the runner itself once it takes the provider context's injectable clock (the core refactor).
-// Everything it calls is the provider's real code: plan.ts (planForCheck, decideUpdate, mergePlans),
+// Everything it calls is the provider's real code: plan.ts (planAtCheck, planAtUpdate, mergePlans),
 // journal.ts (changeKey), lifecycle.ts (every transition, settleFound, persisted, latestVisible,
-// planLoadMatch), coalesce.ts (loadRequestFor), status.ts (findLoadIn, latestLoadFromInfo,
+// planLoadMatch), batch.ts (loadRequestFor), status.ts (findLoadIn, latestLoadFromInfo,
 // expectedDurationMs) and the real CelonisClient (trigger protocol, waits, poll schedule).
 // Engine persistence is modelled as the engine does it: the outputs after a completed step, and
 // the trigger journal (kept on disk, so it survives a kill).
@@ -24,10 +24,10 @@ import {
   type LoadMatch,
 } from "../../provider/celonis/status";
 import type { LoadInfoSync, LoadRecord } from "../../provider/celonis/types";
-import { loadRequestFor, type TriggerInfo } from "../../provider/coalesce";
+import { loadRequestFor, type TriggerInfo } from "../../provider/batch";
 import { changeKey, type ChangeParts } from "../../provider/journal";
 import * as life from "../../provider/lifecycle";
-import { decideUpdate, mergePlans, planForCheck } from "../../provider/plan";
+import { mergePlans, planAtCheck, planAtUpdate } from "../../provider/plan";
 import type { CheckedInputs, Plan, PlanLoad, ReloadOutputs } from "../../provider/types";
 import type { World } from "./world";
 
@@ -90,7 +90,7 @@ export function inputsAt(
 
 /** What `check` makes of new inputs (the plan attached). */
 export function checked(olds: ReloadOutputs | null, next: Omit<CheckedInputs, "plan">): CheckedInputs {
-  return { ...next, plan: planForCheck(olds ?? undefined, next) };
+  return { ...next, plan: planAtCheck(olds ?? undefined, next) };
 }
 
 /** What one `up` of the resource needs. */
@@ -117,7 +117,7 @@ export interface UpResult {
 /** One `pulumi up` of the resource: handlers.create/update → run. */
 export async function up(job: UpJob): Promise<UpResult> {
   const { olds, inputs } = job;
-  const decision = olds ? decideUpdate(olds, inputs) : { run: inputs.plan, adopt: null, changes: true };
+  const decision = olds ? planAtUpdate(olds, inputs) : { run: inputs.plan, adopt: null, changes: true };
   if (!decision.changes) return { outs: null, error: null };
   const key = changeKey({
     scope: "proj/stack/r",
@@ -249,6 +249,7 @@ class SimRun {
       const request = await loadRequestFor(plan, async (names) => names);
       const trigger: TriggerInfo = {
         triggeredAt: this.now,
+        server: this.job.client.serverTime(this.now),
         previousLoadId: idle.previousLoadId,
         loadType: request.kind,
       };

@@ -2,7 +2,12 @@
 // so integration tests can walk through deployments against the emulator quickly. The real engine
 // and host are exercised by the host and e2e layers.
 
-import * as handlers from "../../provider/handlers";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ProviderContext } from "../../provider/context";
+import { Journal } from "../../provider/journal";
+import * as operations from "../../provider/operations";
 import type { ReloadOutputs } from "../../provider/types";
 
 /** A resource's stored state between deployments: inputs as `check` returned them, and outputs. */
@@ -16,26 +21,30 @@ export interface Stored {
 
 /** One deployment of one resource; throws check failures as an Error listing them. */
 export async function deploy(
+  pc: ProviderContext,
   prev: Stored | undefined,
   raw: Record<string, unknown>,
-  ctx: handlers.CallContext = {},
+  ctx: operations.CallContext = {},
 ): Promise<Stored & { error?: Error & { reasons?: string[] } }> {
-  const checked = await handlers.check(prev?.inputs ?? {}, raw);
+  const checked = await operations.check(pc, prev?.inputs ?? {}, raw, ctx);
   if (checked.failures.length > 0) {
     throw new Error(`check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join(" | ")}`);
   }
   try {
     if (!prev) {
-      const { id, outs } = await handlers.create(checked.inputs, ctx);
+      const { id, outs } = await operations.create(pc, checked.inputs, ctx);
       return { id, inputs: checked.inputs, outputs: outs, failed: false };
     }
-    const d = await handlers.diff(
+    const d = await operations.diff(
+      pc,
       prev.id,
       prev.outputs as unknown as Record<string, unknown>,
       checked.inputs,
+      ctx,
     );
     if (!d.changes && !prev.failed) return prev;
-    const { outs } = await handlers.update(
+    const { outs } = await operations.update(
+      pc,
       prev.id,
       prev.outputs as unknown as Record<string, unknown>,
       checked.inputs,
@@ -43,7 +52,7 @@ export async function deploy(
     );
     return { id: prev.id, inputs: checked.inputs, outputs: outs, failed: false };
   } catch (err) {
-    const e = err as handlers.ReloadFailedError;
+    const e = err as operations.ReloadFailedError;
     if (!e.id || !e.properties) throw err;
     return {
       id: e.id,
@@ -53,4 +62,27 @@ export async function deploy(
       error: e,
     };
   }
+}
+
+/** Where a test's provider context writes its journal and lines, and the connection it uses. */
+export interface TestContextOptions {
+  url: string;
+  token: string;
+  lines?: string[];
+  requestTimeoutMs?: number;
+}
+
+/** A fresh provider context for one test: its own journal file, lines collected (or dropped). */
+export function testContext(opts: TestContextOptions): ProviderContext {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "celonis-journal-"));
+  const connection = {
+    url: opts.url,
+    auth: { kind: "bearer" as const, token: opts.token },
+    requestTimeoutMs: opts.requestTimeoutMs,
+  };
+  return new ProviderContext({
+    journal: new Journal(path.join(dir, "journal.json")),
+    log: (line) => opts.lines?.push(line),
+    connections: { "": connection },
+  });
 }

@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import util from "node:util";
 import { startEmulator, type Emulator } from "../../emulator";
-import { triggerFor } from "../helpers/client";
+import { fastSleep, triggerFor } from "../helpers/client";
 import { DEMO } from "../helpers/emulator";
 import {
   CancelledError,
@@ -60,10 +60,7 @@ describe("celonis client vs emulator: faults and retries", function () {
       url: emu.url,
       auth: { kind: "bearer", token: API_KEY },
       // Record the requested waits, sleep at most 30 ms of each.
-      sleep: (ms) => {
-        delays.push(ms);
-        return new Promise((r) => setTimeout(r, Math.min(ms, 30)));
-      },
+      sleep: (ms) => fastSleep(30, delays).sleep(ms),
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
       // Watch briefly for the load of a trigger whose answer was lost (tests of the long window set it).
       trigger: { answeredGraceMs: 150, unansweredGraceMs: 300 },

@@ -3,7 +3,7 @@
 // for someone else's load, the last-load fallback, and the 400/403/404 messages.
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
-import { triggerFor } from "../helpers/client";
+import { fastSleep, triggerFor } from "../helpers/client";
 import { DEMO, call, legacy } from "../helpers/emulator";
 import {
   CelonisClient,
@@ -29,18 +29,6 @@ const APP_KEY = "a1-app-key-9876543210";
 const LIMITED_KEY = "k2-limited-key-5555555";
 const CLIENT_ID = "c1-client";
 const CLIENT_SECRET = "oauth-client-secret-abcdef";
-
-/** Sleeps at most `capMs` for real, so retries and polls stay fast; remembers what was asked. */
-function fastSleep(capMs = 40): { delays: number[]; sleep: (ms: number) => Promise<void> } {
-  const delays: number[] = [];
-  return {
-    delays,
-    sleep: (ms) => {
-      delays.push(ms);
-      return new Promise((r) => setTimeout(r, Math.min(ms, capMs)));
-    },
-  };
-}
 
 describe("celonis client vs emulator", function () {
   this.timeout(20000);

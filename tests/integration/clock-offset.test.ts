@@ -4,9 +4,9 @@
 
 import assert from "node:assert/strict";
 import { startEmulator, type Emulator } from "../../emulator";
-import * as handlers from "../../provider/handlers";
+import type { ProviderContext } from "../../provider/context";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
-import { deploy } from "../helpers/engine";
+import { deploy, testContext } from "../helpers/engine";
 
 const MIN = 60_000;
 const base = { poolId: DEMO.pool, dataModelId: DEMO.model, timeoutSeconds: 30 };
@@ -43,15 +43,13 @@ describe("clock offset: a load is recognised and seen ended within one poll gap"
   let emu: Emulator;
   before(async () => {
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 1500 });
-    handlers.useLogger(() => undefined);
   });
+  let pc: ProviderContext;
   beforeEach(() => {
     emu.reset();
-    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
+    pc = testContext({ url: emu.url, token: TEST_API_KEY });
   });
   after(async () => {
-    handlers.useConnection(undefined);
-    handlers.useLogger((l) => console.log(l));
     await emu.stop();
   });
 
@@ -67,7 +65,7 @@ describe("clock offset: a load is recognised and seen ended within one poll gap"
       let state: Awaited<ReturnType<typeof deploy>> | undefined;
       const lags: number[] = [];
       for (const rev of [1, 2, 3]) {
-        state = await deploy(state, { ...base, triggers: [`rev=${rev}`] });
+        state = await deploy(pc, state, { ...base, triggers: [`rev=${rev}`] });
         const returned = Date.now();
         assert.equal(state.failed, false, state.error?.message);
         const loads = emu.loads(DEMO.model).filter((l) => l.dataLoadId !== DEMO.seededLoadId);

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import * as handlers from "../../provider/handlers";
+import { ProviderContext } from "../../provider/context";
+import * as operations from "../../provider/operations";
 import { Journal, changeKey } from "../../provider/journal";
 import type { CheckedInputs } from "../../provider/types";
 import { DEMO, TEST_API_KEY, sleep, waitFor, waitForFinished } from "../helpers/emulator";
@@ -18,21 +19,26 @@ describe("exactly once: faults during a reload", function () {
   this.timeout(30_000);
   let emu: Emulator;
   let journal: Journal;
+  let pc: ProviderContext;
+  let lines: string[];
+  /** A fresh provider context for the test, with its own journal and collected lines. */
+  const contextFor = (requestTimeoutMs?: number) =>
+    new ProviderContext({
+      journal,
+      log: (l) => lines.push(l),
+      connections: { "": { url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY }, requestTimeoutMs } },
+    });
 
   before(async () => {
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
-    handlers.useLogger(() => undefined);
   });
   beforeEach(() => {
     emu.reset();
     journal = new Journal(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "celonis-journal-")), "j.json"));
-    handlers.useJournal(journal);
-    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
+    lines = [];
+    pc = contextFor();
   });
   after(async () => {
-    handlers.useJournal(undefined);
-    handlers.useConnection(undefined);
-    handlers.useLogger((l) => console.log(l));
     await emu.stop();
   });
 
@@ -45,14 +51,14 @@ describe("exactly once: faults during a reload", function () {
     later(1500, () =>
       emu.addFault({ match: { method: "GET", path: "/last-load" }, kind: "status", status: 500 }),
     );
-    const s1 = await deploy(undefined, { ...base, triggers: ["v1"] });
+    const s1 = await deploy(pc, undefined, { ...base, triggers: ["v1"] });
     assert.equal(s1.failed, false, s1.error?.message);
     assert.equal(s1.outputs.planStatus, "done");
     assert.ok(
       emu.requests().some((r) => r.status === 500),
       "the fault was hit",
     );
-    const s2 = await deploy(s1, { ...base, triggers: ["v1"] });
+    const s2 = await deploy(pc, s1, { ...base, triggers: ["v1"] });
     assert.equal(s2, s1, "nothing to do");
     assert.equal(started().length, 1);
   });
@@ -62,7 +68,7 @@ describe("exactly once: faults during a reload", function () {
     later(500, () =>
       emu.addFault({ match: { method: "GET", path: "/last-load" }, kind: "status", status: 401, count: 0 }),
     );
-    const s1 = await deploy(undefined, base);
+    const s1 = await deploy(pc, undefined, base);
     assert.ok(s1.failed);
     assert.equal(s1.outputs.planStatus, "running");
     // The load is recorded by its id, or (not yet polled: the schedule waits for its expected end)
@@ -73,7 +79,7 @@ describe("exactly once: faults during a reload", function () {
       /HTTP 401.*may still be running in Celonis; the next `pulumi up` settles it/,
     );
     emu.clearFaults();
-    const s2 = await deploy(s1, base);
+    const s2 = await deploy(pc, s1, base);
     assert.equal(s2.failed, false, s2.error?.message);
     assert.equal(s2.outputs.planStatus, "done");
     assert.equal(s2.outputs.reloadCount, 1, "the adopted load counts");
@@ -89,34 +95,30 @@ describe("exactly once: faults during a reload", function () {
       for (const path of ["/last-load", "/load-info-sync"])
         emu.addFault({ match: { method: "GET", path }, kind: "status", status: 503, count: 0 });
     });
-    const s1 = await deploy(undefined, { ...base, timeoutSeconds: 2 });
+    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 2 });
     assert.ok(s1.failed);
     assert.equal(s1.outputs.planStatus, "running", "a trigger that may have started a load is not owed");
     assert.equal(s1.outputs.planLoad?.loadId, null);
     emu.clearFaults();
-    const s2 = await deploy(s1, base);
+    const s2 = await deploy(pc, s1, base);
     assert.equal(s2.failed, false, s2.error?.message);
     assert.equal(s2.outputs.planStatus, "done");
     assert.equal(started().length, 1, "the next up found the load by its trigger time");
   });
 
   it("a trigger reset before it reached Celonis, after two loads: the next up loads the change once, not settling on the first load", async () => {
-    handlers.useConnection({
-      url: emu.url,
-      auth: { kind: "bearer", token: TEST_API_KEY },
-      requestTimeoutMs: 1500, // the protocol watches 3 s for a load after an unanswered trigger
-    });
-    const s1 = await deploy(undefined, { ...base, triggers: ["rev=0"] });
-    const s2 = await deploy(s1, { ...base, triggers: ["rev=1"] });
+    pc = contextFor(1500); // the protocol watches 3 s for a load after an unanswered trigger
+    const s1 = await deploy(pc, undefined, { ...base, triggers: ["rev=0"] });
+    const s2 = await deploy(pc, s1, { ...base, triggers: ["rev=1"] });
     assert.equal(s2.outputs.planStatus, "done", s2.error?.message);
     const [a, b] = started().map((l) => l.dataLoadId);
     emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop" });
-    const s3 = await deploy(s2, { ...base, triggers: ["rev=2"], timeoutSeconds: 2 });
+    const s3 = await deploy(pc, s2, { ...base, triggers: ["rev=2"], timeoutSeconds: 2 });
     assert.match(s3.error?.message ?? "", /may still be running/);
     assert.equal(s3.outputs.planStatus, "running");
     assert.equal(s3.outputs.planLoad?.previousLoadId, b);
     assert.equal(started().length, 2, "the reset trigger started nothing");
-    const s4 = await deploy(s3, { ...base, triggers: ["rev=2"], timeoutSeconds: 10 });
+    const s4 = await deploy(pc, s3, { ...base, triggers: ["rev=2"], timeoutSeconds: 10 });
     assert.equal(s4.error?.message, undefined);
     assert.equal(s4.outputs.planStatus, "done");
     assert.equal(started().length, 3, "exactly one load for rev=2");
@@ -125,13 +127,9 @@ describe("exactly once: faults during a reload", function () {
   });
 
   it("a trigger that reaches Celonis after the client gave up starts one load, not two", async () => {
-    handlers.useConnection({
-      url: emu.url,
-      auth: { kind: "bearer", token: TEST_API_KEY },
-      requestTimeoutMs: 1000,
-    });
+    pc = contextFor(1000);
     emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 1500 });
-    const s1 = await deploy(undefined, base);
+    const s1 = await deploy(pc, undefined, base);
     assert.equal(s1.failed, false, s1.error?.message);
     await sleep(200);
     assert.equal(started().length, 1);
@@ -149,7 +147,7 @@ describe("exactly once: faults during a reload", function () {
       outside = emu.startLoad(DEMO.model).dataLoadId;
       emu.setBehaviour(DEMO.model, { visibleAfterMs: 5000, durationMs: 300, times: 1 });
     });
-    const s1 = await deploy(undefined, base);
+    const s1 = await deploy(pc, undefined, base);
     assert.ok(
       emu.requests().some((r) => r.method === "POST" && r.status === 400),
       "the first trigger was refused as already running",
@@ -157,25 +155,25 @@ describe("exactly once: faults during a reload", function () {
     assert.equal(s1.failed, false, s1.error?.message);
     assert.equal(s1.outputs.planStatus, "done");
     assert.notEqual(s1.outputs.planLoad?.loadId, outside);
-    const s2 = await deploy(s1, base);
+    const s2 = await deploy(pc, s1, base);
     assert.equal(s2, s1, "nothing to do");
     assert.equal(started().length, 2, "the outside load and ours");
   });
 
   it("refresh settles the plan from its own load: someone else's later success does not count", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 800, outcome: "ERROR", times: 1 });
-    const s1 = await deploy(undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
+    const s1 = await deploy(pc, undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
     assert.equal(s1.outputs.planStatus, "running");
     await waitForFinished(emu, DEMO.model);
     const other = emu.startLoad(DEMO.model); // started elsewhere, succeeds
     await waitFor(() =>
       emu.loads(DEMO.model).find((l) => l.dataLoadId === other.dataLoadId && l.loadStatus === "SUCCESS"),
     );
-    const { props } = await handlers.read(s1.id, s1.outputs as unknown as Record<string, unknown>);
+    const { props } = await operations.read(pc, s1.id, s1.outputs as unknown as Record<string, unknown>);
     assert.equal((props.lastLoad as { loadId: string }).loadId, other.dataLoadId, "lastLoad is the model's");
     assert.equal(props.planStatus, "owed", "our load failed: still owed");
     assert.equal(props.reloadCount, 0);
-    const s2 = await deploy({ ...s1, outputs: props as never }, { ...base, tables: ["CASES"] });
+    const s2 = await deploy(pc, { ...s1, outputs: props as never }, { ...base, tables: ["CASES"] });
     assert.equal(s2.failed, false, s2.error?.message);
     assert.equal(started().filter((l) => l.loadType === "PARTIAL").length, 2, "the owed reload ran again");
   });
@@ -183,7 +181,7 @@ describe("exactly once: faults during a reload", function () {
   it("a change whose trigger was journaled by an interrupted deployment is settled, not triggered again", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 800, times: 1 });
     const raw = { ...base, triggers: ["v7"], __scope: "proj/dev/sales" };
-    const checked = await handlers.check({}, raw);
+    const checked = await operations.check(pc, {}, raw);
     const inputs = checked.inputs as unknown as CheckedInputs;
     // What a deployment killed mid-wait leaves behind: the journal entry, and the load in Celonis.
     const previous = emu.loads(DEMO.model).at(-1)!;
@@ -200,14 +198,14 @@ describe("exactly once: faults during a reload", function () {
         status: null,
       },
     });
-    const s = await deploy(undefined, raw);
+    const s = await deploy(pc, undefined, raw);
     assert.equal(s.failed, false, s.error?.message);
     assert.equal(s.outputs.planLoad?.loadId, load.dataLoadId);
     assert.equal(s.outputs.reloadCount, 1);
     assert.equal(started().length, 1, "no second load");
     assert.equal(journal.entries().length, 0, "the entry is done once the engine has the outcome");
     // Another stack's identical resource does not take that load for its own.
-    const again = await deploy(undefined, { ...raw, __scope: "proj/prod/sales" });
+    const again = await deploy(pc, undefined, { ...raw, __scope: "proj/prod/sales" });
     assert.equal(again.failed, false);
     assert.equal(started().length, 2);
   });
@@ -217,7 +215,7 @@ describe("exactly once: faults during a reload", function () {
     const cancel = new AbortController();
     later(400, () => cancel.abort());
     const t0 = Date.now();
-    const s1 = await deploy(undefined, base, { signal: cancel.signal });
+    const s1 = await deploy(pc, undefined, base, { signal: cancel.signal });
     assert.ok(Date.now() - t0 < 1200, "the wait stopped promptly");
     assert.ok(s1.failed);
     assert.match(
@@ -225,7 +223,7 @@ describe("exactly once: faults during a reload", function () {
       /The deployment was cancelled\. (Load|The load triggered at) .* may still be running/,
     );
     assert.equal(s1.outputs.planStatus, "running");
-    const s2 = await deploy(s1, base);
+    const s2 = await deploy(pc, s1, base);
     assert.equal(s2.outputs.planStatus, "done");
     assert.equal(started().length, 1);
   });
@@ -238,12 +236,8 @@ describe("exactly once: faults during a reload", function () {
       resetSeconds: 3600,
       count: 0,
     });
-    const lines: string[] = [];
-    handlers.useLogger((l) => lines.push(l));
     const t0 = Date.now();
-    const s = await deploy(undefined, { ...base, timeoutSeconds: 3 }).finally(() =>
-      handlers.useLogger(() => undefined),
-    );
+    const s = await deploy(pc, undefined, { ...base, timeoutSeconds: 3 });
     const took = Date.now() - t0;
     assert.ok(took < 5000, `took ${took} ms`);
     assert.equal(s.outputs.planStatus, "owed", "a 429 is refused at the door: nothing started");
@@ -257,8 +251,8 @@ describe("exactly once: faults during a reload", function () {
   });
 
   it("a Date in triggers reloads when it changes", async () => {
-    const s1 = await deploy(undefined, { ...base, triggers: [new Date(Date.UTC(2026, 0, 1))] });
-    const s2 = await deploy(s1, { ...base, triggers: [new Date(Date.UTC(2026, 0, 2))] });
+    const s1 = await deploy(pc, undefined, { ...base, triggers: [new Date(Date.UTC(2026, 0, 1))] });
+    const s2 = await deploy(pc, s1, { ...base, triggers: [new Date(Date.UTC(2026, 0, 2))] });
     assert.equal(s2.outputs.planStatus, "done");
     assert.deepEqual(s2.outputs.triggers, ["2026-01-02T00:00:00.000Z"]);
     assert.equal(started().length, 2);

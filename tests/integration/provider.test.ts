@@ -3,15 +3,12 @@
 // concurrency (several resources on one model never overlap their loads).
 
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { isLoadTrigger } from "../../emulator/request-log";
-import * as handlers from "../../provider/handlers";
-import { Journal } from "../../provider/journal";
+import { ProviderContext } from "../../provider/context";
+import * as operations from "../../provider/operations";
 import { DEMO, TEST_API_KEY, waitFor, waitForFinished } from "../helpers/emulator";
-import { deploy } from "../helpers/engine";
+import { deploy, testContext } from "../helpers/engine";
 
 const base = { poolId: DEMO.pool, dataModelId: DEMO.model };
 
@@ -19,32 +16,25 @@ describe("provider handlers against the emulator", function () {
   this.timeout(30_000);
   let emu: Emulator;
   let lines: string[];
+  let pc: ProviderContext;
 
   before(async () => {
     emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 150 });
-    handlers.useLogger((l) => lines.push(l));
-  });
-  beforeEach(() => {
-    // Each test gets an empty trigger journal of its own (the default lives beside the project).
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "celonis-journal-"));
-    handlers.useJournal(new Journal(path.join(dir, "journal.json")));
   });
   beforeEach(() => {
     emu.reset();
     lines = [];
-    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
+    // Each test gets a context of its own: an empty trigger journal, its lines collected.
+    pc = testContext({ url: emu.url, token: TEST_API_KEY, lines });
   });
   after(async () => {
-    handlers.useJournal(undefined);
-    handlers.useLogger((l) => console.log(l));
-    handlers.useConnection(undefined);
     await emu.stop();
   });
 
   const triggers = () => emu.requests().filter(isLoadTrigger);
 
   it("create without tables runs one complete load and records it", async () => {
-    const s = await deploy(undefined, base);
+    const s = await deploy(pc, undefined, base);
     assert.equal(triggers().length, 1);
     assert.equal(triggers()[0].query.fullReload, "true");
     assert.equal(s.outputs.planStatus, "done");
@@ -65,7 +55,7 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("loadType fromCache triggers fullReload=false", async () => {
-    await deploy(undefined, { ...base, loadType: "fromCache" });
+    await deploy(pc, undefined, { ...base, loadType: "fromCache" });
     assert.equal(triggers()[0].query.fullReload, "false");
     assert.equal(emu.loads(DEMO.model).at(-1)?.loadType, "FROM_CACHE");
   });
@@ -73,7 +63,7 @@ describe("provider handlers against the emulator", function () {
   it("tables by name, alias and id reload only those tables (partial-sync with their ids)", async () => {
     const tables = emu.state.tables(DEMO.pool, DEMO.model);
     const cases = tables.find((t) => t.name === "CASES")!;
-    const s = await deploy(undefined, { ...base, tables: ["ACTIVITIES", "VENDORS", cases.id] });
+    const s = await deploy(pc, undefined, { ...base, tables: ["ACTIVITIES", "VENDORS", cases.id] });
     const [t] = triggers();
     assert.match(t.path, /partial-sync$/);
     const lfa1 = tables.find((x) => x.name === "LFA1")!;
@@ -88,17 +78,17 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("a second deployment with nothing changed triggers nothing", async () => {
-    const s1 = await deploy(undefined, { ...base, tables: ["CASES"], triggers: ["v1"] });
-    const s2 = await deploy(s1, { ...base, tables: ["CASES"], triggers: ["v1"] });
+    const s1 = await deploy(pc, undefined, { ...base, tables: ["CASES"], triggers: ["v1"] });
+    const s2 = await deploy(pc, s1, { ...base, tables: ["CASES"], triggers: ["v1"] });
     assert.equal(s2, s1, "diff said no changes");
     assert.equal(triggers().length, 1);
   });
 
   it("changing one tableTriggers value reloads only that table; adding a table only it", async () => {
     const tables = ["ACTIVITIES", "CASES", "INVOICES"];
-    const s1 = await deploy(undefined, { ...base, tables, tableTriggers: { ACTIVITIES: 1, CASES: 1 } });
+    const s1 = await deploy(pc, undefined, { ...base, tables, tableTriggers: { ACTIVITIES: 1, CASES: 1 } });
     emu.clearRequests();
-    const s2 = await deploy(s1, { ...base, tables, tableTriggers: { ACTIVITIES: 2, CASES: 1 } });
+    const s2 = await deploy(pc, s1, { ...base, tables, tableTriggers: { ACTIVITIES: 2, CASES: 1 } });
     assert.deepEqual(s2.outputs.plan.tables, ["ACTIVITIES"]);
     assert.deepEqual(s2.outputs.plan.reasons, ["tableTriggers.ACTIVITIES changed"]);
     assert.equal((triggers()[0].body as string[]).length, 1);
@@ -107,7 +97,7 @@ describe("provider handlers against the emulator", function () {
       ["ACTIVITIES"],
     );
     emu.clearRequests();
-    const s3 = await deploy(s2, {
+    const s3 = await deploy(pc, s2, {
       ...base,
       tables: [...tables, "PAYMENTS"],
       tableTriggers: { ACTIVITIES: 2, CASES: 1 },
@@ -118,47 +108,46 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("changing only options (timeout, onBusy) updates state and triggers nothing", async () => {
-    const s1 = await deploy(undefined, { ...base, tables: ["CASES"] });
+    const s1 = await deploy(pc, undefined, { ...base, tables: ["CASES"] });
     emu.clearRequests();
-    const s2 = await deploy(s1, { ...base, tables: ["CASES"], timeoutSeconds: 120, onBusy: "fail" });
+    const s2 = await deploy(pc, s1, { ...base, tables: ["CASES"], timeoutSeconds: 120, onBusy: "fail" });
     assert.equal(triggers().length, 0);
     assert.equal(s2.outputs.timeoutSeconds, 120);
     assert.equal(s2.outputs.reloadCount, 1);
   });
 
   it("removing tables only triggers nothing; dropping the list loads the whole model", async () => {
-    const s1 = await deploy(undefined, { ...base, tables: ["CASES", "ACTIVITIES"] });
+    const s1 = await deploy(pc, undefined, { ...base, tables: ["CASES", "ACTIVITIES"] });
     emu.clearRequests();
-    const s2 = await deploy(s1, { ...base, tables: ["CASES"] });
+    const s2 = await deploy(pc, s1, { ...base, tables: ["CASES"] });
     assert.equal(triggers().length, 0);
     assert.equal(s2.outputs.plan.action, "none");
-    const s3 = await deploy(s2, { ...base });
+    const s3 = await deploy(pc, s2, { ...base });
     assert.equal(triggers().length, 1);
     assert.equal(s3.outputs.lastLoad?.loadType, "COMPLETE");
   });
 
   it("reloadOnCreate false: creating loads nothing but records the model's last load", async () => {
-    const s = await deploy(undefined, { ...base, reloadOnCreate: false });
+    const s = await deploy(pc, undefined, { ...base, reloadOnCreate: false });
     assert.equal(triggers().length, 0);
     assert.equal(s.outputs.plan.action, "none");
     assert.equal(s.outputs.reloadCount, 0);
     assert.equal(s.outputs.lastLoad?.loadId, emu.loads(DEMO.model).at(-1)?.dataLoadId, "the seeded load");
-    const s2 = await deploy(s, { ...base, reloadOnCreate: false, triggers: ["v2"] });
+    const s2 = await deploy(pc, s, { ...base, reloadOnCreate: false, triggers: ["v2"] });
     assert.equal(triggers().length, 1, "a later trigger change does reload");
     assert.equal(s2.outputs.reloadCount, 1);
   });
 
   it("check reads a model's table list once for many resources (rate limits)", async () => {
-    handlers.useConnection({ url: emu.url, auth: { kind: "bearer", token: TEST_API_KEY } });
     emu.clearRequests();
     await Promise.all(
-      ["CASES", "INVOICES", "PAYMENTS"].map((t) => handlers.check({}, { ...base, tables: [t] })),
+      ["CASES", "INVOICES", "PAYMENTS"].map((t) => operations.check(pc, {}, { ...base, tables: [t] })),
     );
     assert.equal(emu.requests().filter((r) => r.path.endsWith("/tables")).length, 1);
   });
 
   it("check: an unknown table fails with close matches and the valid names", async () => {
-    const r = await handlers.check({}, { ...base, tables: ["ACTIVITES", "CASES"] });
+    const r = await operations.check(pc, {}, { ...base, tables: ["ACTIVITES", "CASES"] });
     assert.equal(r.failures.length, 1);
     assert.equal(r.failures[0].property, "tables[0]");
     assert.match(r.failures[0].reason, /"ACTIVITES" matches no table \(did you mean "ACTIVITIES"\?\)/);
@@ -166,18 +155,22 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("check: a model that does not exist fails on dataModelId with Celonis's answer", async () => {
-    const r = await handlers.check({}, { ...base, dataModelId: "99999999-9999-4999-8999-999999999999" });
+    const r = await operations.check(
+      pc,
+      {},
+      { ...base, dataModelId: "99999999-9999-4999-8999-999999999999" },
+    );
     assert.equal(r.failures[0].property, "dataModelId");
     assert.match(r.failures[0].reason, /404/);
   });
 
   it("check: missing credentials name the config keys", async () => {
-    handlers.useConnection(undefined);
+    pc = new ProviderContext();
     const saved = { ...process.env };
     for (const k of ["CELONIS_URL", "CELONIS_API_TOKEN", "OAUTH_CLIENT_ID"]) delete process.env[k];
     try {
-      await handlers.configure({ config: { get: () => undefined, require: () => "" } });
-      await assert.rejects(handlers.check({}, base), /celonis:url.*CELONIS_URL/);
+      await operations.configure(pc, { config: { get: () => undefined, require: () => "" } });
+      await assert.rejects(operations.check(pc, {}, base), /celonis:url.*CELONIS_URL/);
     } finally {
       Object.assign(process.env, saved);
     }
@@ -189,7 +182,7 @@ describe("provider handlers against the emulator", function () {
       message: "Table 'CASES': column CASE_KEY not found",
       times: 1,
     });
-    const s1 = await deploy(undefined, { ...base, tables: ["CASES"] });
+    const s1 = await deploy(pc, undefined, { ...base, tables: ["CASES"] });
     assert.ok(s1.failed);
     assert.match(s1.error!.message, /ended ERROR: Table 'CASES': column CASE_KEY not found/);
     assert.match(s1.error!.message, /still owed/);
@@ -199,7 +192,7 @@ describe("provider handlers against the emulator", function () {
     assert.ok(s1.id.startsWith(DEMO.model));
     assert.deepEqual(s1.error!.reasons, [s1.error!.message]);
     // The next deployment with the same inputs: the plan is kept, the reload is still owed.
-    const s2 = await deploy(s1, { ...base, tables: ["CASES"] });
+    const s2 = await deploy(pc, s1, { ...base, tables: ["CASES"] });
     assert.equal(s2.failed, false);
     assert.deepEqual(s2.outputs.plan, s1.outputs.plan);
     assert.equal(s2.outputs.planStatus, "done");
@@ -209,7 +202,7 @@ describe("provider handlers against the emulator", function () {
 
   it("a timed-out load is adopted by the next up, not triggered again", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 2500, times: 1 });
-    const s1 = await deploy(undefined, { ...base, timeoutSeconds: 0.5 });
+    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 0.5 });
     assert.ok(s1.failed);
     assert.match(
       s1.error!.message,
@@ -217,7 +210,7 @@ describe("provider handlers against the emulator", function () {
     );
     assert.equal(s1.outputs.planStatus, "running");
     assert.equal(s1.outputs.lastLoad?.status, "RUNNING");
-    const s2 = await deploy(s1, { ...base, timeoutSeconds: 0.5 + 10 });
+    const s2 = await deploy(pc, s1, { ...base, timeoutSeconds: 0.5 + 10 });
     assert.equal(s2.failed, false, s2.error?.message);
     assert.equal(triggers().length, 1, "no second trigger");
     assert.equal(s2.outputs.planStatus, "done");
@@ -234,13 +227,13 @@ describe("provider handlers against the emulator", function () {
 
   it("a load that times out twice stays owed with its plan, and is retried once it has failed", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 1500, outcome: "ERROR", times: 1 });
-    const s1 = await deploy(undefined, { ...base, timeoutSeconds: 0.3 });
+    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 0.3 });
     assert.equal(s1.outputs.planStatus, "running");
-    const s2 = await deploy(s1, { ...base, timeoutSeconds: 0.3 });
+    const s2 = await deploy(pc, s1, { ...base, timeoutSeconds: 0.3 });
     assert.equal(s2.outputs.planStatus, "running");
     assert.deepEqual(s2.outputs.plan, s1.outputs.plan, "the running load's plan is kept, not forgotten");
     await new Promise((r) => setTimeout(r, 1500));
-    const s3 = await deploy(s2, { ...base, timeoutSeconds: 10 });
+    const s3 = await deploy(pc, s2, { ...base, timeoutSeconds: 10 });
     assert.equal(s3.failed, false, s3.error?.message);
     assert.equal(s3.outputs.lastLoad?.status, "SUCCESS");
     assert.equal(triggers().length, 2, "the failed load, then one retry");
@@ -248,13 +241,13 @@ describe("provider handlers against the emulator", function () {
 
   it("new changes while a timed-out load still runs wait for it, then load only what is new", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
-    const s1 = await deploy(undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
+    const s1 = await deploy(pc, undefined, { ...base, tables: ["CASES"], timeoutSeconds: 0.3 });
     assert.equal(s1.outputs.planStatus, "running");
-    const s2 = await deploy(s1, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 0.3 });
+    const s2 = await deploy(pc, s1, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 0.3 });
     assert.equal(s2.outputs.planStatus, "running", "the first load still runs and is still ours");
     assert.equal(s2.outputs.planLoad?.loadId, s1.outputs.planLoad?.loadId);
     assert.deepEqual(s2.outputs.tables, ["CASES"], "the new table is not recorded as carried out");
-    const s3 = await deploy(s2, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 10 });
+    const s3 = await deploy(pc, s2, { ...base, tables: ["CASES", "INVOICES"], timeoutSeconds: 10 });
     assert.equal(s3.failed, false, s3.error?.message);
     assert.equal(triggers().length, 2, "the first load counted once, the new table loaded once");
     assert.deepEqual(triggers()[1].body, [DEMO.tables.INVOICES]);
@@ -265,7 +258,7 @@ describe("provider handlers against the emulator", function () {
   it("onBusy fail: a load started elsewhere fails the update and leaves the reload owed", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 1500, times: 1 });
     const outside = emu.startLoad(DEMO.model);
-    const s = await deploy(undefined, { ...base, onBusy: "fail" });
+    const s = await deploy(pc, undefined, { ...base, onBusy: "fail" });
     assert.ok(s.failed);
     assert.match(s.error!.message, /busy: load .* is RUNNING .*onBusy is "fail"/);
     assert.equal(s.outputs.planStatus, "owed");
@@ -276,7 +269,7 @@ describe("provider handlers against the emulator", function () {
   it("onBusy wait: waits for the load started elsewhere, then loads", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 600, times: 1 });
     const outside = emu.startLoad(DEMO.model);
-    const s = await deploy(undefined, { ...base });
+    const s = await deploy(pc, undefined, { ...base });
     assert.equal(s.failed, false, s.error?.message);
     assert.notEqual(s.outputs.lastLoad?.loadId, outside.dataLoadId);
     assert.ok(lines.some((l) => /started elsewhere is RUNNING; waiting for it/.test(l)));
@@ -285,10 +278,10 @@ describe("provider handlers against the emulator", function () {
 
   it("WARNING succeeds with a printed warning; warningsAs error fails it", async () => {
     emu.setBehaviour(DEMO.model, { outcome: "WARNING", message: "2 rows rejected" });
-    const ok = await deploy(undefined, { ...base });
+    const ok = await deploy(pc, undefined, { ...base });
     assert.equal(ok.failed, false);
     assert.ok(lines.some((l) => /^warning: .*ended WARNING: 2 rows rejected/.test(l)));
-    const bad = await deploy(undefined, { ...base, warningsAs: "error" });
+    const bad = await deploy(pc, undefined, { ...base, warningsAs: "error" });
     assert.ok(bad.failed);
     assert.match(bad.error!.message, /ended WARNING: 2 rows rejected/);
     assert.equal(bad.outputs.planStatus, "owed");
@@ -296,13 +289,13 @@ describe("provider handlers against the emulator", function () {
 
   it("wait: false triggers and returns; the load counts only once refresh sees it succeed", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 400, times: 1 });
-    const s = await deploy(undefined, { ...base, wait: false });
+    const s = await deploy(pc, undefined, { ...base, wait: false });
     assert.equal(s.failed, false, s.error?.message);
     assert.equal(s.outputs.planStatus, "running");
     assert.equal(s.outputs.planLoad?.status, "RUNNING");
     assert.equal(s.outputs.reloadCount, 0, "not counted before it is known to succeed");
     await waitForFinished(emu, DEMO.model);
-    const { props } = await handlers.read(s.id, s.outputs as unknown as Record<string, unknown>);
+    const { props } = await operations.read(pc, s.id, s.outputs as unknown as Record<string, unknown>);
     assert.equal(props.planStatus, "done");
     assert.equal(props.reloadCount, 1);
     assert.equal((props.reloadedTables as unknown[]).length, 9);
@@ -311,13 +304,14 @@ describe("provider handlers against the emulator", function () {
 
   it("wait: false and a load that ends ERROR: refresh leaves it owed and uncounted; the next up reloads", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 300, outcome: "ERROR", times: 1 });
-    const s = await deploy(undefined, { ...base, tables: ["CASES"], wait: false });
+    const s = await deploy(pc, undefined, { ...base, tables: ["CASES"], wait: false });
     await waitForFinished(emu, DEMO.model);
-    const { props } = await handlers.read(s.id, s.outputs as unknown as Record<string, unknown>);
+    const { props } = await operations.read(pc, s.id, s.outputs as unknown as Record<string, unknown>);
     assert.equal(props.planStatus, "owed");
     assert.equal(props.reloadCount, 0);
     assert.deepEqual(props.reloadedTables, []);
     const again = await deploy(
+      pc,
       { ...s, outputs: props as unknown as typeof s.outputs },
       { ...base, tables: ["CASES"], wait: false },
     );
@@ -328,7 +322,7 @@ describe("provider handlers against the emulator", function () {
   it("several resources on one model in one deployment share one load covering all their tables", async () => {
     const seeded = emu.loads(DEMO.model).length;
     const names = ["ACTIVITIES", "CASES", "INVOICES", "PAYMENTS"];
-    const results = await Promise.all(names.map((t) => deploy(undefined, { ...base, tables: [t] })));
+    const results = await Promise.all(names.map((t) => deploy(pc, undefined, { ...base, tables: [t] })));
     assert.ok(results.every((r) => !r.failed));
     const loads = emu.loads(DEMO.model).slice(seeded);
     assert.equal(loads.length, 1, "one load for the four resources");
@@ -353,7 +347,9 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("resources sharing a whole-model load read the model's table list once in all", async () => {
-    const results = await Promise.all([1, 2, 3, 4].map((v) => deploy(undefined, { ...base, triggers: [v] })));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((v) => deploy(pc, undefined, { ...base, triggers: [v] })),
+    );
     assert.ok(results.every((r) => !r.failed && r.outputs.reloadedTables.length === 9));
     const listings = emu.requests().filter((r) => r.method === "GET" && r.path.endsWith("/tables"));
     assert.equal(listings.length, 1, "check's listing serves every resource's reloadedTables");
@@ -361,9 +357,9 @@ describe("provider handlers against the emulator", function () {
 
   it("a resource that arrives after the shared load was triggered gets a load of its own, after it", async () => {
     const seeded = emu.loads(DEMO.model).length;
-    const first = deploy(undefined, { ...base, tables: ["CASES"] });
+    const first = deploy(pc, undefined, { ...base, tables: ["CASES"] });
     await waitFor(() => emu.loads(DEMO.model).length > seeded);
-    const second = await deploy(undefined, { ...base, tables: ["INVOICES"] });
+    const second = await deploy(pc, undefined, { ...base, tables: ["INVOICES"] });
     assert.equal((await first).failed, false);
     assert.equal(second.failed, false);
     const loads = emu.loads(DEMO.model).slice(seeded);
@@ -372,15 +368,15 @@ describe("provider handlers against the emulator", function () {
   });
 
   it("read (refresh) picks up a load started outside Pulumi", async () => {
-    const s = await deploy(undefined, { ...base });
+    const s = await deploy(pc, undefined, { ...base });
     const outside = emu.startLoad(DEMO.model);
-    const r = await handlers.read(s.id, s.outputs as unknown as Record<string, unknown>);
+    const r = await operations.read(pc, s.id, s.outputs as unknown as Record<string, unknown>);
     assert.equal((r.props.lastLoad as { loadId: string }).loadId, outside.dataLoadId);
     assert.equal(r.id, s.id);
   });
 
   it("read with only an id (pulumi import) adopts the model without loading it", async () => {
-    const { id, props } = await handlers.read(`${DEMO.pool}/${DEMO.model}`, {});
+    const { id, props } = await operations.read(pc, `${DEMO.pool}/${DEMO.model}`, {});
     assert.equal(id, `${DEMO.pool}/${DEMO.model}`);
     assert.equal(triggers().length, 0, "importing loads nothing");
     assert.equal(props.poolId, DEMO.pool);
@@ -389,21 +385,24 @@ describe("provider handlers against the emulator", function () {
     assert.equal(props.reloadCount, 0);
     assert.equal((props.lastLoad as { loadId: string }).loadId, DEMO.seededLoadId);
     // The adopted state is what the next deployment compares with: the same inputs change nothing.
-    const checked = await handlers.check(props, base);
-    assert.equal((await handlers.diff(id, props, checked.inputs)).changes, false);
-    await assert.rejects(handlers.read("not-a-pool/x", {}), /import id must be "<poolId>\/<dataModelId>"/);
+    const checked = await operations.check(pc, props, base);
+    assert.equal((await operations.diff(pc, id, props, checked.inputs)).changes, false);
     await assert.rejects(
-      handlers.read(`${DEMO.pool}/d1000000-0000-4000-a000-0000000000ff`, {}),
+      operations.read(pc, "not-a-pool/x", {}),
+      /import id must be "<poolId>\/<dataModelId>"/,
+    );
+    await assert.rejects(
+      operations.read(pc, `${DEMO.pool}/d1000000-0000-4000-a000-0000000000ff`, {}),
       /404|not found/i,
     );
   });
 
   it("deleting a resource whose load still runs calls nothing and leaves that load alone", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 800, times: 1 });
-    const s = await deploy(undefined, { ...base, timeoutSeconds: 0.2 });
+    const s = await deploy(pc, undefined, { ...base, timeoutSeconds: 0.4 });
     assert.equal(s.outputs.planStatus, "running");
     emu.clearRequests();
-    await handlers.remove(); // what the provider's delete calls on destroy
+    await operations.remove(); // what the provider's delete calls on destroy
     assert.equal(emu.requests().length, 0, "no call at all: data cannot be un-loaded");
     const ended = await waitForFinished(emu, DEMO.model);
     assert.equal(ended.dataLoadId, s.outputs.planLoad?.loadId);
@@ -412,7 +411,7 @@ describe("provider handlers against the emulator", function () {
 
   it("no credential in outputs, errors or progress lines", async () => {
     emu.setBehaviour(DEMO.model, { outcome: "ERROR", times: 1 });
-    const s = await deploy(undefined, { ...base, tables: ["CASES"] });
+    const s = await deploy(pc, undefined, { ...base, tables: ["CASES"] });
     const text = JSON.stringify([s.outputs, s.error?.message, s.error?.stack, lines]);
     assert.ok(!text.includes(TEST_API_KEY));
   });

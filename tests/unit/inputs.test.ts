@@ -2,8 +2,8 @@
 // unknown values (preview) pass through.
 
 import assert from "node:assert/strict";
+import { DEFAULTS } from "../../provider/properties";
 import {
-  DEFAULTS,
   MAX_UNKNOWN_REPORTED,
   resolvedFailures,
   tableRefs,

@@ -15,10 +15,10 @@ import {
   journalPath,
   type ChangeParts,
 } from "../../provider/journal";
-import type { ReloadState } from "../../provider/plan";
+import type { PlanInputs } from "../../provider/properties";
 import type { Plan, PlanLoad } from "../../provider/types";
 
-const state = (triggers: string[]): ReloadState => ({
+const state = (triggers: string[]): PlanInputs => ({
   poolId: "p",
   dataModelId: "m",
   tables: null,

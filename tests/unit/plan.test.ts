@@ -5,14 +5,15 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   canonicalJson,
-  decideUpdate,
+  planAtUpdate,
   mergePlans,
-  planForCheck,
+  planAfterSettling,
+  planAtCheck,
   planReload,
   reloadFingerprint,
   UNKNOWN,
-  type ReloadState,
 } from "../../provider/plan";
+import type { PlanInputs } from "../../provider/properties";
 import type { CheckedInputs, Plan, ReloadOutputs } from "../../provider/types";
 
 const POOL = "11111111-1111-4111-8111-111111111111";
@@ -21,7 +22,7 @@ const TABLES = ["ACTIVITIES", "CASES", "VENDORS", "INVOICES"];
 const resolved = (refs: string[]) =>
   refs.map((ref) => ({ ref, id: `id-${ref.toUpperCase()}`, name: ref.toUpperCase() }));
 
-function state(over: Partial<ReloadState> = {}): ReloadState {
+function state(over: Partial<PlanInputs> = {}): PlanInputs {
   const tables = over.tables === undefined ? null : over.tables;
   const refs = [...(tables ?? []), ...Object.keys(over.tableTriggers ?? {})];
   return {
@@ -37,7 +38,7 @@ function state(over: Partial<ReloadState> = {}): ReloadState {
   };
 }
 
-function inputs(over: Partial<ReloadState> = {}, old?: CheckedInputs): CheckedInputs {
+function inputs(over: Partial<PlanInputs> = {}, old?: CheckedInputs): CheckedInputs {
   const s = state(over);
   return {
     ...s,
@@ -45,7 +46,7 @@ function inputs(over: Partial<ReloadState> = {}, old?: CheckedInputs): CheckedIn
     timeoutSeconds: 3600,
     onBusy: "wait",
     warningsAs: "success",
-    plan: planForCheck(old, s),
+    plan: planAtCheck(old, s),
   };
 }
 
@@ -193,7 +194,7 @@ describe("plan: the design table", () => {
     const p = planReload(state(), state({ dataModelId: "33333333-3333-4333-8333-333333333333" }));
     assert.deepEqual([p.action, p.loadType], ["reload", "COMPLETE"]);
     assert.match(p.reasons[0], /dataModelId changed: the resource is replaced/);
-    const d = decideUpdate(done(inputs()), inputs({ poolId: "44444444-4444-4444-8444-444444444444" }));
+    const d = planAtUpdate(done(inputs()), inputs({ poolId: "44444444-4444-4444-8444-444444444444" }));
     assert.deepEqual(d.replaces, ["poolId"]);
     assert.equal(d.changes, true);
   });
@@ -207,7 +208,7 @@ describe("plan: the design table", () => {
       wait: false,
     };
     assert.deepEqual(after.plan, before.plan, "check keeps the plan while nothing reload-relevant changed");
-    const d = decideUpdate(done(before), after);
+    const d = planAtUpdate(done(before), after);
     assert.equal(d.changes, true);
     assert.equal(d.run.action, "none");
     assert.deepEqual(d.replaces, []);
@@ -216,7 +217,7 @@ describe("plan: the design table", () => {
   it("loadType changed → no reload (applies to the next load)", () => {
     const before = inputs();
     const after = inputs({ loadType: "fromCache" }, before);
-    const d = decideUpdate(done(before), after);
+    const d = planAtUpdate(done(before), after);
     assert.equal(d.run.action, "none");
     assert.equal(d.changes, true);
   });
@@ -224,7 +225,7 @@ describe("plan: the design table", () => {
   it("nothing changed (provider code upgrade only) → no changes at all", () => {
     const before = inputs({ tables: ["CASES"], triggers: ["x"] });
     const after = inputs({ tables: ["CASES"], triggers: ["x"] }, before);
-    const d = decideUpdate({ ...done(before), __provider: "old code" } as ReloadOutputs, after);
+    const d = planAtUpdate({ ...done(before), __provider: "old code" } as ReloadOutputs, after);
     assert.deepEqual(d, {
       replaces: [],
       changes: false,
@@ -239,7 +240,7 @@ describe("plan: the design table", () => {
     const failed = { ...done(changed, "owed"), plan: changed.plan };
     const again = inputs({ tables: ["CASES"], tableTriggers: { CASES: 2 } }, changed);
     assert.deepEqual(again.plan, changed.plan, "check keeps the owed plan");
-    const d = decideUpdate(failed, again);
+    const d = planAtUpdate(failed, again);
     assert.equal(d.changes, true);
     assert.deepEqual([d.run.action, d.run.tables], ["reload", ["CASES"]]);
   });
@@ -250,7 +251,7 @@ describe("plan: the design table", () => {
     const owedStep = inputs({ tables, tableTriggers: { CASES: 2, VENDORS: 1 } }, first);
     const failed = done(owedStep, "owed");
     const next = inputs({ tables, tableTriggers: { CASES: 2, VENDORS: 2 } }, owedStep);
-    const d = decideUpdate(failed, next);
+    const d = planAtUpdate(failed, next);
     assert.deepEqual(d.run.tables, ["CASES", "VENDORS"]);
     assert.match(d.run.reasons[0], /still owed/);
   });
@@ -265,13 +266,13 @@ describe("plan: the design table", () => {
       status: "RUNNING" as const,
     };
     const olds: ReloadOutputs = { ...done(i, "running"), planLoad };
-    const d = decideUpdate(olds, inputs({ tables: ["CASES"] }, i));
+    const d = planAtUpdate(olds, inputs({ tables: ["CASES"] }, i));
     assert.equal(d.changes, true);
     assert.deepEqual(d.adopt, { load: planLoad, plan: i.plan });
     assert.equal(d.run.action, "none");
     // The model's last load (someone else's, say) is not what is adopted.
     const other = { ...olds, lastLoad: { ...lastLoadOf("L9"), status: "SUCCESS" as const } };
-    assert.equal(decideUpdate(other, inputs({ tables: ["CASES"] }, i)).adopt?.load.loadId, "L1");
+    assert.equal(planAtUpdate(other, inputs({ tables: ["CASES"] }, i)).adopt?.load.loadId, "L1");
   });
 
   it("a running plan stored by 0.1.0 (no planLoad) adopts the load its lastLoad recorded", () => {
@@ -280,7 +281,7 @@ describe("plan: the design table", () => {
       ...done(i, "running"),
       lastLoad: lastLoadOf("L1"),
     };
-    const d = decideUpdate(olds, inputs({ tables: ["CASES"] }, i));
+    const d = planAtUpdate(olds, inputs({ tables: ["CASES"] }, i));
     assert.equal(d.changes, true);
     assert.equal(d.adopt?.load.loadId, "L1");
     assert.equal(d.adopt?.load.loadType, "PARTIAL");
@@ -294,7 +295,7 @@ describe("plan: the design table", () => {
     assert.match(p.reasons[0], /triggers not known until deploy/);
     const nested = planReload(state(), state({ tableTriggers: { CASES: { v: UNKNOWN } } }));
     assert.match(nested.reasons[0], /tableTriggers/);
-    const d = decideUpdate(done(inputs()), { ...inputs(), dataModelId: UNKNOWN });
+    const d = planAtUpdate(done(inputs()), { ...inputs(), dataModelId: UNKNOWN });
     assert.equal(d.changes, true);
     assert.deepEqual(d.replaces, ["dataModelId"]);
   });
@@ -305,7 +306,7 @@ describe("plan: the design table", () => {
       ...inputs({ tables: ["CASES", "VENDORS"], tableTriggers: { CASES: 2 } }, before),
       plan: { action: "reload", loadType: null, tables: [], reasons: ["decided at deploy time"] },
     };
-    const d = decideUpdate(done(before), deferred);
+    const d = planAtUpdate(done(before), deferred);
     assert.deepEqual([d.run.loadType, d.run.tables], ["PARTIAL", ["CASES"]]);
   });
 
@@ -321,14 +322,14 @@ describe("plan: the design table", () => {
 
   it("diff: no change exactly when nothing changed and the plan is done; a 0.1.0-shaped state counts as changed", () => {
     const i = inputs({ tables: ["CASES"], triggers: ["a"] });
-    assert.equal(decideUpdate(done(i), inputs({ tables: ["CASES"], triggers: ["a"] }, i)).changes, false);
+    assert.equal(planAtUpdate(done(i), inputs({ tables: ["CASES"], triggers: ["a"] }, i)).changes, false);
     for (const status of ["owed", "running"] as const) {
       assert.equal(
-        decideUpdate(done(i, status), inputs({ tables: ["CASES"], triggers: ["a"] }, i)).changes,
+        planAtUpdate(done(i, status), inputs({ tables: ["CASES"], triggers: ["a"] }, i)).changes,
         true,
       );
     }
-    assert.equal(decideUpdate({}, i).changes, true, "outputs without a plan are not up to date");
+    assert.equal(planAtUpdate({}, i).changes, true, "outputs without a plan are not up to date");
   });
 });
 
@@ -340,6 +341,22 @@ describe("plan: merging an owed reload into a new one", () => {
     reasons: ["r"],
   });
   const none: Plan = { action: "none", loadType: null, tables: [], reasons: [] };
+  it("after settling an earlier load: owed merges it in, done leaves the new plan or nothing", () => {
+    const rows: [Plan, "done" | "owed", Plan, Plan | null][] = [
+      [P("PARTIAL", ["A"]), "done", none, null],
+      [P("PARTIAL", ["A"]), "done", P("PARTIAL", ["B"]), P("PARTIAL", ["B"])],
+      [P("PARTIAL", ["A"]), "owed", none, mergePlans(P("PARTIAL", ["A"]), none)],
+      [
+        P("PARTIAL", ["A"]),
+        "owed",
+        P("PARTIAL", ["B"]),
+        mergePlans(P("PARTIAL", ["A"]), P("PARTIAL", ["B"])),
+      ],
+    ];
+    for (const [earlier, ended, next, want] of rows) {
+      assert.deepEqual(planAfterSettling(earlier, ended, next), want, `${ended} then ${next.action}`);
+    }
+  });
   it("none on either side keeps the other", () => {
     assert.deepEqual(mergePlans(none, P("PARTIAL", ["A"])), P("PARTIAL", ["A"]));
     assert.deepEqual(mergePlans(P("PARTIAL", ["A"]), none).tables, ["A"]);
@@ -394,7 +411,7 @@ describe("plan: properties over random inputs", () => {
           triggers: reversed(s.triggers),
           tableTriggers: reversed(s.tableTriggers),
         };
-        return planReload(s, same as ReloadState).action === "none";
+        return planReload(s, same as PlanInputs).action === "none";
       }),
     );
     // The property can fail: a value that changed is a reload.

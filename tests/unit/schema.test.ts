@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as ts from "typescript";
-import { DEFAULTS } from "../../provider/inputs";
+import { DEFAULTS } from "../../provider/properties";
 import { OUTPUT_PLACEHOLDERS } from "../../provider/resource";
 import { buildSchema, SCHEMA_FILE, schemaText } from "../../scripts/gen-schema";
 import { lastDocComment, pascal, SchemaReader } from "../../scripts/schema/tsdoc";

@@ -3,8 +3,8 @@
 
 import assert from "node:assert/strict";
 import { judgeLoad } from "../../provider/lifecycle";
-import { loadRequestFor } from "../../provider/coalesce";
-import { toLastLoad } from "../../provider/reload";
+import { loadRequestFor } from "../../provider/batch";
+import { toLastLoad } from "../../provider/runner";
 import type { LoadRecord } from "../../provider/celonis/types";
 
 const record = (over: Partial<LoadRecord> = {}): LoadRecord => ({

@@ -1,20 +1,23 @@
 // Carries out one reload plan against Celonis, in the steps a reader can check one by one:
 //   settle  – a load an earlier run triggered (a timed-out wait, `wait: false`, an interrupted
 //             deployment found in the journal) is found again and waited for, never triggered twice;
-//   share   – the plan joins the model's batch (coalesce.ts): the batch waits out (or refuses) a load
-//             started elsewhere as `onBusy` says, triggers one load covering every member (the journal
-//             records it first), under the client's trigger protocol, and follows it;
+//   share   – the plan joins the model's batch (batch.ts): the batch waits out (or refuses) a load
+//             started elsewhere as `onBusy` says, triggers one load covering every member (each
+//             member journals it first, on the batch's "about to trigger"), and follows it; it ends
+//             with a result per member, as data;
 //   verdict – the load's final status decides done or owed.
-// Every step moves the reload along lifecycle.ts; any error, timeout or cancellation ends the run
-// through `interrupted`, which never forgets a load that may have started. Each resource keeps its
-// own deadline and cancellation, even while it shares a load. The outcome says what it records.
+// The runner is the only code that moves a reload along lifecycle.ts; any error, timeout or
+// cancellation ends the run through `interrupted`, which never forgets a load that may have started.
+// One Deadline (timeoutSeconds and the call's signal) bounds every step, also while it shares a
+// load; time is read only through the context's clock. The outcome says what it records.
 
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, CelonisError, TriggerError } from "./celonis/errors";
-import { sleepUnlessCancelled, unlessCancelled } from "./celonis/http";
 import { expectedDurationMs, findLoadIn, isTerminal } from "./celonis/status";
 import type { LoadProgress, LoadRecord } from "./celonis/types";
-import { BatchStop, BatchTimeout, joinBatch, type BatchResult, type Member } from "./coalesce";
+import type { BatchEvent, BatchResult, Batches, Member, ModelRef } from "./batch";
+import type { Clock } from "./clock";
+import { Deadline } from "./deadline";
 import type { Journal } from "./journal";
 import {
   adopted,
@@ -30,15 +33,19 @@ import {
   settleFound,
   triggerSent,
   visibleBy,
+  type InFlight,
   type Reload,
 } from "./lifecycle";
-import { mergePlans } from "./plan";
-import { progressLine, shortId } from "./progress";
+import { planAfterSettling } from "./plan";
+import { modelLabel, progressLine, shortId } from "./progress";
 import type { CheckedInputs, LastLoad, Plan, PlanLoad, ReloadedTable } from "./types";
 
-/** What the runner needs from its surroundings. */
+/** What the runner needs from its surroundings (a provider context gives it; see operations.ts). */
 export interface RunContext {
   client: CelonisClient;
+  /** The model's batches (the context's). */
+  batches: Batches;
+  clock: Clock;
   /** A progress or warning line for the user (the provider prints it; the CLI shows it). */
   log: (line: string) => void;
   /** Stops waits early (the run then records its load as running). */
@@ -51,8 +58,10 @@ export interface RunContext {
 export interface RunJob {
   /** The resource's name, for progress lines (the scope's last part, or its id). */
   name: string;
-  /** Who the resource is (see handlers.scopeOf), or null. */
+  /** Who the resource is (see operations.scopeOf), or null. */
   scope: string | null;
+  /** The model, on its connection. */
+  model: ModelRef;
   inputs: CheckedInputs;
   plan: Plan;
   adopt: { load: PlanLoad; plan: Plan } | null;
@@ -101,43 +110,13 @@ export function planTables(plan: Plan): ReloadedTable[] | null {
   return plan.tables.map((name, i) => ({ id: plan.tableIds?.[i] ?? name, name }));
 }
 
-/**
- * `p`, unless `deadline` passes or `signal` fires first: then DeadlineReached or CancelledError.
- * (The shared load goes on for the other members of its batch.)
- */
-async function raceDeadline<T>(p: Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineReached()), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    return await unlessCancelled(Promise.race([p, late]), signal);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The resource's own deadline passed (the message depends on where its reload stands). */
-class DeadlineReached extends Error {}
-
-/** How the batch ended within a moment of the member's deadline: its error, or `fallback`. */
-async function settledSoon(result: Promise<BatchResult>, fallback: unknown): Promise<unknown> {
-  const moment = new Promise<unknown>((resolve) => setTimeout(() => resolve(fallback), 1_500).unref());
-  return Promise.race([
-    result.then(
-      () => fallback,
-      (e: unknown) => e,
-    ),
-    moment,
-  ]);
-}
-
 /** An expected end of a run, with the message the update fails with. */
 class Stop extends Error {}
 
 /** Carries out `job`. Never throws for load outcomes or Celonis errors: see RunOutcome. */
 export async function runPlan(ctx: RunContext, job: RunJob): Promise<RunOutcome> {
-  const run = new ReloadRun(ctx, job, Date.now() + job.inputs.timeoutSeconds * 1000);
+  const deadline = Deadline.after(job.inputs.timeoutSeconds * 1000, ctx.clock, ctx.signal);
+  const run = new ReloadRun(ctx, job, deadline);
   try {
     await run.execute();
   } catch (err) {
@@ -160,12 +139,11 @@ class ReloadRun {
   constructor(
     private readonly ctx: RunContext,
     private readonly job: RunJob,
-    readonly deadline: number,
+    private readonly deadline: Deadline,
   ) {
     this.inputs = job.inputs;
     this.reload = planned(job.plan);
-    // The full id: seeded and real model ids often share a prefix.
-    this.label = `celonis model ${job.inputs.dataModelId}`;
+    this.label = modelLabel(job.inputs.dataModelId);
   }
 
   async execute(): Promise<void> {
@@ -179,8 +157,9 @@ class ReloadRun {
       await this.settle(earlier, load, this.inputs.wait || plan.action === "reload");
       if (isInFlight(this.reload)) return;
       this.deferred = false;
-      if (this.reload.phase === "owed") plan = mergePlans(earlier, plan);
-      else if (plan.action === "none") return; // the earlier load carried the plan: it is the record
+      const next = planAfterSettling(earlier, this.reload.phase === "owed" ? "owed" : "done", plan);
+      if (next === null) return; // the earlier load carried the plan: it is the record
+      plan = next;
     }
     this.reload = planned(plan);
     if (plan.action === "none") {
@@ -217,7 +196,7 @@ class ReloadRun {
   private async settle(plan: Plan, load: PlanLoad, follow: boolean): Promise<void> {
     this.reload = adopted(planned(plan), load);
     const { found, expectedMs } = await this.findEarlierLoad(load);
-    this.reload = settleFound(plan, load, found, this.inputs.warningsAs, Date.now());
+    this.reload = settleFound(plan, load, found, this.inputs.warningsAs, this.ctx.clock.now());
     if (!found) {
       this.log(`${this.reload.error}: the reload is owed and runs now`);
       return;
@@ -237,12 +216,12 @@ class ReloadRun {
     const { poolId, dataModelId } = this.inputs;
     const until = latestVisible(load);
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
-      const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.limits());
+      const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.deadline.limits());
       const found = findLoadIn(info, planLoadMatch(load));
       const expectedMs = expectedDurationMs(info, found?.loadType ?? load.loadType);
-      if (found || load.loadId || Date.now() >= until) return { found, expectedMs };
-      if (Date.now() >= this.deadline) throw new Stop(this.notVisibleYet());
-      await this.pause(Math.min(delay, until - Date.now(), this.deadline - Date.now()));
+      if (found || load.loadId || this.ctx.clock.now() >= until) return { found, expectedMs };
+      if (this.deadline.passed()) throw new Stop(this.notVisibleYet(load));
+      await this.deadline.pause(Math.min(delay, until - this.ctx.clock.now()));
     }
   }
 
@@ -258,37 +237,47 @@ class ReloadRun {
     );
     await this.settle(plan, load, true);
     if (this.reload.phase !== "owed") return true;
-    this.ctx.journal?.forget(key);
-    this.reload = planned(plan);
+    this.reload = planned(plan); // its next trigger replaces the entry
     return false;
   }
 
   // ---- share: one load for the model's batch ---------------------------------------------------
 
-  /** Joins the model's batch (coalesce.ts) and follows the shared load within this run's limits. */
+  /** Joins the model's batch (batch.ts) and acts on how it ended for this run. */
   private async share(plan: Plan): Promise<void> {
-    const { result, leave } = joinBatch(this.ctx.client, this.member(plan));
-    let outcome: BatchResult;
-    try {
-      outcome = await raceDeadline(result, this.deadline, this.ctx.signal);
-    } catch (caught) {
-      // At the deadline the batch ends too (same deadline): its word on the trigger is the better one.
-      const err = caught instanceof DeadlineReached ? await settledSoon(result, caught) : caught;
-      leave();
-      if (this.reload.phase === "owed") return; // the batch's refused trigger: onRefused recorded it
-      if (err instanceof BatchStop && err.current) this.lastLoad = toLastLoad(err.current);
-      if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
-        this.reload = visibleBy(this.reload, err.visibleBy);
-      }
-      const timedOut =
-        err instanceof DeadlineReached || err instanceof BatchTimeout || !(err instanceof Error);
-      throw timedOut ? new Stop(this.timedOut()) : err;
-    }
-    if (outcome.kind === "ended") return this.finish(outcome.load);
-    this.log(`load ${shortId(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`);
+    const result = await this.ctx.batches.join(this.ctx.client, this.job.model, this.member(plan));
+    this.shared(result);
   }
 
-  /** This run as a member of a batch: how the batch's trigger and load move its lifecycle. */
+  /** What the batch's result means for this reload (its events have moved it along already). */
+  private shared(result: BatchResult): void {
+    switch (result.kind) {
+      case "ended":
+        return this.finish(result.load);
+      case "triggered":
+        return this.log(
+          `load ${shortId(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`,
+        );
+      case "refused":
+        return; // the refused event left the reload owed with Celonis's answer
+      case "busy":
+        if (result.current) this.lastLoad = toLastLoad(result.current);
+        throw new Stop(result.message);
+      case "timedOut":
+        throw new Stop(this.timedOut());
+      case "cancelled":
+        throw result.reason;
+      case "stopped": {
+        const err = result.error;
+        if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
+          this.reload = visibleBy(this.reload, err.visibleBy);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** This run as a member of a batch: its plan, options and limits, and where the events go. */
   private member(plan: Plan): Member {
     return {
       name: this.job.name,
@@ -297,18 +286,23 @@ class ReloadRun {
       inputs: this.inputs,
       deadline: this.deadline,
       log: this.ctx.log,
-      onTrigger: (t) => {
-        this.reload = triggerSent(this.reload, t);
-        this.journaling = true;
-        this.journal();
-      },
-      onRefused: (why, retrying) => {
-        this.reload = notStarted(this.reload, why);
-        if (this.job.journalKey) this.ctx.journal?.forget(this.job.journalKey);
-        if (retrying) this.reload = planned(plan); // someone else's load started meanwhile
-      },
-      onSeen: (load) => this.seen(load),
+      on: (event) => this.onBatchEvent(plan, event),
     };
+  }
+
+  /** How the batch's trigger and load move this reload along its lifecycle. */
+  private onBatchEvent(plan: Plan, event: BatchEvent): void {
+    switch (event.kind) {
+      case "aboutToTrigger":
+        this.reload = triggerSent(this.reload, event.trigger);
+        this.journaling = true;
+        return this.journal(); // written before the request is sent
+      case "seen":
+        return this.seen(event.load);
+      case "refused":
+        this.reload = notStarted(this.reload, event.message);
+        if (event.retrying) this.reload = planned(plan); // someone else's load started meanwhile
+    }
   }
 
   // ---- wait + verdict -----------------------------------------------------------------------------
@@ -319,13 +313,13 @@ class ReloadRun {
     const result = await this.ctx.client.waitForLoad(poolId, dataModelId, {
       match: { loadId },
       expectedMs,
-      ...this.limits(),
+      ...this.deadline.limits(),
       onProgress: this.progress(),
       onSeen: (load) => this.seen(load),
     });
     if (result.outcome === "finished") return this.finish(result.load);
     if (result.load) this.seen(result.load);
-    throw new Stop(this.stillRunning());
+    throw new Stop(this.timedOut());
   }
 
   private seen(load: LoadRecord): void {
@@ -350,7 +344,8 @@ class ReloadRun {
     if (this.reload.warning)
       this.ctx.log(`warning: ${this.label}: load ${id} ended WARNING: ${this.reload.warning}`);
     else this.log(`load ${id} ${load.loadStatus} in ${this.lastLoad.durationSeconds ?? "?"}s`);
-    this.succeeded.push({ load: this.reload.load!, tables: planTables(this.reload.plan) });
+    if (this.reload.load)
+      this.succeeded.push({ load: this.reload.load, tables: planTables(this.reload.plan) });
   }
 
   // ---- small helpers ------------------------------------------------------------------------------
@@ -359,7 +354,7 @@ class ReloadRun {
   private async noteLastLoad(): Promise<void> {
     const { poolId, dataModelId } = this.inputs;
     try {
-      const current = await this.ctx.client.getLastLoad(poolId, dataModelId, this.limits());
+      const current = await this.ctx.client.getLastLoad(poolId, dataModelId, this.deadline.limits());
       this.lastLoad = current ? toLastLoad(current) : null;
     } catch (err) {
       if (!(err instanceof CelonisError)) throw err;
@@ -372,16 +367,6 @@ class ReloadRun {
     if (!key || !this.journaling || !this.reload.load) return;
     const { poolId, dataModelId } = this.inputs;
     this.ctx.journal?.record(key, { poolId, dataModelId, load: this.reload.load });
-  }
-
-  /** The deadline and cancellation every call and wait of this run honours. */
-  private limits(): { deadline: number; signal?: AbortSignal } {
-    return { deadline: this.deadline, signal: this.ctx.signal };
-  }
-
-  private pause(ms: number): Promise<void> {
-    const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
-    return sleepUnlessCancelled(sleep, Math.max(0, ms), this.ctx.signal);
   }
 
   private progress(): (p: LoadProgress) => void {
@@ -398,16 +383,16 @@ class ReloadRun {
 
   /** The message of a run that reached its deadline, by where its reload stands. */
   private timedOut(): string {
-    if (this.reload.phase === "running") return this.stillRunning();
-    if (this.reload.phase === "triggering") return this.notVisibleYet();
+    const r = this.reload;
+    if (r.phase === "running") return this.stillRunning(r);
+    if (r.phase === "triggering") return this.notVisibleYet(r.load);
     return (
       `Timed out after ${this.inputs.timeoutSeconds}s before the load could be triggered (the data model was busy, ` +
       "or other reloads of it ran first); nothing was triggered. The reload is still owed"
     );
   }
 
-  private stillRunning(): string {
-    const load = this.reload.load!;
+  private stillRunning({ load }: InFlight): string {
     return (
       `Timed out after ${this.inputs.timeoutSeconds}s waiting for Celonis load ${load.loadId} of data model ` +
       `${this.inputs.dataModelId} (still ${load.status ?? "RUNNING"}). It keeps running in Celonis; the next ` +
@@ -415,9 +400,9 @@ class ReloadRun {
     );
   }
 
-  private notVisibleYet(): string {
+  private notVisibleYet(load: PlanLoad): string {
     return (
-      `Timed out after ${this.inputs.timeoutSeconds}s: the load triggered at ${this.reload.load?.triggeredAt} ` +
+      `Timed out after ${this.inputs.timeoutSeconds}s: the load triggered at ${load.triggeredAt} ` +
       `has not become visible in Celonis yet. The next \`pulumi up\` looks for it before triggering anything`
     );
   }
@@ -428,7 +413,7 @@ class ReloadRun {
    */
   private explain(err: unknown, message: string): string {
     if (!isInFlight(this.reload) || err instanceof Stop) return message;
-    const load = this.reload.load!;
+    const { load } = this.reload;
     const which = load.loadId ? `Load ${load.loadId}` : `The load triggered at ${load.triggeredAt}`;
     // A plugin's Cancel or the engine's timeout fires the signal with its CancelledError.
     const reason: unknown = this.ctx.signal?.reason;
