@@ -83,7 +83,7 @@ function provenance(opts: Options): Record<string, unknown> {
   const base = { generatedAt: new Date().toISOString(), quick: opts.quick, machine };
   try {
     const git = (...args: string[]) => run("git", args);
-    const dirty = git("status", "--porcelain", "provider", "emulator") !== "";
+    const dirty = git("status", "--porcelain", "provider", "packages/celonis-emulator") !== "";
     return { commit: git("rev-parse", "--short", "HEAD"), dirty, ...base };
   } catch {
     return { commit: null, dirty: null, ...base };

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { installPacked } from "../packed-install";
 import { emulatorConfig, ensureToolchain, openStack } from "../stack";
 import { phaseMetrics, type PhaseMetrics } from "./metrics";

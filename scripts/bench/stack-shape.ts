@@ -3,7 +3,7 @@
 // has something to go on), the resources that reload them, and the inline Pulumi program declaring
 // those resources. Generated rather than stored, so the shape can be changed with one number.
 
-import type { Seed, SeedLoad } from "../../emulator";
+import type { Seed, SeedLoad } from "../../packages/celonis-emulator";
 import type { DataModelReload } from "../../provider";
 
 export interface StackShape {

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { Language, Parser, type Node } from "web-tree-sitter";
-import { startEmulator, type Emulator } from "../../emulator";
-import { isLoadTrigger } from "../../emulator/request-log";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { ensureToolchain, pulumiEnv, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 

@@ -14,7 +14,7 @@ import {
   type Scenario,
   type ScenarioContext,
 } from "./harness";
-import type { FaultRule, LoadBehaviour } from "../../emulator";
+import type { FaultRule, LoadBehaviour } from "../../packages/celonis-emulator";
 
 /** The demo model's resource, with a trigger and a 60 s deadline unless said otherwise. */
 const on = (over: Partial<DataModelReloadArgs> = {}): DataModelReloadArgs[] => [
