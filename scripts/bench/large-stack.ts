@@ -1,4 +1,4 @@
-// The large-stack benchmark of issue 8: 20 data models × 3 DataModelReload resources against the
+// The large-stack benchmark: 20 data models × 3 DataModelReload resources against the
 // emulator, through the real CLI (Automation API, file backend). Each run measures, in order,
 // Pulumi's own cost (`reloadOnCreate: false`), create, update after a trigger change, and at the CLI's
 // default parallelism also a no-change `up` and a preview after a change; the default and the
