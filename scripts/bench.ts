@@ -1,9 +1,9 @@
-// `npm run bench`: the measurements behind issue 8, in one command on a fresh clone. Two parts:
+// `npm run bench`: the measurements behind the large-stack and polling targets, in one command on a fresh clone. Two parts:
 //   schedule – the provider's status polling against pycelonis's schedule (replayed over load lengths
 //              with the provider's real poll function, and measured against the emulator);
 //   stack    – the large stack (20 data models × 3 DataModelReload resources, 2 s loads) through the
 //              real CLI: Pulumi's own cost, create, update, no-change, preview; at the CLI's default
-//              parallelism and at --parallel 64, medians of interleaved runs, and the issue's targets.
+//              parallelism and at --parallel 64, medians of interleaved runs, and the targets.
 // Prints Markdown tables, writes every figure to docs/bench/results.json (the part not run is kept
 // from the previous file) and the loads' timeline to docs/bench/timeline.svg.
 //
@@ -83,7 +83,7 @@ function provenance(opts: Options): Record<string, unknown> {
   const base = { generatedAt: new Date().toISOString(), quick: opts.quick, machine };
   try {
     const git = (...args: string[]) => run("git", args);
-    const dirty = git("status", "--porcelain", "provider", "emulator") !== "";
+    const dirty = git("status", "--porcelain", "provider", "packages/celonis-emulator") !== "";
     return { commit: git("rev-parse", "--short", "HEAD"), dirty, ...base };
   } catch {
     return { commit: null, dirty: null, ...base };

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { DEFAULT_CREDENTIALS, loadSeed, startEmulator, type Emulator } from "../emulator";
-import { isLoadTrigger } from "../emulator/request-log";
+import { DEFAULT_CREDENTIALS, loadSeed, startEmulator, type Emulator } from "../packages/celonis-emulator";
+import { isLoadTrigger } from "../packages/celonis-emulator/request-log";
 import {
   REPO_ROOT,
   describeStackError,

@@ -26,6 +26,12 @@ interface ConfigDoc {
   doc: string;
   secret?: boolean;
   type?: "string" | "number";
+  /**
+   * The generated SDKs read the environment variable themselves (`defaultInfo`). Only for keys that
+   * stand alone: the credential keys fall back in config.ts as a whole (stack config that sets any of
+   * them wins over all of their variables), which SDK-side fallbacks key by key would break.
+   */
+  sdkReadsEnvironment?: true;
 }
 
 /**
@@ -35,6 +41,7 @@ interface ConfigDoc {
 const CONFIG_DOCS = {
   url: {
     doc: "The Celonis team URL, `https://<team>.<realm>.celonis.cloud` (`http://` only for loopback hosts).",
+    sdkReadsEnvironment: true,
   },
   apiToken: { doc: "A user API key or an application key (see keyType).", secret: true },
   keyType: { doc: "`bearer` (a user API key; the default) or `appkey` (an application key)." },
@@ -44,6 +51,7 @@ const CONFIG_DOCS = {
   requestTimeoutSeconds: {
     doc: "How long one HTTP request to Celonis may take, in seconds.",
     type: "number",
+    sdkReadsEnvironment: true,
   },
 } satisfies Record<keyof typeof CONFIG_KEYS, ConfigDoc>;
 
@@ -55,6 +63,7 @@ function configVariables(): Record<string, PropertySpec> {
       type: docs.type ?? "string",
       description: `${docs.doc} Environment fallback: \`${ENV_KEYS[key]}\`.`,
       ...(docs.secret ? { secret: true } : {}),
+      ...(docs.sdkReadsEnvironment ? { defaultInfo: { environment: [ENV_KEYS[key]] } } : {}),
     };
   }
   return out;
@@ -70,19 +79,26 @@ function withDefault(member: Member): PropertySpec {
   };
 }
 
-function packageInfo(): { version: string; license: string } {
+function packageInfo(): { version: string; license: string; author: string } {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
     version: string;
     license: string;
+    author: string;
   };
-  return { version: pkg.version, license: pkg.license };
+  return { version: pkg.version, license: pkg.license, author: pkg.author };
 }
 
-/** Language settings of the generated SDKs (Python, Go, .NET). */
+/**
+ * Language settings of the generated SDKs, under names a user could publish: C# avoids the `Pulumi.`
+ * root, which NuGet reserves for Pulumi; nodejs names a package beside the dynamic resource's
+ * `pulumi-celonis`. The Go path is not `go get`-able (the repository has no public home yet), so Go
+ * users `replace` it with the generated folder; no `pluginDownloadURL` for the same reason.
+ */
 const LANGUAGES = {
+  nodejs: { packageName: "pulumi-celonis-sdk", packageDescription: "The Celonis provider's generated SDK." },
   python: { packageName: "pulumi_celonis", requires: { pulumi: ">=3.0.0,<4.0.0" } },
   go: { importBasePath: "pulumi-celonis/sdk/go/celonis", generateResourceContainerTypes: false },
-  csharp: { rootNamespace: "Pulumi", packageReferences: { Pulumi: "3.*" } },
+  csharp: { rootNamespace: "CelonisPulumi", packageReferences: { Pulumi: "3.*" } },
 };
 
 /** An object type's properties and required keys from the TSDoc of `name` in `file`. */
@@ -108,6 +124,39 @@ function functions(reader: SchemaReader): Record<string, unknown> {
   );
 }
 
+/** Example Usage and Import, appended to the resource's description as Pulumi's docs generator expects. */
+const RESOURCE_DOCS = `
+
+{{% examples %}}
+## Example Usage
+
+{{% example %}}
+### Reload three tables, and one of them again when its trigger changes
+
+\`\`\`yaml
+resources:
+  sales:
+    type: celonis:index:DataModelReload
+    properties:
+      poolId: d0000000-0000-4000-a000-000000000001
+      dataModelId: d1000000-0000-4000-a000-000000000001
+      tables: [ACTIVITIES, CASES, VENDORS]
+      triggers: ["1"]
+      tableTriggers:
+        ACTIVITIES: "1"
+\`\`\`
+{{% /example %}}
+{{% /examples %}}
+
+## Import
+
+A data model is imported without loading it, by its pool id and data model id:
+
+\`\`\`sh
+$ pulumi import celonis:index:DataModelReload sales <poolId>/<dataModelId>
+\`\`\`
+`;
+
 /** The whole schema, from the source files as they are now. */
 export function buildSchema(): Record<string, unknown> {
   const program = ts.createProgram([RESOURCE_FILE, LOOKUP_FILE], {
@@ -117,16 +166,16 @@ export function buildSchema(): Record<string, unknown> {
   const reader = new SchemaReader(program, (name) => `${PACKAGE}:index:${name}`);
   const args = reader.members(RESOURCE_FILE, "DataModelReloadArgs");
   const resource = reader.members(RESOURCE_FILE, "DataModelReload");
-  const { version, license } = packageInfo();
+  const { version, license, author } = packageInfo();
   const config = configVariables();
   return {
     name: PACKAGE,
     displayName: "Celonis",
     version,
     description: "Reloads Celonis data models (whole, or some tables) as part of `pulumi up`.",
-    keywords: ["pulumi", "celonis", "process-mining", "category/utility"],
+    keywords: ["pulumi", "celonis", "process-mining", "category/utility", "kind/native"],
     license,
-    publisher: "pulumi-celonis",
+    publisher: author,
     config: { variables: config },
     provider: {
       description: "The Celonis connection. Stack config `celonis:*`, or the environment.",
@@ -134,7 +183,7 @@ export function buildSchema(): Record<string, unknown> {
     },
     resources: {
       [RESOURCE]: {
-        description: resource.doc,
+        description: resource.doc + RESOURCE_DOCS,
         inputProperties: Object.fromEntries(args.members.map((m) => [m.name, withDefault(m)])),
         requiredInputs: args.members.filter((m) => !m.optional).map((m) => m.name),
         properties: Object.fromEntries(resource.members.map((m) => [m.name, m.spec])),

@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { startEmulator } from "../emulator";
+import { startEmulator } from "../packages/celonis-emulator";
 import { installPacked } from "./packed-install";
 import { REPO_ROOT, emulatorConfig, ensureToolchain, openStack } from "./stack";
 

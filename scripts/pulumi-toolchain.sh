@@ -7,7 +7,8 @@
 #   bash scripts/pulumi-toolchain.sh [--yaml]
 #
 # The pinned versions are read from the wrapper modules that build them: toolchain/go.mod (pkg/v3, the
-# CLI) and toolchain/yaml/go.mod (pulumi-yaml). pulumi-language-yaml, which only `runtime: yaml`
+# CLI) and toolchain/yaml/go.mod (pulumi-yaml). PULUMI_CELONIS_CLI_MODULE=toolchain/floor picks the CLI
+# of the oldest supported version instead (CI's matrix leg). pulumi-language-yaml, which only `runtime: yaml`
 # projects need, is taken from beside the CLI found on PATH, from PATH or from the cache; it is built
 # only with --yaml (the YAML and plugin-install e2e tests pass it), so a Pulumi install without Go works.
 #
@@ -39,7 +40,8 @@ gomod_version() {
   [ -n "$v" ] || { say "$1 requires no $2"; exit 1; }
   echo "$v"
 }
-PULUMI_VERSION="$(gomod_version "$root/toolchain/go.mod" github.com/pulumi/pulumi/pkg/v3)"
+cli_module="$root/${PULUMI_CELONIS_CLI_MODULE:-toolchain}"
+PULUMI_VERSION="$(gomod_version "$cli_module/go.mod" github.com/pulumi/pulumi/pkg/v3)"
 YAML_VERSION="$(gomod_version "$root/toolchain/yaml/go.mod" github.com/pulumi/pulumi-yaml)"
 # Built binaries are also kept outside the checkout, so a fresh clone (CI) reuses them.
 cache_root="${PULUMI_CELONIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-celonis}"
@@ -73,10 +75,10 @@ ensure_cli() {
   else
     command -v go >/dev/null 2>&1 || { say "Go is needed to build the Pulumi CLI (none on PATH)"; exit 1; }
     say "checking that github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION resolves"
-    (cd "$root/toolchain" && timeout 120 go list -m -json "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" >/dev/null)
-    say "building pulumi $PULUMI_VERSION from toolchain/go.mod (cold: about 7.5 min on 2 cores; with a warm Go build cache: about 10 s)"
+    (cd "$cli_module" && timeout 120 go list -m -json "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" >/dev/null)
+    say "building pulumi $PULUMI_VERSION from ${cli_module#"$root/"}/go.mod (cold: about 7.5 min on 2 cores; with a warm Go build cache: about 10 s)"
     rm -f "$bin/pulumi"
-    (cd "$root/toolchain" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
+    (cd "$cli_module" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
       -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
     mkdir -p "$cache" && cp "$bin/pulumi" "$cache/pulumi.tmp" && mv "$cache/pulumi.tmp" "$cache/pulumi"

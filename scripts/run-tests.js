@@ -3,6 +3,8 @@
 // mocha run, and ends with the summary line CI reads: "N passed, N failed". Layers that start the
 // provider in another process (host, e2e, reliability) need the compiled package, so this builds it
 // first; e2e and reliability also need the CLI (and e2e the YAML host and the generated SDKs).
+//
+//   node scripts/run-tests.js <layer|all> [file ...]   files: names in the layer without .test.ts
 "use strict";
 const path = require("path");
 const fs = require("fs");
@@ -12,6 +14,8 @@ const root = path.resolve(__dirname, "..");
 const layers = ["unit", "contract", "integration", "host", "e2e", "reliability", "sim"];
 const wanted = process.argv[2] || "all";
 const selected = wanted === "all" ? layers : [wanted];
+// Only these files of the layer, e.g. `e2e engine yaml` (CI's matrix leg runs the e2e core this way).
+const onlyFiles = new Set(process.argv.slice(3).map((name) => `${name}.test.ts`));
 if (!selected.every((l) => layers.includes(l))) {
   console.error(`unknown test layer "${wanted}"; valid: all, ${layers.join(", ")}`);
   process.exit(2);
@@ -53,7 +57,9 @@ function addTests(dir) {
     .sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) addTests(full);
-    else if (entry.name.endsWith(".test.ts")) mocha.addFile(full);
+    else if (entry.name.endsWith(".test.ts") && (onlyFiles.size === 0 || onlyFiles.has(entry.name))) {
+      mocha.addFile(full);
+    }
   }
 }
 for (const layer of selected) addTests(path.join(root, "tests", layer));

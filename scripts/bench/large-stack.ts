@@ -1,4 +1,4 @@
-// The large-stack benchmark of issue 8: 20 data models × 3 DataModelReload resources against the
+// The large-stack benchmark: 20 data models × 3 DataModelReload resources against the
 // emulator, through the real CLI (Automation API, file backend). Each run measures, in order,
 // Pulumi's own cost (`reloadOnCreate: false`), create, update after a trigger change, and at the CLI's
 // default parallelism also a no-change `up` and a preview after a change; the default and the
@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { installPacked } from "../packed-install";
 import { emulatorConfig, ensureToolchain, openStack } from "../stack";
 import { phaseMetrics, type PhaseMetrics } from "./metrics";

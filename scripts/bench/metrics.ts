@@ -3,7 +3,7 @@
 // overlapping loads, refused triggers, requests by kind, detection lag, slots in use. Pure functions:
 // phase-run.ts collects the facts, this file only counts, so the rules can be unit-tested.
 
-import type { LoadRecord, RequestLogEntry } from "../../emulator";
+import type { LoadRecord, RequestLogEntry } from "../../packages/celonis-emulator";
 import type { PhaseName, PhaseRecord, StepTiming } from "./phase-run";
 
 export interface Spread {

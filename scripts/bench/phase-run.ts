@@ -4,7 +4,7 @@
 // and request log of that window, and the CLI's output. No figure is computed here (metrics.ts does).
 
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import type { Emulator, LoadRecord, RequestLogEntry } from "../../emulator";
+import type { Emulator, LoadRecord, RequestLogEntry } from "../../packages/celonis-emulator";
 import { describeStackError } from "../stack";
 
 export type PhaseName =

@@ -120,7 +120,7 @@ export function printReplay(r: ScheduleReplay): void {
       `lag; ending anywhere within ±25%, all together ${f(r.long.requestsRatio)} ×, ${f(r.long.medianLagSeconds)} s ` +
       `median lag (pycelonis ${f(r.long.pycelonisMedianLagSeconds)} s)`,
   );
-  console.log("\nWithout history, the provider now vs its schedule before issue 8:");
+  console.log("\nWithout history, the provider now vs its 0.1.0 schedule:");
   const none = r.withoutHistory.map((w) => [
     `${w.lengthSeconds} s ±25%`,
     ratio(w.provider.requests, w.reference.requests),

@@ -2,7 +2,7 @@
 // with the provider's real client (its schedule, its history lookup) and with pycelonis's loop, taking
 // turns in one process. Models carry a load history, and loads end at 0.75×, 1× and 1.25× of it.
 
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import type { CelonisClient } from "../../provider/celonis/client";
 import { spread } from "./metrics";
 import { lastLoad, providerClient, trigger, waitForLoad } from "./provider-adapter";

@@ -2,7 +2,7 @@
 // then every 2 s) — status requests per load (pressure on Celonis's rate limits) against the lag
 // between a load's end and its detection. Replayed over load lengths with the provider's real poll
 // function (provider-adapter.ts), and measured against the emulator with the provider's real client.
-// Reports what issue 8 asks: median lag for loads ending within ±25% of their history; for loads of
+// Reports what the polling targets ask: median lag for loads ending within ±25% of their history; for loads of
 // a minute or more, the requests ratio to pycelonis with the median lag; without history, vs before.
 
 import { spread } from "./metrics";
@@ -13,8 +13,8 @@ type Delay = (elapsedMs: number) => number;
 
 export const PYCELONIS: Delay = (e) => (e < 100 ? 100 : e < 400 ? 300 : e < 1300 ? 900 : 2000);
 
-/** The provider's schedule before issue 8 (0.1.0): the reference for "without history, no worse". */
-export function scheduleBeforeIssue8(elapsedMs: number, expectedMs: number | null): number {
+/** The provider's schedule of 0.1.0, before history-aware polling: the reference for "without history, no worse". */
+export function scheduleOf010(elapsedMs: number, expectedMs: number | null): number {
   const e = Math.max(0, elapsedMs);
   if (e < 100) return 100;
   if (e < 400) return 300;
@@ -74,9 +74,9 @@ const PROVIDER_NO_HISTORY: Schedule = {
   atTrigger: providerPollsAtTrigger(null),
 };
 const PYCELONIS_SCHEDULE: Schedule = { delay: () => PYCELONIS, extraReads: 0, atTrigger: true };
-/** Before issue 8, a wait also read the history once. */
+/** In 0.1.0, a wait also read the history once. */
 const BEFORE_NO_HISTORY: Schedule = {
-  delay: () => (e) => scheduleBeforeIssue8(e, null),
+  delay: () => (e) => scheduleOf010(e, null),
   extraReads: 1,
   atTrigger: true,
 };
@@ -109,7 +109,7 @@ const KNOWN_HISTORY_S = [2, 6, 30, 60, 120, 600, 1800, 3600];
 /** Loads under a minute: the ±25% lag target. */
 const SHORT_S = KNOWN_HISTORY_S.filter((s) => s < 60);
 /** Loads of a minute or more: the requests and lag targets, for loads ending as their history says
- * (as the figures before issue 8 were measured). */
+ * (as the 0.1.0 figures were measured). */
 const LONG_S = KNOWN_HISTORY_S.filter((s) => s >= 60);
 
 /** One wait for a load that ends exactly as its history says. */
@@ -133,7 +133,7 @@ export interface ScheduleReplay {
     medianLagSeconds: number;
     pycelonisMedianLagSeconds: number;
   };
-  /** No history: the provider now vs its schedule before issue 8. */
+  /** No history: the provider now vs its 0.1.0 schedule. */
   withoutHistory: ReplayRow[];
 }
 
@@ -155,7 +155,7 @@ export function replaySchedules(): ScheduleReplay {
   };
 }
 
-/** The schedule targets of issue 8, from the replay. */
+/** The polling targets, from the replay. */
 export function scheduleTargets(r: ScheduleReplay): Target[] {
   const worse = r.withoutHistory.filter(
     (w) =>
@@ -184,7 +184,7 @@ export function scheduleTargets(r: ScheduleReplay): Target[] {
       how: "replayed, worst length, ending at its history",
     },
     {
-      name: "without history: lengths worse than before issue 8",
+      name: "without history: lengths worse than 0.1.0",
       measured: worse.length,
       limit: 0,
       unit: "",

@@ -1,9 +1,9 @@
-// The large stack of issue 8, as data: an emulator seed with N data models (each with a table for
+// The benchmark's large stack, as data: an emulator seed with N data models (each with a table for
 // every resource's own tables and a load history of `loadMs` loads, so a history-aware poll schedule
 // has something to go on), the resources that reload them, and the inline Pulumi program declaring
 // those resources. Generated rather than stored, so the shape can be changed with one number.
 
-import type { Seed, SeedLoad } from "../../emulator";
+import type { Seed, SeedLoad } from "../../packages/celonis-emulator";
 import type { DataModelReload } from "../../provider";
 
 export interface StackShape {

@@ -1,5 +1,5 @@
 // The large stack's figures across runs (medians of interleaved runs; worst case for what must be
-// zero; lags pooled over every load) and the targets of issue 8 computed from the same runs. Pure:
+// zero; lags pooled over every load) and the benchmark's targets computed from the same runs. Pure:
 // the numbers in, pass/miss out, so the arithmetic of each target is unit-tested.
 
 import { spread, type PhaseMetrics, type Spread } from "./metrics";
@@ -145,7 +145,7 @@ function requestsPerLoad(phases: PhaseSummary[]): number {
   return loads > 0 ? requests / loads : NaN;
 }
 
-/** The issue's targets, each with its measured value and limit. */
+/** The benchmark's targets, each with its measured value and limit. */
 export function largeStackTargets(phases: PhaseSummary[], t: TargetInputs): Target[] {
   const byPhase = new Map(phases.map((p) => [p.phase, p]));
   const all = (f: (p: PhaseSummary) => number): number => phases.reduce((n, p) => n + f(p), 0);

@@ -3,7 +3,7 @@
 // tests/contract/fixtures: field names, JSON types, nullability, epoch-ms dates and enum values.
 // The emulator does not import the provider's types, so this is what keeps the two sides honest.
 import { strict as assert } from "node:assert";
-import { ManualClock, startEmulator, type Emulator } from "../../emulator";
+import { ManualClock, startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { DEMO, call, legacy, v1 } from "../helpers/emulator";
 import { ENUMS, RATE_LIMITED, SHAPES } from "./fixtures";
 import { mismatches, type Shape } from "./shape";

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
-import { isLoadTrigger } from "../../emulator/request-log";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { DataModelReload, getDataModelOutput, getDataPool, getDataPoolOutput } from "../../provider";
 import { emulatorConfig, ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";

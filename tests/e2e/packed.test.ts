@@ -1,12 +1,13 @@
 // The package as a user installs it: `npm pack`, install the tarball into a copy of the quickstart
-// example, run that example under the real engine. Proves the published files (compiled JS, declarations, the
-// emulator bin) are complete and that the provider host finds the handlers in node_modules.
+// example, run that example under the real engine. Proves the published files (compiled JS and
+// declarations, without the emulator, which is a workspace package of its own) are complete and that
+// the provider host finds the handlers in node_modules.
 // Reports the `__provider` size each resource adds to the state.
 
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { installPacked } from "../../scripts/packed-install";
 import { emulatorConfig, ensureToolchain, exampleProgram, openStack, REPO_ROOT } from "../../scripts/stack";
 import { TEST_API_KEY } from "../helpers/emulator";
@@ -30,18 +31,15 @@ describe("e2e: the npm-packed package installed into the quickstart example", fu
     await emu?.stop();
   });
 
-  it("ships compiled JavaScript, type declarations and the emulator bin", () => {
+  it("ships compiled JavaScript and type declarations, and neither the emulator nor zod", () => {
     const pkg = path.join(PROJECT, "node_modules", "pulumi-celonis");
     assert.ok(!fs.lstatSync(pkg).isSymbolicLink(), "a real install, not a link to the checkout");
-    for (const f of [
-      "dist/provider/index.js",
-      "dist/provider/index.d.ts",
-      "dist/provider/handlers.js",
-      "dist/emulator/cli.js",
-    ]) {
+    for (const f of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/handlers.js"]) {
       assert.ok(fs.existsSync(path.join(pkg, f)), `missing ${f}`);
     }
-    assert.ok(fs.existsSync(path.join(PROJECT, "node_modules", ".bin", "celonis-emulator")));
+    assert.ok(!fs.existsSync(path.join(pkg, "dist", "emulator")), "the emulator is not published");
+    assert.ok(!fs.existsSync(path.join(PROJECT, "node_modules", ".bin", "celonis-emulator")));
+    assert.ok(!fs.existsSync(path.join(PROJECT, "node_modules", "zod")), "zod is the emulator's alone");
     assert.ok(!fs.existsSync(path.join(pkg, "tests")), "tests are not published");
   });
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { ensureToolchain, REPO_ROOT } from "../../scripts/stack";
 import { PulumiCli } from "../helpers/cli";
 import { TEST_API_KEY } from "../helpers/emulator";

@@ -1,5 +1,5 @@
 // The SDKs generated from the schema (scripts/sdks.sh, run by `npm test` before this layer), checked
-// as far as this machine allows: Python compiles, Go builds and vets against sdk/v3 v3.248.0, C#
+// as far as this machine allows: Python compiles, Go builds and vets against the CLI's sdk/v3, C#
 // parses (no .NET SDK or NuGet here), and a Go Automation API program using the Go SDK deploys
 // through the plugin under the real CLI, its loads counted from the emulator's side.
 
@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { Language, Parser, type Node } from "web-tree-sitter";
-import { startEmulator, type Emulator } from "../../emulator";
-import { isLoadTrigger } from "../../emulator/request-log";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { ensureToolchain, pulumiEnv, REPO_ROOT } from "../../scripts/stack";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 
@@ -57,6 +57,25 @@ describe("e2e: the generated SDKs", function () {
       run("bash", [path.join(REPO_ROOT, "scripts", "sdks.sh")], REPO_ROOT);
   });
 
+  it("no SDK reads a credential from the environment: only CELONIS_URL and the request timeout", () => {
+    // Stack config must win over the environment's credential as a whole (config.ts decides that), so
+    // the SDKs may fall back to the environment only for the keys that stand alone.
+    const envRead = /(?:get_env\w*|GetEnvOrDefault|GetEnv\w*)\(([^)]*)\)/g;
+    for (const [language, ext] of [
+      ["python", ".py"],
+      ["go", ".go"],
+      ["dotnet", ".cs"],
+    ]) {
+      const read = new Set<string>();
+      for (const file of files(path.join(SDK, language), ext)) {
+        for (const call of fs.readFileSync(file, "utf8").matchAll(envRead)) {
+          for (const name of call[1].matchAll(/["']([A-Z][A-Z0-9_]+)["']/g)) read.add(name[1]);
+        }
+      }
+      assert.deepEqual([...read].sort(), ["CELONIS_REQUEST_TIMEOUT_SECONDS", "CELONIS_URL"], language);
+    }
+  });
+
   it("Python: every file compiles, and the resource takes every input of the schema", () => {
     const py = files(path.join(SDK, "python"), ".py");
     assert.ok(py.length > 5, `python files: ${py.length}`);
@@ -71,11 +90,15 @@ describe("e2e: the generated SDKs", function () {
     }
   });
 
-  it("Go: the SDK builds and vets against github.com/pulumi/pulumi/sdk/v3 v3.248.0", () => {
+  it("Go: the SDK builds and vets against the github.com/pulumi/pulumi/sdk/v3 of the pinned CLI", () => {
     const dir = path.join(SDK, "go", "celonis");
-    assert.match(
-      fs.readFileSync(path.join(dir, "go.mod"), "utf8"),
-      /github\.com\/pulumi\/pulumi\/sdk\/v3 v3\.248\.0/,
+    const cli = /pulumi\/pkg\/v3 (v[\d.]+)/.exec(
+      fs.readFileSync(path.join(REPO_ROOT, "toolchain", "go.mod"), "utf8"),
+    );
+    assert.ok(cli, "toolchain/go.mod pins pkg/v3");
+    assert.ok(
+      fs.readFileSync(path.join(dir, "go.mod"), "utf8").includes(`github.com/pulumi/pulumi/sdk/v3 ${cli[1]}`),
+      `the Go SDK requires sdk/v3 ${cli[1]}`,
     );
     const env = { ...process.env, GOFLAGS: "-mod=mod" };
     run("go", ["mod", "tidy"], dir, env);

@@ -1,9 +1,9 @@
 // Helpers for tests that talk to the emulator over HTTP: the demo seed's fixed ids, a small fetch
 // wrapper that returns status/headers/text/json in one object, and polling/waiting utilities.
 // Any test (emulator, client, provider) may import these.
-import type { Emulator, LoadRecord } from "../../emulator";
+import type { Emulator, LoadRecord } from "../../packages/celonis-emulator";
 
-/** Fixed ids of emulator/seed/demo.json. */
+/** Fixed ids of packages/celonis-emulator/seed/demo.json. */
 export const DEMO = {
   pool: "d0000000-0000-4000-a000-000000000001",
   financePool: "d0000000-0000-4000-a000-000000000002",

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { UNKNOWN } from "../../provider/plan";
 import * as celonisProvider from "../../provider/provider";
 import { DEMO, TEST_API_KEY, sleep, waitFor } from "../helpers/emulator";

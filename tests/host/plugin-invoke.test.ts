@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { toStruct } from "../../provider/plugin/errors";
 import { secret } from "../../provider/plugin/secrets";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";

@@ -10,7 +10,7 @@ import type * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import type * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { toStruct } from "../../provider/plugin/errors";
 import { isSecret, secret } from "../../provider/plugin/secrets";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";

@@ -4,7 +4,7 @@
 // credential in any error, retry report or the emulator's request log.
 import { strict as assert } from "node:assert";
 import util from "node:util";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { fastSleep, triggerFor } from "../helpers/client";
 import { DEMO } from "../helpers/emulator";
 import {

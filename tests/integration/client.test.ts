@@ -2,7 +2,7 @@
 // resolving tables, each trigger kind, correlation of our load, waits that finish, time out or wait
 // for someone else's load, the last-load fallback, and the 400/403/404 messages.
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { fastSleep, triggerFor } from "../helpers/client";
 import { DEMO, call, legacy } from "../helpers/emulator";
 import {

@@ -3,7 +3,7 @@
 // because it reads Celonis's clock from each answer's `Date` header (provider/celonis/server-clock.ts).
 
 import assert from "node:assert/strict";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import type { ProviderContext } from "../../provider/context";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 import { deploy, testContext } from "../helpers/engine";

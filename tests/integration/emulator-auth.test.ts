@@ -2,7 +2,7 @@
 // at /oauth2/token with expiry, wrong-scheme and unknown-credential 401s, per-pool 403s without a body,
 // and the rule that the request log never contains a credential.
 import { strict as assert } from "node:assert";
-import { ManualClock, startEmulator, type Emulator } from "../../emulator";
+import { ManualClock, startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { DEMO, call, legacy, v1 } from "../helpers/emulator";
 
 const API_KEY = "user-key-7f3a9c";

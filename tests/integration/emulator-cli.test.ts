@@ -1,15 +1,15 @@
 // The `celonis-emulator` command: flag parsing (in-process) and real child processes started the way
-// a user or a test runner would (node + ts-node on emulator/cli.ts): the exact "listening on" line,
+// a user or a test runner would (node + ts-node on packages/celonis-emulator/cli.ts): the exact "listening on" line,
 // keys/outcome/fault flags taking effect, no credential on stderr, and a clean exit on SIGTERM/SIGINT.
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import type { LoadRecord } from "../../emulator";
-import { DEFAULT_PORT, parseCli } from "../../emulator/cli";
+import type { LoadRecord } from "../../packages/celonis-emulator";
+import { DEFAULT_PORT, parseCli } from "../../packages/celonis-emulator/cli";
 import { DEMO, call, sleep, v1, waitFor } from "../helpers/emulator";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "emulator", "cli.ts");
+const CLI = path.join(ROOT, "packages", "celonis-emulator", "cli.ts");
 
 interface Running {
   child: ChildProcess;

@@ -3,7 +3,7 @@
 // start and then lose the answer — what client tests use to prove a retried trigger never starts a
 // second load. The emulator runs on a ManualClock: delays and "1.5 s into a wait" are moved, not slept.
 import { strict as assert } from "node:assert";
-import { ManualClock, startEmulator, type Emulator } from "../../emulator";
+import { ManualClock, startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { DEMO, call, newest, v1, waitFor } from "../helpers/emulator";
 
 const KEY = `Bearer ${DEMO.apiKey}`;

@@ -3,7 +3,13 @@
 // and the control API that drives all of it over HTTP. Every emulator here runs on a ManualClock:
 // a test moves time itself, so each status is checked at the exact moment it should change.
 import { strict as assert } from "node:assert";
-import { ApiError, ManualClock, startEmulator, type Emulator, type LoadRecord } from "../../emulator";
+import {
+  ApiError,
+  ManualClock,
+  startEmulator,
+  type Emulator,
+  type LoadRecord,
+} from "../../packages/celonis-emulator";
 import { DEMO, call, newest, v1 } from "../helpers/emulator";
 
 const KEY = `Bearer ${DEMO.apiKey}`;

@@ -16,7 +16,7 @@ import {
   type LoadInfoSync,
   type LoadRecord,
   type TableConfig,
-} from "../../emulator";
+} from "../../packages/celonis-emulator";
 import { DEMO, call, legacy, v1, newest } from "../helpers/emulator";
 
 const KEY = `Bearer ${DEMO.apiKey}`;
@@ -472,7 +472,10 @@ describe("emulator: seeds", function () {
     assert.equal(seed.pools[0].dataModels[0].id, DEMO.model);
     assert.ok(seed.pools[0].dataModels[0].tables.length >= 8);
     assert.ok(models.flatMap((m) => m.tables).some((t) => t.alias && t.alias !== t.name));
-    assert.equal(defaultSeedPath(), path.resolve(__dirname, "../../emulator/seed/demo.json"));
+    assert.equal(
+      defaultSeedPath(),
+      path.resolve(__dirname, "../../packages/celonis-emulator/seed/demo.json"),
+    );
   });
 
   it("a bad seed fails with a message naming the file or the JSON path", async () => {

@@ -2,7 +2,7 @@
 // model's tables, answers cached for the run, failures that list the candidates, and a named
 // connection reaching its own Celonis team.
 import { strict as assert } from "node:assert";
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { createLookups, type SettingsSource } from "../../provider/lookups";
 import { DEMO } from "../helpers/emulator";
 

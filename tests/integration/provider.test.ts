@@ -3,8 +3,8 @@
 // concurrency (several resources on one model never overlap their loads).
 
 import assert from "node:assert/strict";
-import { startEmulator, type Emulator } from "../../emulator";
-import { isLoadTrigger } from "../../emulator/request-log";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { ProviderContext } from "../../provider/context";
 import * as operations from "../../provider/operations";
 import { DEMO, TEST_API_KEY, waitFor, waitForFinished } from "../helpers/emulator";

@@ -13,8 +13,8 @@ import {
   type EmulatorOptions,
   type FaultRule,
   type RequestLogEntry,
-} from "../../emulator";
-import { describeFault } from "../../emulator/faults";
+} from "../../packages/celonis-emulator";
+import { describeFault } from "../../packages/celonis-emulator/faults";
 import { DataModelReload, type DataModelReloadArgs } from "../../provider";
 import { REPO_ROOT, describeStackError, emulatorConfig, openStack } from "../../scripts/stack";
 import type { LoadRecord } from "../../provider/celonis/types";

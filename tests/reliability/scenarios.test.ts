@@ -14,7 +14,7 @@ import {
   type Scenario,
   type ScenarioContext,
 } from "./harness";
-import type { FaultRule, LoadBehaviour } from "../../emulator";
+import type { FaultRule, LoadBehaviour } from "../../packages/celonis-emulator";
 import { EXACTLY_ONCE_SCENARIOS } from "./exactly-once-scenarios";
 
 /** The demo model's resource, with a trigger and a 60 s deadline unless said otherwise. */

@@ -2,7 +2,7 @@
 // lags counted, state sizes measured, targets computed and the timeline drawn. Its figures are only
 // as good as these rules, so they are tested like the provider's; no speed is asserted here.
 import { strict as assert } from "node:assert";
-import type { LoadRecord, RequestLogEntry } from "../../emulator";
+import type { LoadRecord, RequestLogEntry } from "../../packages/celonis-emulator";
 import {
   detections,
   maxInFlight,
@@ -24,7 +24,7 @@ import { measureState } from "../../scripts/bench/state-size";
 import { benchResources, benchSeed, LARGE_STACK } from "../../scripts/bench/stack-shape";
 import { largeStackTargets, summarize } from "../../scripts/bench/summary";
 import { timelineSvg } from "../../scripts/bench/timeline-svg";
-import { validateSeed } from "../../emulator";
+import { validateSeed } from "../../packages/celonis-emulator";
 import { nextPollDelayMs } from "../../provider/celonis/status";
 
 const V1 = "/integration/api/v1/data-pools/p/data-models";

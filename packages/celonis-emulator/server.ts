@@ -4,7 +4,7 @@
 // Binds to 127.0.0.1 by default; this is what tests, the CLI, the demo and the examples use.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RouteRequest } from "./api";
+import type { RouteRequest } from "./celonis-handlers";
 import type { Principal } from "./auth";
 import type { LoadBehaviour } from "./behaviour";
 import { skewed, validateOffset } from "./clock-offset";

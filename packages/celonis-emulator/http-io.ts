@@ -1,7 +1,7 @@
 // Reading requests and writing answers on node:http for the emulator: bodies with a size limit,
 // replies with Celonis's content types (JSON, text/plain, or no body), thrown errors as answers.
 import type * as http from "node:http";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { internalErrorReply, type Reply } from "./faults";
 
 const MAX_BODY = 1024 * 1024;

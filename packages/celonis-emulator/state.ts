@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { BehaviourTable, type LoadBehaviour } from "./behaviour";
 import { TimerGroup, type Clock } from "./clock";
-import { ApiError, frontendError } from "./errors";
+import { ApiError, frontendError } from "./api-error";
 import { LoadRunner, type LoadEntry, type LoadSpec, type ModelRuntime } from "./loads";
 import type { Seed, SeedModel, SeedPool } from "./seed";
 import { loadInfoSync, modelView, poolView, toTableConfig } from "./views";

@@ -69,13 +69,13 @@ export class SeedError extends Error {
 }
 
 /**
- * Where the shipped demo seed lives: next to this file when run from source (`emulator/seed/`), or in
- * the package's `emulator/seed/` when run compiled from `dist/emulator/`.
+ * Where the shipped demo seed lives: next to this file when run from source (`seed/`), or one folder
+ * up when run compiled from the package's `dist/`.
  */
 export function defaultSeedPath(): string {
   const candidates = [
     path.join(__dirname, "seed", "demo.json"),
-    path.join(__dirname, "..", "..", "emulator", "seed", "demo.json"),
+    path.join(__dirname, "..", "seed", "demo.json"),
   ];
   for (const c of candidates) if (fs.existsSync(c)) return c;
   throw new SeedError(`demo seed not found; looked in: ${candidates.join(", ")}`);

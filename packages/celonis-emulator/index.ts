@@ -4,7 +4,7 @@ export { startEmulator } from "./server";
 export type { Emulator, EmulatorOptions, RequestLogEntry } from "./server";
 export { ManualClock } from "./clock";
 export type { Clock } from "./clock";
-export { ApiError } from "./errors";
+export { ApiError } from "./api-error";
 export type { LoadBehaviour } from "./behaviour";
 export type { FaultRule, FaultKind } from "./faults";
 export { DEFAULT_CREDENTIALS } from "./auth";

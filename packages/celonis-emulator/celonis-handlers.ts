@@ -3,7 +3,7 @@
 // these run (server.ts); pool permission is checked here, after the pool is known to exist.
 import type { Principal } from "./auth";
 import type { EmulatorCore } from "./core";
-import { ApiError, frontendError } from "./errors";
+import { ApiError, frontendError } from "./api-error";
 import type { Reply } from "./faults";
 import type { RequestLogEntry } from "./request-log";
 

@@ -14,7 +14,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Seed object or JSON file path; default the shipped emulator/seed/demo.json. */
+  /** Seed object or JSON file path; default the shipped seed/demo.json. */
   seed?: Seed | string;
   /** User API keys (`Authorization: Bearer <key>`). */
   apiKeys?: string[];

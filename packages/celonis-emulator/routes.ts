@@ -1,12 +1,12 @@
 // Every route the emulator answers, Celonis's and the control API's, in one table that reads like
-// the API's documentation (docs/celonis-api.md, emulator/README.md): method, path, handler. The
+// the API's documentation (docs/celonis-api.md, this package's README.md): method, path, handler. The
 // path decides how a request is treated: `/integration/…` needs a credential, `/oauth2/token`
 // authenticates its client itself, `/_emulator/…` is the control API (no auth, not logged, never faulted).
-import * as api from "./api";
-import type { RouteRequest } from "./api";
-import * as control from "./control";
+import * as api from "./celonis-handlers";
+import type { RouteRequest } from "./celonis-handlers";
+import * as control from "./control-handlers";
 import type { EmulatorCore } from "./core";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import type { Reply } from "./faults";
 
 export type Handler = (req: RouteRequest, emu: EmulatorCore) => Reply | Promise<Reply>;

@@ -2,11 +2,11 @@
 // emulator over HTTP: the request log, fault rules, load behaviours, loads started "outside
 // Pulumi", the clock offset, token expiry and reset. No auth, never logged, never faulted. Bodies are JSON; a bad one → 400.
 import { z } from "zod";
-import type { RouteRequest } from "./api";
+import type { RouteRequest } from "./celonis-handlers";
 import { validateBehaviour } from "./behaviour";
 import { validateOffset } from "./clock-offset";
 import type { EmulatorCore } from "./core";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { validateFaultRule, type Reply } from "./faults";
 import { optionIssue, parseOrThrow } from "./validate";
 import { LOAD_TYPES } from "./wire";
