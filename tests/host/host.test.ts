@@ -9,6 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import { Journal } from "../../provider/journal";
 import { UNKNOWN } from "../../provider/plan";
 import * as celonisProvider from "../../provider/provider";
 import { DEMO, TEST_API_KEY, sleep, waitFor } from "../helpers/emulator";
@@ -268,10 +269,8 @@ describe("the provider host does not outlive the engine", function () {
       await new Promise((r) => engine.close(r));
       const ms = await exited(host.process, 15_000);
       console.log(`      host exited ${ms} ms after the engine went away`);
-      const journal = JSON.parse(fs.readFileSync(env.PULUMI_CELONIS_JOURNAL, "utf8")) as {
-        entries: unknown[];
-      };
-      assert.equal(journal.entries.length, 1, "the trigger stays in the journal");
+      const entries = new Journal(env.PULUMI_CELONIS_JOURNAL).entries();
+      assert.equal(entries.length, 1, "the trigger stays in the journal");
       assert.equal(emu.loads(DEMO.model).at(-1)?.loadStatus, "RUNNING", "the load itself goes on");
     } finally {
       await host.stop();
