@@ -5,6 +5,7 @@
 // behind a TLS-inspecting gateway does. The proxy keeps every byte it forwards, so a test can show
 // that no credential crossed it in clear.
 
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -12,6 +13,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../packages/celonis-emulator";
+import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 
 /** A private CA and a server certificate for 127.0.0.1 that it signed, as PEM files. */
 export interface TestPki {
@@ -176,4 +179,58 @@ export function withoutNetworkSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEn
         !/^(https?_proxy|no_proxy|all_proxy|grpc_proxy|node_extra_ca_certs|node_use_env_proxy)$/i.test(k),
     ),
   );
+}
+
+/** The emulator behind its HTTPS stand-in, with the CA that signed the stand-in's certificate. */
+export interface Gateway extends Stoppable {
+  pki: TestPki;
+  emu: Emulator;
+  standIn: TlsStandIn;
+}
+
+/** Starts the emulator (with `options`) and an HTTPS stand-in for it signed by a fresh test CA. */
+export async function startGateway(options: EmulatorOptions): Promise<Gateway> {
+  const pki = makeTestPki();
+  const emu = await startEmulator({ ...options, port: 0 });
+  const standIn = await startTlsStandIn(pki, emu.url);
+  return {
+    pki,
+    emu,
+    standIn,
+    stop: async () => {
+      await standIn.stop();
+      await emu.stop();
+      fs.rmSync(pki.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Asserts one OAuth deployment went through the proxy, inside TLS: a token issued, one load, tunnels
+ * only to the stand-in, and in the proxy's log no header, no path and no credential (neither
+ * `secrets` nor any Authorization value the stand-in received).
+ */
+export function assertDeployedThroughProxy(proxy: ConnectProxy, gateway: Gateway, secrets: string[]): void {
+  const { emu, standIn } = gateway;
+  assert.ok(
+    emu.requests().some((r) => r.path === "/oauth2/token" && r.status === 200),
+    "a token was issued",
+  );
+  assert.equal(emu.requests().filter(isLoadTrigger).length, 1, "one load");
+  assert.ok(
+    standIn.authorizations.some((a) => a.startsWith("Basic ")),
+    "the token call authenticated",
+  );
+  assert.ok(
+    standIn.authorizations.some((a) => a.startsWith("Bearer ")),
+    "the API calls carried the token",
+  );
+  assert.ok(proxy.connects.length > 0, "the proxy tunnelled the calls");
+  assert.deepEqual(new Set(proxy.connects), new Set([new URL(standIn.url).host]), "only to the stand-in");
+  assert.deepEqual(proxy.plain, [], "nothing was sent to the proxy in clear");
+  const log = proxy.log();
+  for (const s of [...standIn.authorizations.map((a) => a.split(" ")[1]), ...secrets]) {
+    assert.ok(!log.includes(s), "no credential in the proxy's log");
+  }
+  assert.doesNotMatch(log, /authorization|oauth2|data-pools/i, "the proxy saw neither headers nor paths");
 }
