@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { DataModelReload } from "../../provider";
 import { ensureToolchain, openStack, REPO_ROOT } from "../../scripts/stack";
 import { DEMO } from "../helpers/emulator";
