@@ -1,7 +1,7 @@
 // When a failed Celonis call is worth repeating, and how long to wait first. Pure functions only, so
 // the policy (408/429/502/503/504 and connection resets retry; 500 only for an idempotent read (a GET);
-// other 4xx never; rate-limit headers win over backoff; exponential backoff with full jitter, capped)
-// is tested table-driven without a server.
+// other 4xx never; a TLS failure never, with a reason that says how to fix it; rate-limit headers win
+// over backoff; exponential backoff with full jitter, capped) is tested table-driven without a server.
 
 /** The methods the client sends. */
 export type HttpMethod = "GET" | "POST";
@@ -52,6 +52,36 @@ const RETRYABLE_CODES: Record<string, string> = {
   UND_ERR_SOCKET: "connection closed",
 };
 
+/** Node's codes for a certificate chain that ends in a CA it does not trust. */
+const UNTRUSTED_CERT_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+]);
+
+/**
+ * The reason for a failed TLS handshake, or undefined for another failure. An untrusted chain is
+ * what a TLS-inspecting gateway causes: the reason names the variable that adds its CA. Pure.
+ */
+export function tlsFailureReason(code: string): string | undefined {
+  if (UNTRUSTED_CERT_CODES.has(code)) {
+    return (
+      `TLS certificate not trusted (${code}): the certificate chain ends in a CA Node.js does not know, ` +
+      "as behind a TLS-inspecting proxy or gateway; set NODE_EXTRA_CA_CERTS to that CA's PEM file " +
+      "in the environment that runs pulumi (do not turn verification off)"
+    );
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return `TLS certificate is for another host name (${code}): check celonis:url`;
+  }
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
+    return `TLS certificate outside its validity period (${code}): check the server's certificate and this machine's clock`;
+  }
+  return undefined;
+}
+
 /**
  * Is this failure transient? 429, 408, 502, 503, 504 and connection-level failures are; 500 is not
  * for a call with an effect (Celonis uses it for real errors with a support reference), but is for
@@ -66,6 +96,8 @@ export function classifyFailure(f: FailureInfo, idempotent = false): Classificat
     return { retryable: false, reason: `HTTP ${f.status}` };
   }
   const code = (f.code ?? "").toUpperCase();
+  const tls = tlsFailureReason(code);
+  if (tls) return { retryable: false, reason: tls };
   if (code && RETRYABLE_CODES[code]) return { retryable: true, reason: `${RETRYABLE_CODES[code]} (${code})` };
   const message = (f.message ?? "").toLowerCase();
   if (

@@ -27,6 +27,10 @@ describe("celonis retry: classifyFailure", () => {
     ["socket hang up without code", { message: "socket hang up" }, true],
     ["ENOTFOUND", { code: "ENOTFOUND" }, false],
     ["unknown network error", { message: "boom" }, false],
+    ["an untrusted CA (gateway sends the leaf)", { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, false],
+    ["an untrusted CA (gateway sends its root)", { code: "SELF_SIGNED_CERT_IN_CHAIN" }, false],
+    ["a certificate for another host", { code: "ERR_TLS_CERT_ALTNAME_INVALID" }, false],
+    ["an expired certificate", { code: "CERT_HAS_EXPIRED" }, false],
   ];
   for (const [name, input, retryable] of cases) {
     it(`${name} → ${retryable ? "retry" : "no retry"}`, () => {
@@ -35,6 +39,28 @@ describe("celonis retry: classifyFailure", () => {
       assert.ok(c.reason.length > 0);
     });
   }
+});
+
+describe("celonis retry: TLS failures say what to do", () => {
+  const cases: [string, RegExp][] = [
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", /not trusted[\s\S]*NODE_EXTRA_CA_CERTS/],
+    ["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", /not trusted[\s\S]*NODE_EXTRA_CA_CERTS/],
+    ["SELF_SIGNED_CERT_IN_CHAIN", /not trusted[\s\S]*NODE_EXTRA_CA_CERTS/],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", /not trusted[\s\S]*NODE_EXTRA_CA_CERTS/],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", /another host name[\s\S]*celonis:url/],
+    ["CERT_NOT_YET_VALID", /validity period[\s\S]*clock/],
+  ];
+  for (const [code, expected] of cases) {
+    it(`${code}: ${String(expected)}`, () => {
+      const c = classifyFailure({ code });
+      assert.equal(c.retryable, false);
+      assert.match(c.reason, expected);
+      assert.match(c.reason, new RegExp(code));
+    });
+  }
+  it("a connection failure is not called a TLS problem", () => {
+    assert.doesNotMatch(classifyFailure({ code: "ECONNREFUSED" }).reason, /TLS/);
+  });
 });
 
 describe("celonis retry: server-requested delay", () => {
