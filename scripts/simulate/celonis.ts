@@ -19,6 +19,8 @@ export interface SimLoad {
   by: string;
   /** What the trigger carried (a stack's change revision), for the invariant. */
   tag: string;
+  /** The provider process (one `up`) that sent the trigger; "" for other writers. */
+  proc: string;
   start: number;
   end: number;
   final: LoadStatus;
@@ -73,7 +75,7 @@ export class SimCelonis {
   }
 
   /** Starts a load now, or refuses: "busy". */
-  start(type: LoadType, tables: string[] | null, by: string, tag: string): SimLoad | "busy" {
+  start(type: LoadType, tables: string[] | null, by: string, tag: string, proc = ""): SimLoad | "busy" {
     if (this.running) return "busy";
     const now = this.world.now;
     const fixed = this.script.fixed;
@@ -88,6 +90,7 @@ export class SimCelonis {
       tables,
       by,
       tag,
+      proc,
       start: now,
       end: now + duration,
       final,
@@ -97,7 +100,8 @@ export class SimCelonis {
     this.running = load;
     this.infoBody = null;
     this.world.log(
-      () => `celonis: ${load.id} ${type}${tables ? `(${tables.join(",")})` : ""} started by ${tag}`,
+      () =>
+        `celonis: ${load.id} ${type}${tables ? `(${tables.join(",")})` : ""} started by ${tag}${proc ? ` (${proc})` : ""}`,
     );
     this.world.at(load.end, () => this.finish(load));
     return load;
@@ -154,6 +158,7 @@ export class SimCelonis {
     path: string,
     query: Record<string, string>,
     body: string | undefined,
+    /** `<stack>#<change>@<process>`: who sent it (the simulation's truth, not on the wire). */
     tag: string,
   ): SimAnswer {
     if (method === "GET" && path.endsWith("/last-load")) {
@@ -171,8 +176,8 @@ export class SimCelonis {
       const partial = path.endsWith("/partial-sync");
       const tables = partial ? (JSON.parse(body ?? "[]") as string[]) : null;
       const type: LoadType = partial ? "PARTIAL" : query.fullReload === "false" ? "FROM_CACHE" : "COMPLETE";
-      const by = tag.split("#")[0];
-      const started = this.start(type, tables, by, tag);
+      const [change, proc] = tag.split("@");
+      const started = this.start(type, tables, change.split("#")[0], change, proc);
       if (started !== "busy") return { status: 200, headers: this.date(), body: "" };
       return this.json(400, {
         frontendErrorKey: "DATA_MODEL_LOAD_ALREADY_RUNNING",

@@ -32,7 +32,7 @@ export interface UpJob {
   olds: ReloadOutputs | null;
   /** The program's inputs for the resource. */
   news: Record<string, unknown>;
-  /** What the stack's triggers carry (its name and change), for the simulated Celonis's truth. */
+  /** Who the stack's triggers come from (`<stack>#<change>@<process>`), for the simulated Celonis's truth. */
   tag: () => string;
   random: Prng;
 }

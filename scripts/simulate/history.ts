@@ -220,7 +220,7 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
     journal: stack.journal,
     olds: stack.outs,
     news,
-    tag: () => stack.tag,
+    tag: () => `${stack.tag}@${proc.name}`,
     random: rng.fork(proc.name),
   };
   const ran = watched(onUnprovable, () => up(job)).then((r) => {

@@ -12,13 +12,18 @@ import { simulate, type HistoryResult, type SimOptions } from "./history";
 export const KNOWN_DEFECTS: { pattern: RegExp; what: string; seed: number }[] = [
   {
     pattern: /done, but no successful load covering it .*\(it took \S+'s PARTIAL load \S+ for ours\)/,
-    what: "a lost reload: a partial reload whose trigger's answer was lost takes another writer's partial load (other tables) for its own",
-    seed: 140,
+    what: "a lost reload: a partial reload whose trigger's outcome is unknown (answer lost, or a 5xx before Celonis saw it) takes another writer's partial load of other tables for its own",
+    seed: 187,
   },
   {
-    pattern: /had loaded it .*\(it took \S+'s \S+ load \S+ for ours\)/,
-    what: "a second load: a reload whose trigger's answer was lost takes another writer's failed load for its own, while its own late trigger's load succeeded",
-    seed: 626,
+    pattern: /had loaded it \(\w+\)(?: in the same up \S+)? \(it took \S+'s \S+ load \S+ for ours\)/,
+    what: "a second load: a reload takes another writer's failed load, started within the clock error of its trigger, for its own, while its own load (a late or resent trigger's) succeeded",
+    seed: 2820,
+  },
+  {
+    pattern: /had loaded it \(\w+\) in the same up \S+$/,
+    what: "a second load: a trigger answered 5xx after Celonis started its load; the protocol's watch looked (late, after a slow read) only at last-load, saw another writer's newer load there, concluded nothing started and sent the trigger again",
+    seed: 1710,
   },
 ];
 
@@ -44,6 +49,7 @@ export async function runHistories(
   how: { firstSeed?: number; stopAtFirst?: boolean; onViolation?: (text: string) => void } = {},
 ): Promise<RunSummary> {
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const violating: HistoryResult[] = [];
   const known: number[] = [];
   let n = 0;
@@ -62,8 +68,10 @@ export async function runHistories(
     }
   }
   const ms = Date.now() - started;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = ((used.user + used.system) / 1e6).toFixed(1);
   const rate = (n / (ms / 1000)).toFixed(0);
-  const line = `simulated ${n} histories · violations ${violating.length} (${(ms / 1000).toFixed(1)} s, ${rate} histories/s${opts.matcher === "five-minute" ? ", five-minute matcher" : ""})`;
+  const line = `simulated ${n} histories · violations ${violating.length} (${(ms / 1000).toFixed(1)} s, cpu ${cpuSeconds} s, ${rate} histories/s${opts.matcher === "five-minute" ? ", five-minute matcher" : ""})`;
   const apart = opts.allowKnown
     ? ` · known open defects in ${known.length} (seeds ${known.slice(0, 5).join(", ")}${known.length > 5 ? ", …" : ""})`
     : "";
