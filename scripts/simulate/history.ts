@@ -207,9 +207,12 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
   const proc: Proc = { alive: true, name: `${stack.name}.${++stack.ups}` };
   if (stack.changes.at(-1)?.rev !== stack.rev)
     stack.changes.push({ rev: stack.rev, readyAt: world.now, covered: false });
-  const onUnprovable = (why: string) => {
-    stack.unprovable.add(stack.tag);
-    world.log(() => `${proc.name}: ours unprovable: ${why}`);
+  const listener = {
+    matched: (id: string) => stack.took(id),
+    unprovable: (why: string) => {
+      stack.unprovable.add(stack.tag);
+      world.log(() => `${proc.name}: ours unprovable: ${why}`);
+    },
   };
   const news = programInputs(stack.name, stack.rev, stack.tables, stack.timeoutSeconds);
   world.log(() => `${proc.name}: up change ${stack.rev} (state ${stack.outs?.planStatus ?? "none"})`);
@@ -223,7 +226,7 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
     tag: () => `${stack.tag}@${proc.name}`,
     random: rng.fork(proc.name),
   };
-  const ran = watched(onUnprovable, () => up(job)).then((r) => {
+  const ran = watched(listener, () => up(job)).then((r) => {
     if (!proc.alive) return;
     proc.alive = false;
     world.log(

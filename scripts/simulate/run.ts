@@ -17,8 +17,8 @@ export const KNOWN_DEFECTS: { pattern: RegExp; what: string; seed: number }[] = 
   },
   {
     pattern: /had loaded it \(\w+\)(?: in the same up \S+)? \(it took \S+'s \S+ load \S+ for ours\)/,
-    what: "a second load: a reload takes another writer's failed load, started within the clock error of its trigger, for its own, while its own load (a late or resent trigger's) succeeded",
-    seed: 2820,
+    what: "a second load: a reload whose trigger's outcome was unknown (a late or resent trigger) takes another writer's load that failed for its own, while its own load succeeded unseen",
+    seed: 9095,
   },
   {
     pattern: /had loaded it \(\w+\) in the same up \S+$/,
