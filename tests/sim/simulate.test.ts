@@ -69,6 +69,13 @@ describe("simulation: the reload protocol over seeded histories", function () {
     assert.match(out, /simulated \d+ histories · violations 1 .*five-minute matcher/);
   });
 
+  it("a history is a function of its seed: two replays give the same trace", async () => {
+    const once = () => simulate(176, { ...base, tracing: true });
+    const [a, b] = [await once(), await once()];
+    assert.ok(a.trace!.length > 100);
+    assert.deepEqual(a.trace, b.trace);
+  });
+
   it("every open defect names a kept seed that shows it", () => {
     for (const d of KNOWN_DEFECTS)
       assert.ok(
