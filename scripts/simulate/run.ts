@@ -22,7 +22,7 @@ export const KNOWN_DEFECTS: { pattern: RegExp; what: string; seed: number }[] = 
   },
   {
     pattern: /had loaded it \(\w+\) in the same up \S+$/,
-    what: "a second load: a trigger answered 5xx after Celonis started its load; the protocol's watch looked (late, after a slow read) only at last-load, saw another writer's newer load there, concluded nothing started and sent the trigger again",
+    what: "a second load: after a trigger's answer was lost or a 5xx, the protocol's watch reads only last-load; another writer's load replaced ours there before a look saw it (a short load, or a slow read), so it concluded nothing started and sent the trigger again",
     seed: 1710,
   },
 ];
