@@ -99,7 +99,8 @@ export class ProviderContext {
   journal(): Journal | null {
     if (this.journalOf === undefined) {
       const file = journalPath(this.env, this.cwd);
-      this.journalOf = file ? new Journal(file, (m) => this.log(`warning: ${m}`)) : null;
+      const warn = (m: string) => this.log(`warning: ${m}`);
+      this.journalOf = file ? new Journal(file, warn, () => this.clock.now()) : null;
     }
     return this.journalOf;
   }

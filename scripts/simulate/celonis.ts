@@ -19,6 +19,8 @@ export interface SimLoad {
   by: string;
   /** What the trigger carried (a stack's change revision), for the invariant. */
   tag: string;
+  /** The provider process (one `up`) that sent the trigger; "" for other writers. */
+  proc: string;
   start: number;
   end: number;
   final: LoadStatus;
@@ -40,8 +42,12 @@ export interface SimAnswer {
   body: string;
 }
 
-/** The model's tables: what partial loads may name. */
+/** The model's tables: what partial loads may name (each table's id is its name). */
 export const TABLES = ["t1", "t2", "t3", "t4"];
+
+/** The data pool and data model every history loads. */
+export const POOL_ID = "00000000-0000-4000-8000-000000000001";
+export const MODEL_ID = "00000000-0000-4000-8000-0000000000aa";
 
 /** How long the history Celonis shows is, at most. */
 const HISTORY_SHOWN = 40;
@@ -51,6 +57,8 @@ export class SimCelonis {
   readonly loads: SimLoad[] = [];
   running: SimLoad | null = null;
   private count = 0;
+  /** The load-info-sync body while no load started or ended since it was written (speed). */
+  private infoBody: string | null = null;
 
   constructor(
     private readonly world: World,
@@ -67,7 +75,7 @@ export class SimCelonis {
   }
 
   /** Starts a load now, or refuses: "busy". */
-  start(type: LoadType, tables: string[] | null, by: string, tag: string): SimLoad | "busy" {
+  start(type: LoadType, tables: string[] | null, by: string, tag: string, proc = ""): SimLoad | "busy" {
     if (this.running) return "busy";
     const now = this.world.now;
     const fixed = this.script.fixed;
@@ -82,6 +90,7 @@ export class SimCelonis {
       tables,
       by,
       tag,
+      proc,
       start: now,
       end: now + duration,
       final,
@@ -89,8 +98,10 @@ export class SimCelonis {
     };
     this.loads.push(load);
     this.running = load;
+    this.infoBody = null;
     this.world.log(
-      () => `celonis: ${load.id} ${type}${tables ? `(${tables.join(",")})` : ""} started by ${tag}`,
+      () =>
+        `celonis: ${load.id} ${type}${tables ? `(${tables.join(",")})` : ""} started by ${tag}${proc ? ` (${proc})` : ""}`,
     );
     this.world.at(load.end, () => this.finish(load));
     return load;
@@ -98,6 +109,7 @@ export class SimCelonis {
 
   private finish(load: SimLoad): void {
     load.ended = true;
+    this.infoBody = null;
     if (this.running === load) this.running = null;
     this.world.log(() => `celonis: ${load.id} ended ${load.final}`);
   }
@@ -106,7 +118,7 @@ export class SimCelonis {
   record(l: SimLoad): LoadRecord {
     return {
       dataLoadId: l.id,
-      dataModelId: "m",
+      dataModelId: MODEL_ID,
       startDate: this.clock(l.start),
       endDate: l.ended ? this.clock(l.end) : null,
       loadStatus: l.ended ? l.final : "RUNNING",
@@ -146,6 +158,7 @@ export class SimCelonis {
     path: string,
     query: Record<string, string>,
     body: string | undefined,
+    /** `<stack>#<change>@<process>`: who sent it (the simulation's truth, not on the wire). */
     tag: string,
   ): SimAnswer {
     if (method === "GET" && path.endsWith("/last-load")) {
@@ -153,28 +166,29 @@ export class SimCelonis {
       return last ? this.json(200, this.record(last)) : { status: 204, headers: this.date(), body: "" };
     }
     if (method === "GET" && path.endsWith("/load-history/load-info-sync"))
-      return this.json(200, this.loadInfo());
+      return this.json(200, null, (this.infoBody ??= JSON.stringify(this.loadInfo())));
+    if (method === "GET" && path.endsWith("/tables"))
+      return this.json(
+        200,
+        TABLES.map((t) => ({ id: t, name: t, aliasOrName: t, dataModelId: MODEL_ID })),
+      );
     if (method === "POST" && (path.endsWith("/load") || path.endsWith("/load/partial-sync"))) {
       const partial = path.endsWith("/partial-sync");
       const tables = partial ? (JSON.parse(body ?? "[]") as string[]) : null;
       const type: LoadType = partial ? "PARTIAL" : query.fullReload === "false" ? "FROM_CACHE" : "COMPLETE";
-      const by = tag.split("#")[0];
-      const started = this.start(type, tables, by, tag);
+      const [change, proc] = tag.split("@");
+      const started = this.start(type, tables, change.split("#")[0], change, proc);
       if (started !== "busy") return { status: 200, headers: this.date(), body: "" };
       return this.json(400, {
         frontendErrorKey: "DATA_MODEL_LOAD_ALREADY_RUNNING",
-        errorInformation: { message: 'A load of data model "m" is already running' },
+        errorInformation: { message: `A load of data model ${MODEL_ID} is already running` },
       });
     }
     return this.json(404, { message: `no route ${method} ${path}` });
   }
 
-  private json(status: number, value: unknown): SimAnswer {
-    return {
-      status,
-      headers: { ...this.date(), "content-type": "application/json" },
-      body: JSON.stringify(value),
-    };
+  private json(status: number, value: unknown, body = JSON.stringify(value)): SimAnswer {
+    return { status, headers: { ...this.date(), "content-type": "application/json" }, body };
   }
 
   /** The HTTP `Date` header, in Celonis's clock (what a clock estimate reads). */

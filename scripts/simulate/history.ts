@@ -1,15 +1,17 @@
 // One simulated history, from its seed: a data model in a simulated Celonis with its clock offset
 // and drift, other writers (a schedule, people in the UI), one to three stacks each running
-// `pulumi up` (the adapter in deployment.ts over the provider's real code) with new changes, faults
+// `pulumi up` (engine.ts: the provider's own operations in a process of its own) with new changes, faults
 // on the network, and kills of a deployment mid-run. Then a quiet end (no faults, no other writers)
 // in which each stack runs `up` until its last change is settled, and the invariant (invariant.ts).
 
 import { SimCelonis, TABLES, type SimLoad } from "./celonis";
-import { checked, inputsAt, up, withMatcher, type Matcher } from "./deployment";
+import { programInputs, up } from "./engine";
+import { SimJournal } from "./journal";
+import { watched, withMatcher, type Matcher } from "./matcher";
 import { checkDone, checkEnd, checkLoads, type Change, type StackView } from "./invariant";
 import { NO_FAULTS, SimNetwork, type Faults } from "./network";
 import { Prng } from "./prng";
-import type { PlanLoad, ReloadOutputs } from "../../provider/types";
+import type { ReloadOutputs } from "../../provider/types";
 import { World, type Proc } from "./world";
 
 /** How a history is run. */
@@ -39,7 +41,8 @@ const ACTIVE_MS = 30 * 60_000;
 export class Stack implements StackView {
   outs: ReloadOutputs | null = null;
   error: string | null = null;
-  readonly journal = new Map<string, PlanLoad>();
+  /** The trigger journal beside the stack's project: it survives kills. */
+  readonly journal: SimJournal;
   readonly changes: Change[] = [];
   rev = 0;
   ups = 0;
@@ -48,10 +51,26 @@ export class Stack implements StackView {
   /** The loads each change's runs took for their own (change tag → load ids). */
   readonly taken = new Map<string, Set<string>>();
   constructor(
+    world: World,
     readonly name: string,
     readonly tables: string[] | null,
     readonly timeoutSeconds: number,
-  ) {}
+  ) {
+    this.journal = new SimJournal(
+      () => world.now,
+      (id) => this.took(id),
+    );
+  }
+
+  /** The current change's tag (what its triggers carry). */
+  get tag(): string {
+    return `${this.name}#${this.rev}`;
+  }
+
+  /** Notes a load a run of the current change took for its own. */
+  took(loadId: string): void {
+    this.taken.set(this.tag, (this.taken.get(this.tag) ?? new Set()).add(loadId));
+  }
 }
 
 /** The world of one history. */
@@ -66,7 +85,11 @@ export interface Sim {
 }
 
 /** Runs the history of `seed`. */
-export async function simulate(seed: number, opts: SimOptions): Promise<HistoryResult> {
+export function simulate(seed: number, opts: SimOptions): Promise<HistoryResult> {
+  return withMatcher(opts.matcher, () => history(seed, opts));
+}
+
+async function history(seed: number, opts: SimOptions): Promise<HistoryResult> {
   const rng = new Prng(seed);
   const world = new World(opts.tracing);
   const clock = {
@@ -78,7 +101,7 @@ export async function simulate(seed: number, opts: SimOptions): Promise<HistoryR
   const faults = randomFaults(rng.fork("faults"), world.now);
   const net = new SimNetwork(world, celonis, rng.fork("net"), faults);
   const sim: Sim = { world, celonis, net, rng, opts, violations: [], quiet: false };
-  const stacks = makeStacks(rng.fork("stacks"));
+  const stacks = makeStacks(world, rng.fork("stacks"));
   const summary =
     `offset ${Math.round(clock.offsetMs / 1000)}s drift ${(clock.drift * 1e6).toFixed(0)}ppm, loads ~${durationMs.mean / 1000}s, ` +
     `stacks ${stacks.map((s) => `${s.name}(${s.tables?.join(",") ?? "whole"},${s.timeoutSeconds}s)`).join(" ")}, ` +
@@ -119,13 +142,14 @@ function randomFaults(rng: Prng, start: number): Faults {
   };
 }
 
-function makeStacks(rng: Prng): Stack[] {
-  const stacks = [new Stack("X", null, rng.pick([30, 60, 300]))];
+function makeStacks(world: World, rng: Prng): Stack[] {
+  const stacks = [new Stack(world, "X", null, rng.pick([30, 60, 300]))];
   const others = rng.pick([0, 0, 1, 2]);
   for (let i = 0; i < others; i++) {
     const tables = rng.chance(0.5) ? null : TABLES.filter(() => rng.chance(0.5)).slice(0, 3);
     stacks.push(
       new Stack(
+        world,
         String.fromCharCode(89 + i),
         tables && tables.length > 0 ? tables : ["t1"],
         rng.pick([30, 60, 300]),
@@ -183,37 +207,33 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
   const proc: Proc = { alive: true, name: `${stack.name}.${++stack.ups}` };
   if (stack.changes.at(-1)?.rev !== stack.rev)
     stack.changes.push({ rev: stack.rev, readyAt: world.now, covered: false });
-  const onUnprovable = (why: string) => {
-    stack.unprovable.add(`${stack.name}#${stack.rev}`);
-    world.log(() => `${proc.name}: ours unprovable: ${why}`);
+  const listener = {
+    matched: (id: string) => stack.took(id),
+    unprovable: (why: string) => {
+      stack.unprovable.add(stack.tag);
+      world.log(() => `${proc.name}: ours unprovable: ${why}`);
+    },
   };
-  const client = sim.net.client(proc, () => `${stack.name}#${stack.rev}`, rng.fork(proc.name));
-  withMatcher(client, sim.opts.matcher, onUnprovable);
-  const inputs = checked(stack.outs, inputsAt(stack.rev, stack.tables, stack.timeoutSeconds));
-  world.log(
-    () =>
-      `${proc.name}: up change ${stack.rev} (state ${stack.outs?.planStatus ?? "none"}, plan ${inputs.plan.action} ${inputs.plan.loadType ?? ""})`,
-  );
-  const ran = up({
+  const news = programInputs(stack.name, stack.rev, stack.tables, stack.timeoutSeconds);
+  world.log(() => `${proc.name}: up change ${stack.rev} (state ${stack.outs?.planStatus ?? "none"})`);
+  const job = {
     world,
-    client,
-    matcher: sim.opts.matcher,
+    net: sim.net,
     proc,
     journal: stack.journal,
     olds: stack.outs,
-    inputs,
-    onUnprovable,
-    onTaken: (id) => {
-      const tag = `${stack.name}#${stack.rev}`;
-      stack.taken.set(tag, (stack.taken.get(tag) ?? new Set()).add(id));
-    },
-  }).then((r) => {
+    news,
+    tag: () => `${stack.tag}@${proc.name}`,
+    random: rng.fork(proc.name),
+  };
+  const ran = watched(listener, () => up(job)).then((r) => {
     if (!proc.alive) return;
     proc.alive = false;
     world.log(
       () => `${proc.name}: recorded ${r.outs?.planStatus ?? "nothing"}${r.error ? ` — ${r.error}` : ""}`,
     );
     if (!r.outs) return;
+    if (r.outs.planLoad?.loadId) stack.took(r.outs.planLoad.loadId);
     stack.outs = r.outs;
     stack.error = r.error;
     if (r.outs.planStatus === "done")

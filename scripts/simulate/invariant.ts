@@ -94,7 +94,7 @@ export function checkLoads(loads: readonly SimLoad[], stack: StackView): string[
         !stack.unprovable.has(a.tag)
       )
         out.push(
-          `${stack.name} started ${b.id} for change ${b.tag} after ${a.id} had loaded it (${a.final})${tookOthers(loads, stack, a.tag)}`,
+          `${stack.name} started ${b.id} for change ${b.tag} after ${a.id} had loaded it (${a.final})${sameUp(a, b)}${tookOthers(loads, stack, a.tag)}`,
         );
     }
   }
@@ -115,6 +115,11 @@ export function checkEnd(
   return [
     `${stack.name} ended ${status ?? "without state"} at change ${rev} (last change ${last.rev})${error ? `: ${error}` : ""}`,
   ];
+}
+
+/** " in the same up <process>" when one `up` triggered both loads (its trigger protocol sent again). */
+function sameUp(a: SimLoad, b: SimLoad): string {
+  return a.proc !== "" && a.proc === b.proc ? ` in the same up ${a.proc}` : "";
 }
 
 /** " (it took <writer>'s <type> load <id> for ours)" when a run of the change took another writer's load. */

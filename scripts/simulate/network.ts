@@ -1,13 +1,13 @@
 // The simulated network between a provider process and the simulated Celonis, plugged into the
-// provider's REAL client (CelonisClient → CelonisHttp, with its retries, parsing, trigger protocol
-// and waits) in place of axios's transport: the only seam the client has today (http.ts builds its
-// axios instance itself), so this reaches into one private field, `axios`, and replaces `request`.
-// Everything above that line is the provider's own code, on the world's virtual clock.
+// client a provider context built (CelonisClient → CelonisHttp, with its retries, parsing, trigger
+// protocol and waits, on the context's clock) in place of axios's transport: http.ts builds its axios
+// instance itself and the context passes no source of chance, so this reaches into two private
+// fields, `axios` (its `request` answered here) and `random` (the retry jitter, drawn from the seed).
 // Faults, per request: a 5xx before or after Celonis acted, a 429 with Retry-After, a connection
 // reset before the request arrived or after Celonis acted (the answer lost), a request that arrives
 // late (after the client gave up on it), and outages during which every request fails.
 
-import { CelonisClient } from "../../provider/celonis/client";
+import type { CelonisClient } from "../../provider/celonis/client";
 import type { SimCelonis } from "./celonis";
 import type { Prng } from "./prng";
 import type { Proc, World } from "./world";
@@ -42,6 +42,7 @@ interface AxiosCall {
   params?: Record<string, string>;
   data?: string;
   timeout: number;
+  signal?: AbortSignal;
 }
 
 /** What http.ts reads of an axios answer. */
@@ -64,19 +65,12 @@ export class SimNetwork {
     this.faults = faults;
   }
 
-  /** A real CelonisClient for `proc`, on the world's clock, talking to the simulated Celonis. */
-  client(proc: Proc, tag: () => string, random: Prng): CelonisClient {
-    const client = new CelonisClient({
-      url: "http://127.0.0.1:9",
-      auth: { kind: "bearer", token: "simulated" },
-      now: () => this.world.now,
-      sleep: (ms) => this.world.sleep(ms, proc),
-      random: () => random.next(),
-    });
-    // The one seam: http.ts's private axios instance (see the header).
-    const http = (client as unknown as { http: { axios: { request: unknown } } }).http;
+  /** Connects `client` (a context's, for `proc`) to the simulated Celonis; `tag` names what it triggers. */
+  connect(client: CelonisClient, proc: Proc, tag: () => string, random: Prng): void {
+    // The two seams (see the header).
+    const http = (client as unknown as { http: { axios: { request: unknown }; random: () => number } }).http;
     http.axios.request = (call: AxiosCall) => this.send(proc, call, tag());
-    return client;
+    http.random = () => random.next();
   }
 
   private send(proc: Proc, call: AxiosCall, tag: string): Promise<AxiosAnswer> {
@@ -91,15 +85,22 @@ export class SimNetwork {
         method === "POST" && this.faults.nextTriggers?.length
           ? this.faults.nextTriggers.shift()!
           : this.pickFault(sentAt);
-      // The client gives up at its attempt timeout, whatever happens on the way.
-      w.at(giveUpAt, () => reject(Object.assign(new Error("timeout"), { code: "ECONNABORTED" })), proc);
+      // The client gives up at its attempt timeout, or when its signal fires, whatever happens on the way.
+      let open = true;
+      const end = (outcome: () => void) => {
+        if (!open) return;
+        open = false;
+        cancelGiveUp();
+        call.signal?.removeEventListener("abort", onAbort);
+        outcome();
+      };
+      const fail = (code: string) => end(() => reject(Object.assign(new Error(code), { code })));
+      const onAbort = () => fail("ERR_CANCELED");
+      const cancelGiveUp = w.at(giveUpAt, () => fail("ECONNABORTED"), proc);
+      call.signal?.addEventListener("abort", onAbort, { once: true });
       const answer = (at: number, a: AxiosAnswer | { code: string }) => {
         if (at >= giveUpAt) return;
-        const settle = () => {
-          if ("code" in a) reject(Object.assign(new Error(a.code), { code: a.code }));
-          else resolve(a);
-        };
-        w.at(at, settle, proc);
+        w.at(at, () => ("code" in a ? fail(a.code) : end(() => resolve(a))), proc);
       };
       const arrive =
         sentAt +

@@ -12,13 +12,18 @@ import { simulate, type HistoryResult, type SimOptions } from "./history";
 export const KNOWN_DEFECTS: { pattern: RegExp; what: string; seed: number }[] = [
   {
     pattern: /done, but no successful load covering it .*\(it took \S+'s PARTIAL load \S+ for ours\)/,
-    what: "a lost reload: a partial reload whose trigger's answer was lost takes another writer's partial load (other tables) for its own",
-    seed: 140,
+    what: "a lost reload: a partial reload whose trigger's outcome is unknown (answer lost, or a 5xx before Celonis saw it) takes another writer's partial load of other tables for its own",
+    seed: 187,
   },
   {
-    pattern: /had loaded it .*\(it took \S+'s \S+ load \S+ for ours\)/,
-    what: "a second load: a reload whose trigger's answer was lost takes another writer's failed load for its own, while its own late trigger's load succeeded",
-    seed: 626,
+    pattern: /had loaded it \(\w+\)(?: in the same up \S+)? \(it took \S+'s \S+ load \S+ for ours\)/,
+    what: "a second load: a reload whose trigger's outcome was unknown (a late or resent trigger) takes another writer's load that failed for its own, while its own load succeeded unseen",
+    seed: 9095,
+  },
+  {
+    pattern: /had loaded it \(\w+\) in the same up \S+$/,
+    what: "a second load: after a trigger's answer was lost or a 5xx, the protocol's watch reads only last-load; another writer's load replaced ours there before a look saw it (a short load, or a slow read), so it concluded nothing started and sent the trigger again",
+    seed: 1710,
   },
 ];
 
@@ -44,6 +49,7 @@ export async function runHistories(
   how: { firstSeed?: number; stopAtFirst?: boolean; onViolation?: (text: string) => void } = {},
 ): Promise<RunSummary> {
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const violating: HistoryResult[] = [];
   const known: number[] = [];
   let n = 0;
@@ -62,8 +68,10 @@ export async function runHistories(
     }
   }
   const ms = Date.now() - started;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = ((used.user + used.system) / 1e6).toFixed(1);
   const rate = (n / (ms / 1000)).toFixed(0);
-  const line = `simulated ${n} histories · violations ${violating.length} (${(ms / 1000).toFixed(1)} s, ${rate} histories/s${opts.matcher === "five-minute" ? ", five-minute matcher" : ""})`;
+  const line = `simulated ${n} histories · violations ${violating.length} (${(ms / 1000).toFixed(1)} s, cpu ${cpuSeconds} s, ${rate} histories/s${opts.matcher === "five-minute" ? ", five-minute matcher" : ""})`;
   const apart = opts.allowKnown
     ? ` · known open defects in ${known.length} (seeds ${known.slice(0, 5).join(", ")}${known.length > 5 ? ", …" : ""})`
     : "";

@@ -7,11 +7,16 @@
 import { SimCelonis } from "./celonis";
 import { runUp, Stack, type HistoryResult, type Sim, type SimOptions } from "./history";
 import { checkEnd, checkLoads } from "./invariant";
+import { withMatcher } from "./matcher";
 import { NO_FAULTS, SimNetwork } from "./network";
 import { Prng } from "./prng";
 import { World } from "./world";
 
-async function resetTriggerAfterTwoLoads(opts: SimOptions): Promise<HistoryResult> {
+function resetTriggerAfterTwoLoads(opts: SimOptions): Promise<HistoryResult> {
+  return withMatcher(opts.matcher, () => resetTriggerScript(opts));
+}
+
+async function resetTriggerScript(opts: SimOptions): Promise<HistoryResult> {
   const rng = new Prng(18);
   const world = new World(opts.tracing);
   const celonis = new SimCelonis(
@@ -23,7 +28,7 @@ async function resetTriggerAfterTwoLoads(opts: SimOptions): Promise<HistoryResul
   );
   const net = new SimNetwork(world, celonis, rng.fork("net"), { ...NO_FAULTS });
   const sim: Sim = { world, celonis, net, rng, opts, violations: [], quiet: false };
-  const stack = new Stack("X", null, 60);
+  const stack = new Stack(world, "X", null, 60);
   const script = async () => {
     for (const rev of [0, 1, 2, 2]) {
       stack.rev = rev;

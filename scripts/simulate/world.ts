@@ -2,7 +2,11 @@
 // one queue of events ordered by time and then by insertion. Nothing waits on a real timer: the
 // provider's sleeps and the simulated network's answers are events, and the world runs them one by
 // one, letting all promise callbacks settle after each, so a history is deterministic.
-// A process can be killed: its pending events are dropped, so its code never runs again.
+// A process can be killed: its pending events are dropped, so its code never runs again. Each
+// process reads time through a provider Clock on this world (`clock`), as the real provider reads
+// it through its context's clock.
+
+import type { Clock } from "../../provider/clock";
 
 /** A process of the simulation (one incarnation of a deployment); killed, its events never fire. */
 export interface Proc {
@@ -14,7 +18,8 @@ interface Event {
   at: number;
   seq: number;
   proc: Proc | null;
-  fire: () => void;
+  /** Null once cancelled. */
+  fire: (() => void) | null;
 }
 
 /** The start of every history's clock: a fixed date, so traces read the same on every run. */
@@ -39,14 +44,27 @@ export class World {
     return this.heap.length;
   }
 
-  /** Runs `fire` at `at` (not before now), unless `proc` is dead by then. */
-  at(at: number, fire: () => void, proc: Proc | null = null): void {
-    this.push({ at: Math.max(at, this.now), seq: this.seq++, proc, fire });
+  /** Runs `fire` at `at` (not before now), unless `proc` is dead by then; the result cancels it. */
+  at(at: number, fire: () => void, proc: Proc | null = null): () => void {
+    const e: Event = { at: Math.max(at, this.now), seq: this.seq++, proc, fire };
+    this.push(e);
+    return () => {
+      e.fire = null;
+    };
   }
 
   /** Resolves after `ms` of virtual time; never, if `proc` dies first. */
   sleep(ms: number, proc: Proc | null = null): Promise<void> {
     return new Promise((resolve) => this.at(this.now + Math.max(0, ms), resolve, proc));
+  }
+
+  /** The provider Clock of `proc`: virtual now, and sleeps and timers that die with the process. */
+  clock(proc: Proc): Clock {
+    return {
+      now: () => this.now,
+      sleep: (ms) => this.sleep(ms, proc),
+      timer: (ms, fn) => this.at(this.now + Math.max(0, ms), fn, proc),
+    };
   }
 
   /** Notes a line in the trace (built only when tracing). */
@@ -59,7 +77,7 @@ export class World {
     while (this.heap.length > 0 && this.heap[0].at <= until) {
       const e = this.pop();
       this.now = e.at;
-      if (e.proc && !e.proc.alive) continue;
+      if (!e.fire || (e.proc && !e.proc.alive)) continue;
       e.fire();
       await settle();
     }

@@ -15,7 +15,9 @@ import {
   journalPath,
   type ChangeParts,
 } from "../../provider/journal";
+import { ProviderContext } from "../../provider/context";
 import type { PlanInputs } from "../../provider/properties";
+import { ManualClock } from "../helpers/clock";
 import type { Plan, PlanLoad } from "../../provider/types";
 
 const state = (triggers: string[]): PlanInputs => ({
@@ -141,6 +143,16 @@ describe("journal: recognising one change across deployments", () => {
     await Promise.all([writer("a"), writer("b")]);
     assert.equal(new Journal(file).entries().length, 200, "150 - 50 forgotten, from each process");
   }).timeout(60_000);
+
+  it("a provider context's journal dates and ages its entries by the context's clock", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "journal-"));
+    const clock = new ManualClock(Date.UTC(2031, 4, 1));
+    const pc = new ProviderContext({ clock, env: { PULUMI_CELONIS_JOURNAL: "j.json" }, cwd: dir });
+    pc.journal()!.record("k", { poolId: "p", dataModelId: "m", load: LOAD });
+    assert.equal(pc.journal()!.entries()[0].recordedAt, "2031-05-01T00:00:00.000Z");
+    await clock.advance(JOURNAL_MAX_AGE_MS + 1000);
+    assert.equal(pc.journal()!.find("k"), null, "older than 8 days on the context's clock");
+  });
 
   it("lives beside the project unless PULUMI_CELONIS_JOURNAL says where, or off", () => {
     assert.equal(journalPath({}, "/proj"), "/proj/.pulumi-celonis/journal.json");
