@@ -224,7 +224,10 @@ class InputReader {
     const value = this.raw.connection;
     if (value === undefined || value === null || value === "") return null;
     if (typeof value === "string") return value;
-    this.fail("connection", `connection must be the name of a connection in celonis:connections, got ${show(value)}`);
+    this.fail(
+      "connection",
+      `connection must be the name of a connection in celonis:connections, got ${show(value)}`,
+    );
     return null;
   }
 

@@ -104,7 +104,8 @@ export async function check(
   }
   const state = { ...inputs, resolvedTables };
   const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
-  const plan: Plan = failures.length > 0 ? { ...NO_RELOAD } : await informed(pc, model, planAtCheck(old, state), inputs);
+  const plan: Plan =
+    failures.length > 0 ? { ...NO_RELOAD } : await informed(pc, model, planAtCheck(old, state), inputs);
   // A create with a reload to run: its model's batch waits for it (see Batches.announce).
   const scope = scopeOf(news, ctx);
   if (!old && scope && plan.action === "reload") pc.batches.announce(model, scope);
@@ -129,7 +130,12 @@ function connectionCheck(pc: ProviderContext, name: string): CheckFailure | null
  * The plan with what only informs the preview: the expected duration from one load-info read per
  * model (a failed read: unknown), and whether `up` would defer it now (outside every reload window).
  */
-async function informed(pc: ProviderContext, model: ModelRef, plan: Plan, inputs: ValidatedInputs): Promise<Plan> {
+async function informed(
+  pc: ProviderContext,
+  model: ModelRef,
+  plan: Plan,
+  inputs: ValidatedInputs,
+): Promise<Plan> {
   const out: Plan = { ...decisivePlan(plan)! };
   if (plan.action !== "reload" || containsUnknown([model.poolId, model.dataModelId])) return out;
   const info = plan.loadType ? await pc.loadInfo(model).catch(() => null) : null;
@@ -327,7 +333,10 @@ export async function read(
   const limits = { signal: ctx.signal }; // a plugin's Cancel stops a refresh too
   if (state.poolId === undefined && state.dataModelId === undefined) return importModel(pc, id, ctx, limits);
   if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
-  const model = modelOf({ poolId: state.poolId, dataModelId: state.dataModelId, connection: state.connection }, ctx);
+  const model = modelOf(
+    { poolId: state.poolId, dataModelId: state.dataModelId, connection: state.connection },
+    ctx,
+  );
   const api = pc.client(model.connection);
   const last = await api.getLastLoad(state.poolId, state.dataModelId, limits);
   const refreshed: Props = { ...props, lastLoad: last ? toLastLoad(last) : (state.lastLoad ?? null) };

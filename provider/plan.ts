@@ -155,8 +155,8 @@ export function planReload(old: PlanInputs | undefined, next: PlanInputs): Plan 
       : (old.connection ?? null) !== (next.connection ?? null)
         ? "connection changed: the resource is replaced"
         : old.poolId !== next.poolId
-        ? "poolId changed: the resource is replaced"
-        : "dataModelId changed: the resource is replaced";
+          ? "poolId changed: the resource is replaced"
+          : "dataModelId changed: the resource is replaced";
     if (!next.reloadOnCreate) return { ...NO_RELOAD, reasons: [`${why}; reloadOnCreate is false`] };
     return createPlan(next, [why]);
   }
@@ -334,7 +334,8 @@ export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
   const deferred = news.plan.action === "reload" && news.plan.loadType === null && olds.plan !== undefined;
   const base = !reloadChanged ? NO_RELOAD : deferred ? planReload(oldState, news) : news.plan;
   // A deferred plan (due outside its reload window) is owed like a failed one.
-  const owed = (status === "owed" || status === "deferred") && olds.plan ? decisivePlan(olds.plan)! : NO_RELOAD;
+  const owed =
+    (status === "owed" || status === "deferred") && olds.plan ? decisivePlan(olds.plan)! : NO_RELOAD;
   const compared = (s: Partial<CheckedInputs>, k: keyof CheckedInputs) =>
     canonicalJson((k === "plan" ? decisivePlan(s.plan) : s[k]) ?? null);
   const inputsChanged = INPUT_KEYS.some((k) => compared(olds, k) !== compared(news, k));
