@@ -6,7 +6,7 @@
 // batch's plans). No I/O here: tests call these directly, row by row of the design table.
 
 import type { ResolvedTable } from "./celonis/types";
-import { INPUT_KEYS, RELOADING_INPUTS, type PlanInputs } from "./properties";
+import { INPUT_KEYS, PROPERTIES, RELOADING_INPUTS, type PlanInputs, type Property } from "./properties";
 import {
   INFORMATIONAL_PLAN_KEYS,
   type CheckedInputs,
@@ -177,6 +177,12 @@ function identityChanges(old: Partial<PlanInputs>, next: PlanInputs): string[] {
   return IDENTITY_KEYS.filter((k) => (old[k] ?? null) !== (next[k] ?? null) || containsUnknown(next[k]));
 }
 
+/** The value a key left out takes (null when it has no default). */
+function defaultOf(k: keyof CheckedInputs): unknown {
+  const p: Property = PROPERTIES[k];
+  return p.default ?? null;
+}
+
 /** The plan without what only informs (expected duration, window note): what decisions compare. */
 export function decisivePlan(plan: Plan | null | undefined): Plan | null {
   if (!plan) return null;
@@ -336,8 +342,9 @@ export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
   // A deferred plan (due outside its reload window) is owed like a failed one.
   const owed =
     (status === "owed" || status === "deferred") && olds.plan ? decisivePlan(olds.plan)! : NO_RELOAD;
+  // A key a stored state lacks (written before it existed) counts as its default: no update on upgrade.
   const compared = (s: Partial<CheckedInputs>, k: keyof CheckedInputs) =>
-    canonicalJson((k === "plan" ? decisivePlan(s.plan) : s[k]) ?? null);
+    canonicalJson((k === "plan" ? decisivePlan(s.plan) : (s[k] ?? defaultOf(k))) ?? null);
   const inputsChanged = INPUT_KEYS.some((k) => compared(olds, k) !== compared(news, k));
   const running = status === "running" ? runningLoad(olds) : null;
   return {

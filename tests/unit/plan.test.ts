@@ -245,6 +245,21 @@ describe("plan: the design table", () => {
     assert.deepEqual(planAtUpdate(old, inputs({ connection: null })).replaces, []);
   });
 
+  it("a state stored before windows and connections existed needs no update after an upgrade", () => {
+    const before = inputs({ tables: ["CASES"] });
+    const stored = done(before);
+    for (const k of ["windows", "timeZone", "outsideWindow", "connection"] as const) delete stored[k];
+    const after: CheckedInputs = {
+      ...inputs({ tables: ["CASES"] }, before),
+      windows: null,
+      timeZone: "UTC",
+      outsideWindow: "defer",
+      connection: null,
+    };
+    assert.equal(planAtUpdate(stored, after).changes, false);
+    assert.equal(planAtUpdate(stored, { ...after, timeZone: "Europe/Berlin" }).changes, true);
+  });
+
   it("the expected duration and the window note never cause an update by themselves", () => {
     const before = inputs({ tables: ["CASES"] });
     const stored = done({ ...before, plan: { ...before.plan, expectedSeconds: 12.5, expectedBasis: "x" } });
