@@ -215,7 +215,7 @@ class Batch {
     try {
       await this.gather();
       await previous;
-      await this.admit();
+      if (this.joined.some((j) => j.member.admit)) await this.admit();
       const idle = this.active().length > 0 && (await this.whenIdle());
       const sent = idle && (await this.triggerOnce(idle));
       if (sent) await this.follow(sent);

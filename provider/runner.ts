@@ -293,7 +293,7 @@ class ReloadRun {
       deadline: this.deadline,
       log: this.ctx.log,
       on: (event) => this.onBatchEvent(plan, event),
-      admit: () => this.admit(),
+      admit: this.inputs.windows ? () => this.admit() : undefined, // no windows: always open
     };
   }
 
