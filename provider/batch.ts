@@ -88,6 +88,8 @@ export type BatchResult =
   | { kind: "timedOut" }
   /** The member's signal fired. */
   | { kind: "cancelled"; reason: CancelledError }
+  /** The member held its plan back before the trigger (its reload window is closed; see Member.admit). */
+  | { kind: "withheld" }
   /** An error ended the batch (a Celonis error, a trigger that may have started). */
   | { kind: "stopped"; error: unknown };
 
@@ -102,6 +104,11 @@ export interface Member {
   deadline: Deadline;
   log: (line: string) => void;
   on(event: BatchEvent): void | Promise<void>;
+  /**
+   * Asked once before the batch looks for a free model and triggers: false holds the member's plan
+   * back (its reload window is closed); it may wait first (for a window, within its deadline).
+   */
+  admit?(): Promise<boolean>;
 }
 
 /**
@@ -208,7 +215,8 @@ class Batch {
     try {
       await this.gather();
       await previous;
-      const idle = await this.whenIdle();
+      if (this.joined.some((j) => j.member.admit)) await this.admit();
+      const idle = this.active().length > 0 && (await this.whenIdle());
       const sent = idle && (await this.triggerOnce(idle));
       if (sent) await this.follow(sent);
       this.flushExpired();
@@ -216,6 +224,13 @@ class Batch {
       await this.seenEvents;
       for (const j of this.active()) this.finish(j, { kind: "stopped", error });
     }
+  }
+
+  /** Each member's own say before the trigger (Member.admit); those that hold back leave. */
+  private async admit(): Promise<void> {
+    const members = this.active();
+    const answers = await Promise.all(members.map((j) => j.member.admit?.() ?? true));
+    members.forEach((j, i) => answers[i] || this.finish(j, { kind: "withheld" }));
   }
 
   private active(): Joined[] {

@@ -1,14 +1,15 @@
 // Everything the provider keeps between calls, in one object instead of module variables: the
-// clock, the connections by name (today only the unnamed one stack config configures) with their
-// clients and table caches, the trigger journal, the logger, and the batches with their
+// clock, the connections by name (the unnamed one and those of `celonis:connections`, read from the
+// stack config `configure` was given) with their clients, table and load-info caches, the trigger journal, the logger, and the batches with their
 // announcements. The dynamic-provider host makes one per process (handlers.ts), the plugin one per
 // configured provider instance, and each test its own, so two configurations never meet.
 
 import { CelonisClient } from "./celonis/client";
-import type { TableConfig } from "./celonis/types";
+import type { LoadInfoSync, TableConfig } from "./celonis/types";
 import { Batches, modelKey, type ModelRef } from "./batch";
 import { systemClock, type Clock } from "./clock";
-import { ConfigError, readConnection, type Connection } from "./config";
+import { ConfigError, type Connection } from "./config";
+import { selectConnection } from "./connections";
 import { Journal, journalPath } from "./journal";
 
 /** How long `check` reuses a model's table list: one deployment's previews of many resources on one
@@ -36,8 +37,13 @@ export class ProviderContext {
   private readonly env: Record<string, string | undefined>;
   private readonly cwd: string;
   private readonly connections = new Map<string, Connection | ConfigError>();
+  /** Connections set directly (ContextOptions.connections): they outlive `configure`. */
+  private readonly fixed: Record<string, Connection>;
   private readonly clients = new Map<string, CelonisClient>();
   private readonly tableLists = new Map<string, { at: number; tables: Promise<TableConfig[]> }>();
+  private readonly loadInfos = new Map<string, { at: number; info: Promise<LoadInfoSync> }>();
+  /** The stack config `configure` was given (named connections are read from it when first used). */
+  private config: (key: string) => string | undefined = () => undefined;
   private journalOf: Journal | null | undefined;
 
   constructor(opts: ContextOptions = {}) {
@@ -47,29 +53,38 @@ export class ProviderContext {
     this.env = opts.env ?? process.env;
     this.cwd = opts.cwd ?? process.cwd();
     this.journalOf = opts.journal;
-    for (const [name, conn] of Object.entries(opts.connections ?? {})) this.connections.set(name, conn);
+    this.fixed = opts.connections ?? {};
   }
 
-  /** Reads the connection `name` from stack config (`get`) with env fallbacks; a bad one fails its calls. */
-  configure(get: (key: string) => string | undefined, name = ""): void {
-    let conn: Connection | ConfigError;
+  /**
+   * Takes the stack config (`get`): the unnamed connection is read from it with env fallbacks, named
+   * ones (`celonis:connections`) when first used; a bad one fails its calls. Forgets earlier ones.
+   */
+  configure(get: (key: string) => string | undefined): void {
+    this.config = get;
+    this.connections.clear();
+    this.clients.clear();
+    this.tableLists.clear();
+    this.loadInfos.clear();
+  }
+
+  /** Connection `name` ("" the unnamed one), read once by connections.ts's rules. */
+  private connection(name: string): Connection | ConfigError {
+    let conn: Connection | ConfigError | undefined = this.fixed[name] ?? this.connections.get(name);
+    if (conn) return conn;
     try {
-      conn = readConnection(get, this.env);
+      conn = selectConnection(name, this.config, this.env);
     } catch (err) {
       conn = err instanceof ConfigError ? err : new ConfigError(String(err));
     }
     this.connections.set(name, conn);
-    this.clients.delete(name);
-    for (const key of this.tableLists.keys())
-      if (key.startsWith(`${name}\u0000`)) this.tableLists.delete(key);
+    return conn;
   }
 
-  /** The client of connection `name` (unconfigured: read from the environment once). */
+  /** The client of connection `name` ("" the unnamed one); throws the connection's ConfigError. */
   client(name = ""): CelonisClient {
-    if (!this.connections.has(name)) this.configure(() => undefined, name);
-    const conn = this.connections.get(name);
-    if (conn instanceof ConfigError || conn === undefined)
-      throw conn ?? new ConfigError(`no connection ${name}`);
+    const conn = this.connection(name);
+    if (conn instanceof ConfigError) throw conn;
     let client = this.clients.get(name);
     if (!client) {
       client = new CelonisClient({
@@ -93,6 +108,21 @@ export class ProviderContext {
     this.tableLists.set(key, { at: this.clock.now(), tables });
     tables.catch(() => this.tableLists.delete(key));
     return tables;
+  }
+
+  /**
+   * The model's load info (its history, for the expected duration), shared for TABLES_TTL_MS like
+   * the table list: one read per model for a deployment's previews. A failure is never kept.
+   */
+  loadInfo(model: ModelRef): Promise<LoadInfoSync> {
+    const key = modelKey(model);
+    const hit = this.loadInfos.get(key);
+    if (hit && this.clock.now() - hit.at < TABLES_TTL_MS) return hit.info;
+    const { poolId, dataModelId } = model;
+    const info = this.client(model.connection).getLoadInfo(poolId, dataModelId, {});
+    this.loadInfos.set(key, { at: this.clock.now(), info });
+    info.catch(() => this.loadInfos.delete(key));
+    return info;
   }
 
   /** The trigger journal of this project (see journal.ts); null when turned off. */

@@ -14,6 +14,8 @@ import { TriggerValueError, toJsonValue } from "./json-values";
 import { UNKNOWN } from "./plan";
 import { DEFAULTS } from "./properties";
 import type { CheckedInputs, JsonValue } from "./types";
+import { OUTSIDE_WINDOW_VALUES } from "./window-policy";
+import { validateWindows } from "./windows";
 
 /** One problem with one input, in the shape `check` returns to the engine. */
 export interface CheckFailure {
@@ -82,6 +84,9 @@ export function validateInputs(raw: Record<string, unknown>): {
     timeoutSeconds: r.timeout(),
     onBusy: r.choice("onBusy", ["wait", "fail"] as const, DEFAULTS.onBusy),
     warningsAs: r.choice("warningsAs", ["success", "error"] as const, DEFAULTS.warningsAs),
+    ...r.windows(),
+    outsideWindow: r.choice("outsideWindow", OUTSIDE_WINDOW_VALUES, DEFAULTS.outsideWindow),
+    connection: r.connection(),
   };
   if (raw.loadType === "fromCache" && tables) {
     r.fail(
@@ -203,6 +208,27 @@ class InputReader {
     if (typeof value === "boolean") return value;
     this.fail(property, `${property} must be true or false, got ${show(value)}`);
     return fallback;
+  }
+
+  /** `windows` (kept as written when valid) and `timeZone` (canonical), each entry checked (windows.ts). */
+  windows(): { windows: string[] | null; timeZone: string } {
+    const { options, failures } = validateWindows(this.raw.windows, this.raw.timeZone);
+    this.failures.push(...failures);
+    const raw = this.raw.windows;
+    const windows = Array.isArray(raw) && failures.length === 0 ? (raw as string[]) : DEFAULTS.windows;
+    return { windows: raw === UNKNOWN ? [UNKNOWN] : windows, timeZone: options.timeZone };
+  }
+
+  /** `connection`: the name of one of `celonis:connections`; null (left out) for the unnamed one. */
+  connection(): string | null {
+    const value = this.raw.connection;
+    if (value === undefined || value === null || value === "") return null;
+    if (typeof value === "string") return value;
+    this.fail(
+      "connection",
+      `connection must be the name of a connection in celonis:connections, got ${show(value)}`,
+    );
+    return null;
   }
 
   timeout(): number {

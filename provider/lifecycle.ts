@@ -8,6 +8,7 @@
 //      │                        ├──notStarted (Celonis refused the trigger)──────────────────▶ owed
 //      │                        └──notFound (no load ever appeared, or it left the history)─▶ owed
 //      ├──nothingToLoad──▶ done
+//      ├──deferred (due outside every reload window, outsideWindow "defer") ──▶ deferred (still owed)
 //      └──interrupted (any error before a trigger) ──▶ owed
 //
 // The invariant: once a trigger may have reached Celonis (`triggering`, `running`), an error never
@@ -22,7 +23,7 @@ import type { LoadRecord, LoadType } from "./celonis/types";
 import type { Plan, PlanLoad, PlanStatus, WarningsAs } from "./types";
 
 /** Where a reload stands. */
-export type Phase = "planned" | "triggering" | "running" | "done" | "owed";
+export type Phase = "planned" | "triggering" | "running" | "done" | "owed" | "deferred";
 
 /** What every phase of a reload carries: its plan. */
 interface ReloadBase {
@@ -44,7 +45,9 @@ export type Reload =
       readonly error: string | null;
     })
   | (ReloadBase & { readonly phase: "done"; readonly load: PlanLoad | null; readonly error: null })
-  | (ReloadBase & { readonly phase: "owed"; readonly load: PlanLoad | null; readonly error: string });
+  | (ReloadBase & { readonly phase: "owed"; readonly load: PlanLoad | null; readonly error: string })
+  /** Not triggered because no reload window was open; `warning` says when the next one opens. */
+  | (ReloadBase & { readonly phase: "deferred"; readonly load: null; readonly error: null });
 
 /** A reload whose trigger may have reached Celonis: it has a load. */
 export type InFlight = Extract<Reload, { phase: "triggering" | "running" }>;
@@ -58,6 +61,7 @@ type Transition =
   | "notFound"
   | "visibleBy"
   | "nothingToLoad"
+  | "deferred"
   | "interrupted";
 
 const ALLOWED: Record<Transition, readonly Phase[]> = {
@@ -69,6 +73,7 @@ const ALLOWED: Record<Transition, readonly Phase[]> = {
   notFound: ["triggering", "running"],
   visibleBy: ["triggering"],
   nothingToLoad: ["planned"],
+  deferred: ["planned"],
   interrupted: ["planned", "triggering", "running"],
 };
 
@@ -160,6 +165,12 @@ export function nothingToLoad(r: Reload): Reload {
   return { phase: "done", plan: r.plan, load: null, error: null, warning: null };
 }
 
+/** Due outside every reload window: nothing is triggered and the plan stays owed (`why` is the warning). */
+export function deferred(r: Reload, why: string): Reload {
+  check(r, "deferred");
+  return { phase: "deferred", plan: r.plan, load: null, error: null, warning: why };
+}
+
 /**
  * Something failed, timed out or was cancelled. Before any trigger the plan stays owed; after one,
  * the load is never forgotten: the reload stays where it was (triggering or running) with the error.
@@ -181,6 +192,8 @@ export function persisted(r: Reload): { planStatus: PlanStatus; planLoad: PlanLo
     case "triggering":
     case "running":
       return { planStatus: "running", planLoad: r.load };
+    case "deferred":
+      return { planStatus: "deferred", planLoad: null };
   }
 }
 

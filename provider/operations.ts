@@ -11,12 +11,22 @@ import { resolveTables } from "./celonis/resolve";
 import type { ResolvedTable } from "./celonis/types";
 import type { ModelRef } from "./batch";
 import type { ProviderContext } from "./context";
-import { resolvedFailures, tableRefs, unresolvedFailures, validateInputs, type CheckFailure } from "./inputs";
+import { ConfigError } from "./config";
+import { expectedDuration } from "./expected-duration";
+import {
+  resolvedFailures,
+  tableRefs,
+  unresolvedFailures,
+  validateInputs,
+  type CheckFailure,
+  type ValidatedInputs,
+} from "./inputs";
 import { engineReachable } from "./host-guard";
 import { changeKey, type ChangeParts } from "./journal";
 import { interrupted, persisted, planLoadMatch, planned, settleFound, type Reload } from "./lifecycle";
 import {
   containsUnknown,
+  decisivePlan,
   planAtUpdate,
   NO_RELOAD,
   planAtCheck,
@@ -27,6 +37,8 @@ import {
 import { planTables, runPlan, toLastLoad, type RunOutcome } from "./runner";
 import { FINGERPRINT_KEYS, INPUT_KEYS } from "./properties";
 import type { CheckedInputs, Plan, ReloadedTable, ReloadOutputs } from "./types";
+import { previewDeferral } from "./window-policy";
+import { validateWindows } from "./windows";
 
 type Props = Record<string, unknown>;
 
@@ -45,7 +57,7 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Who the resource is (a plugin passes its URN); the dynamic resource sends `__scope` instead. */
   scope?: string;
-  /** The connection the resource's model is on (default: the unnamed one, all there is today). */
+  /** The connection the resource's model is on (default: the resource's `connection` input). */
   connection?: string;
 }
 
@@ -68,7 +80,8 @@ export async function check(
 ): Promise<{ inputs: Props; failures: CheckFailure[] }> {
   const { inputs, failures } = validateInputs(news);
   const model = modelOf(inputs, ctx);
-  pc.client(model.connection); // a missing or bad connection fails here, before anything else
+  const connectionFailure = connectionCheck(pc, model.connection);
+  if (connectionFailure) return { inputs: { ...news, ...inputs }, failures: [connectionFailure] };
   const refs = tableRefs(inputs);
   let resolvedTables: ResolvedTable[] | null = null;
   const idsKnown = inputs.poolId !== UNKNOWN && inputs.dataModelId !== UNKNOWN;
@@ -91,11 +104,48 @@ export async function check(
   }
   const state = { ...inputs, resolvedTables };
   const old = olds && typeof olds.poolId === "string" ? (olds as unknown as CheckedInputs) : undefined;
-  const plan: Plan = failures.length > 0 ? { ...NO_RELOAD } : planAtCheck(old, state);
+  const plan: Plan =
+    failures.length > 0 ? { ...NO_RELOAD } : await informed(pc, model, planAtCheck(old, state), inputs);
   // A create with a reload to run: its model's batch waits for it (see Batches.announce).
   const scope = scopeOf(news, ctx);
   if (!old && scope && plan.action === "reload") pc.batches.announce(model, scope);
   return { inputs: { ...news, ...state, plan }, failures };
+}
+
+/**
+ * Fails for a bad connection before anything else: an unknown name as a failure of `connection`
+ * (listing the configured ones), a missing or bad unnamed connection as an error, as before.
+ */
+function connectionCheck(pc: ProviderContext, name: string): CheckFailure | null {
+  try {
+    pc.client(name);
+    return null;
+  } catch (err) {
+    if (!(err instanceof ConfigError) || name === "") throw err;
+    return { property: "connection", reason: err.message };
+  }
+}
+
+/**
+ * The plan with what only informs the preview: the expected duration from one load-info read per
+ * model (a failed read: unknown), and whether `up` would defer it now (outside every reload window).
+ */
+async function informed(
+  pc: ProviderContext,
+  model: ModelRef,
+  plan: Plan,
+  inputs: ValidatedInputs,
+): Promise<Plan> {
+  const out: Plan = { ...decisivePlan(plan)! };
+  if (plan.action !== "reload" || containsUnknown([model.poolId, model.dataModelId])) return out;
+  const info = plan.loadType ? await pc.loadInfo(model).catch(() => null) : null;
+  const expected = expectedDuration(info, plan.loadType);
+  out.expectedSeconds = expected.expectedSeconds;
+  out.expectedBasis = expected.basis;
+  const { options } = validateWindows(inputs.windows, inputs.timeZone);
+  const deferral = previewDeferral({ ...options, now: pc.clock.now() });
+  if (deferral) out.window = deferral;
+  return out;
 }
 
 /** Whether the engine must update (or replace) the resource; always a boolean, never "unknown". */
@@ -176,8 +226,12 @@ async function coveredTables(
 }
 
 /** The resource's model on its connection: the key of its batch, announcements and table cache. */
-function modelOf(inputs: Pick<CheckedInputs, "poolId" | "dataModelId">, ctx: CallContext): ModelRef {
-  return { connection: ctx.connection ?? "", poolId: inputs.poolId, dataModelId: inputs.dataModelId };
+function modelOf(
+  inputs: Pick<CheckedInputs, "poolId" | "dataModelId" | "connection">,
+  ctx: CallContext,
+): ModelRef {
+  const connection = ctx.connection ?? inputs.connection ?? "";
+  return { connection, poolId: inputs.poolId, dataModelId: inputs.dataModelId };
 }
 
 /**
@@ -279,7 +333,10 @@ export async function read(
   const limits = { signal: ctx.signal }; // a plugin's Cancel stops a refresh too
   if (state.poolId === undefined && state.dataModelId === undefined) return importModel(pc, id, ctx, limits);
   if (!state.poolId || !state.dataModelId || containsUnknown(state.poolId)) return { id, props };
-  const model = modelOf({ poolId: state.poolId, dataModelId: state.dataModelId }, ctx);
+  const model = modelOf(
+    { poolId: state.poolId, dataModelId: state.dataModelId, connection: state.connection },
+    ctx,
+  );
   const api = pc.client(model.connection);
   const last = await api.getLastLoad(state.poolId, state.dataModelId, limits);
   const refreshed: Props = { ...props, lastLoad: last ? toLastLoad(last) : (state.lastLoad ?? null) };

@@ -6,8 +6,16 @@
 // batch's plans). No I/O here: tests call these directly, row by row of the design table.
 
 import type { ResolvedTable } from "./celonis/types";
-import { INPUT_KEYS, RELOADING_INPUTS, type PlanInputs } from "./properties";
-import type { CheckedInputs, JsonValue, LoadTypeOption, Plan, PlanLoad, ReloadOutputs } from "./types";
+import { INPUT_KEYS, PROPERTIES, RELOADING_INPUTS, type PlanInputs, type Property } from "./properties";
+import {
+  INFORMATIONAL_PLAN_KEYS,
+  type CheckedInputs,
+  type JsonValue,
+  type LoadTypeOption,
+  type Plan,
+  type PlanLoad,
+  type ReloadOutputs,
+} from "./types";
 
 /** The value the engine sends for an input that is not known yet (preview), also nested. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -84,6 +92,7 @@ export function reloadFingerprint(state: PlanInputs): string {
   const tables = keyedTables(state);
   const triggers = [...keyedTriggers(state).entries()].map(([k, v]) => [k, v.value]).sort();
   return canonicalJson({
+    ...(state.connection ? { connection: state.connection } : {}), // unnamed: as before connections
     poolId: state.poolId,
     dataModelId: state.dataModelId,
     tables: tables ? [...tables.keys()].sort() : null,
@@ -140,12 +149,14 @@ export function planReload(old: PlanInputs | undefined, next: PlanInputs): Plan 
       reasons: [`${unknown.join(", ")} not known until deploy: whether and what to reload is decided then`],
     };
   }
-  if (!old || old.poolId !== next.poolId || old.dataModelId !== next.dataModelId) {
+  if (!old || identityChanges(old, next).length > 0) {
     const why = !old
       ? "created"
-      : old.poolId !== next.poolId
-        ? "poolId changed: the resource is replaced"
-        : "dataModelId changed: the resource is replaced";
+      : (old.connection ?? null) !== (next.connection ?? null)
+        ? "connection changed: the resource is replaced"
+        : old.poolId !== next.poolId
+          ? "poolId changed: the resource is replaced"
+          : "dataModelId changed: the resource is replaced";
     if (!next.reloadOnCreate) return { ...NO_RELOAD, reasons: [`${why}; reloadOnCreate is false`] };
     return createPlan(next, [why]);
   }
@@ -157,6 +168,27 @@ export function planReload(old: PlanInputs | undefined, next: PlanInputs): Plan 
     return { action: "reload", loadType: wholeModelLoadType(next.loadType), tables: [], reasons: c.reasons };
   if (c.partial.size > 0) return partialReload(c.partial, c.reasons);
   return { ...NO_RELOAD, reasons: c.info.length > 0 ? c.info : ["no reload-relevant change"] };
+}
+
+/** The keys whose change replaces the resource: the model's identity (its connection and ids). */
+export const IDENTITY_KEYS = ["connection", "poolId", "dataModelId"] as const;
+
+function identityChanges(old: Partial<PlanInputs>, next: PlanInputs): string[] {
+  return IDENTITY_KEYS.filter((k) => (old[k] ?? null) !== (next[k] ?? null) || containsUnknown(next[k]));
+}
+
+/** The value a key left out takes (null when it has no default). */
+function defaultOf(k: keyof CheckedInputs): unknown {
+  const p: Property = PROPERTIES[k];
+  return p.default ?? null;
+}
+
+/** The plan without what only informs (expected duration, window note): what decisions compare. */
+export function decisivePlan(plan: Plan | null | undefined): Plan | null {
+  if (!plan) return null;
+  const out: Record<string, unknown> = { ...plan };
+  for (const k of INFORMATIONAL_PLAN_KEYS) delete out[k];
+  return out as unknown as Plan;
 }
 
 /** What changed between two states of one resource, as planReload collects it. */
@@ -241,7 +273,9 @@ export function planAfterSettling(earlier: Plan, ended: "done" | "owed", next: P
  */
 export function mergePlans(owed: Plan, next: Plan): Plan {
   if (owed.action === "none") return next;
-  const owedReasons = owed.reasons.map((r) => `still owed from the last run (${r})`);
+  const owedReasons = owed.reasons.map((r) =>
+    r.startsWith("still owed from the last run") ? r : `still owed from the last run (${r})`,
+  );
   return combinePlans([{ ...owed, reasons: owedReasons }, next]);
 }
 
@@ -294,9 +328,7 @@ export interface UpdateDecision {
 
 /** Decides from the stored outputs and the new checked inputs. Pure. */
 export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs): UpdateDecision {
-  const replaces = (["poolId", "dataModelId"] as const).filter(
-    (k) => olds[k] !== news[k] || containsUnknown(news[k]),
-  );
+  const replaces = identityChanges(olds, news);
   const status = olds.planStatus ?? "done";
   const oldState = olds as PlanInputs;
   const reloadChanged =
@@ -307,10 +339,13 @@ export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
   // A plan decided "at deploy time" (inputs unknown when check ran) is decided here, from the outputs.
   const deferred = news.plan.action === "reload" && news.plan.loadType === null && olds.plan !== undefined;
   const base = !reloadChanged ? NO_RELOAD : deferred ? planReload(oldState, news) : news.plan;
-  const owed = status === "owed" && olds.plan ? olds.plan : NO_RELOAD;
-  const inputsChanged = INPUT_KEYS.some(
-    (k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null),
-  );
+  // A deferred plan (due outside its reload window) is owed like a failed one.
+  const owed =
+    (status === "owed" || status === "deferred") && olds.plan ? decisivePlan(olds.plan)! : NO_RELOAD;
+  // A key a stored state lacks (written before it existed) counts as its default: no update on upgrade.
+  const compared = (s: Partial<CheckedInputs>, k: keyof CheckedInputs) =>
+    canonicalJson((k === "plan" ? decisivePlan(s.plan) : (s[k] ?? defaultOf(k))) ?? null);
+  const inputsChanged = INPUT_KEYS.some((k) => compared(olds, k) !== compared(news, k));
   const running = status === "running" ? runningLoad(olds) : null;
   return {
     replaces,

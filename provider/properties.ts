@@ -13,6 +13,8 @@
 
 import type { DataModelReloadArgs } from "./resource";
 import type { CheckedInputs, LoadTypeOption, OnBusy, WarningsAs } from "./types";
+import { DEFAULT_OUTSIDE_WINDOW, type OutsideWindow } from "./window-policy";
+import { DEFAULT_TIME_ZONE } from "./windows";
 
 /** What a property is for. */
 export type Role = "reloads" | "shapes" | "option" | "output";
@@ -33,12 +35,16 @@ export const PROPERTIES = {
   tables: { role: "reloads" },
   triggers: { role: "reloads" },
   tableTriggers: { role: "reloads" },
+  connection: { role: "reloads" },
   loadType: { role: "shapes", default: "complete" as LoadTypeOption },
   reloadOnCreate: { role: "shapes", default: true as boolean },
   wait: { role: "option", default: true as boolean },
   timeoutSeconds: { role: "option", default: 3600 as number },
   onBusy: { role: "option", default: "wait" as OnBusy },
   warningsAs: { role: "option", default: "success" as WarningsAs },
+  windows: { role: "option", default: null as string[] | null },
+  timeZone: { role: "option", default: DEFAULT_TIME_ZONE as string },
+  outsideWindow: { role: "option", default: DEFAULT_OUTSIDE_WINDOW as OutsideWindow },
   resolvedTables: { role: "output" },
   plan: { role: "output" },
 } as const satisfies RoleTable<keyof CheckedInputs>;
@@ -73,16 +79,16 @@ export const INPUT_KEYS: readonly (keyof CheckedInputs)[] = Object.keys(
   PROPERTIES,
 ) as (keyof CheckedInputs)[];
 
-/** The inputs whose change reloads (5 keys). */
+/** The inputs whose change reloads (6 keys; `connection`, like the ids, replaces the resource). */
 export const RELOADING_INPUTS = keysWithRole("reloads");
 
 /**
  * What the reload fingerprint covers (plan.reloadFingerprint): the reloading inputs and how their
- * tables resolved (6 keys). Outputs keep these from the old state while a change waits for the next `up`.
+ * tables resolved (7 keys). Outputs keep these from the old state while a change waits for the next `up`.
  */
 export const FINGERPRINT_KEYS = [...RELOADING_INPUTS, "resolvedTables"] as const;
 
-/** What the planner reads (8 keys): the fingerprint's keys, and what shapes the load. */
+/** What the planner reads (9 keys): the fingerprint's keys, and what shapes the load. */
 export type PlanInputs = Pick<CheckedInputs, KeysWithRole<"reloads" | "shapes"> | "resolvedTables">;
 
 /** The keys `check` computes (a user never sets them). */
@@ -96,4 +102,7 @@ export const DEFAULTS = {
   timeoutSeconds: PROPERTIES.timeoutSeconds.default,
   onBusy: PROPERTIES.onBusy.default,
   warningsAs: PROPERTIES.warningsAs.default,
+  windows: PROPERTIES.windows.default,
+  timeZone: PROPERTIES.timeZone.default,
+  outsideWindow: PROPERTIES.outsideWindow.default,
 } satisfies { [K in KeysWithRole<"shapes" | "option">]: CheckedInputs[K] };

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedTable } from "./celonis/types";
 import { toJsonValue } from "./json-values";
 import * as celonisProvider from "./provider";
+import type { OutsideWindow } from "./window-policy";
 import type {
   LastLoad,
   LoadTypeOption,
@@ -106,6 +107,31 @@ export interface DataModelReloadArgs {
    * the reload stays owed). Changing it reloads nothing.
    */
   warningsAs?: pulumi.Input<WarningsAs>;
+  /**
+   * When a reload may start: entries `DAYS[ HH:MM-HH:MM]` (days `Mon`…`Sun`, a range such as `Mon-Fri`
+   * or a comma list; no time range: the whole day; a range crossing midnight belongs to the day it
+   * starts on), e.g. `["Mon-Fri 19:00-06:00", "Sat-Sun"]`. Checked just before the trigger; a load
+   * already running is never affected. A malformed entry fails the preview. Omitted: any time.
+   * Someone has to run `up` inside a window for a deferred reload to run. Changing it never reloads.
+   */
+  windows?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The IANA time zone `windows` are read in, e.g. `Europe/Berlin` (default `UTC`). A time skipped
+   * by daylight saving moves forward; a repeated one counts once. Changing it never reloads.
+   */
+  timeZone?: pulumi.Input<string>;
+  /**
+   * A reload due outside every window: `defer` (default) triggers nothing, succeeds with a warning
+   * and records `planStatus: "deferred"` (the next `up` inside a window runs it); `wait` waits for the
+   * window within `timeoutSeconds`; `fail` fails the update (the reload stays owed). Changing it never reloads.
+   */
+  outsideWindow?: pulumi.Input<OutsideWindow>;
+  /**
+   * The named connection in stack config `celonis:connections` the model is on (default: the unnamed
+   * `celonis:*` connection). An unknown name fails the preview listing the configured ones. Changing
+   * it replaces the resource, and the new one loads on create.
+   */
+  connection?: pulumi.Input<string>;
 }
 
 /**
@@ -136,6 +162,14 @@ export class DataModelReload extends pulumi.dynamic.Resource {
   declare public readonly onBusy: pulumi.Output<OnBusy>;
   /** How WARNING counts. */
   declare public readonly warningsAs: pulumi.Output<WarningsAs>;
+  /** Reload windows as written, or null (any time). */
+  declare public readonly windows: pulumi.Output<string[] | null>;
+  /** The time zone of the windows. */
+  declare public readonly timeZone: pulumi.Output<string>;
+  /** What a reload due outside every window does. */
+  declare public readonly outsideWindow: pulumi.Output<OutsideWindow>;
+  /** The named connection, or null for the unnamed one. */
+  declare public readonly connection: pulumi.Output<string | null>;
   /** Every table reference resolved to its id and display name. */
   declare public readonly resolvedTables: pulumi.Output<ResolvedTable[] | null>;
   /** The reload decision of the last deployment: action, load type, tables and reasons. */
@@ -143,7 +177,8 @@ export class DataModelReload extends pulumi.dynamic.Resource {
   /**
    * `done`; `owed` (the load failed or nothing started: the next up runs the plan again); `running`
    * (a load was triggered and not seen to end — a timed-out or interrupted wait, or `wait: false`:
-   * the next up or refresh settles that load, never starting another for the same change).
+   * the next up or refresh settles that load, never starting another for the same change);
+   * `deferred` (due outside every reload window: nothing started, the next up inside a window runs it).
    */
   declare public readonly planStatus: pulumi.Output<PlanStatus>;
   /**

@@ -1,7 +1,8 @@
 // Carries out one reload plan against Celonis, in the steps a reader can check one by one:
 //   settle  – a load an earlier run triggered (a timed-out wait, `wait: false`, an interrupted
 //             deployment found in the journal) is found again and waited for, never triggered twice;
-//   share   – the plan joins the model's batch (batch.ts): the batch waits out (or refuses) a load
+//   share   – the plan joins the model's batch (batch.ts): the member's reload window is asked first
+//             (window-policy.ts: trigger, defer, wait or fail), then the batch waits out (or refuses) a load
 //             started elsewhere as `onBusy` says, triggers one load covering every member (each
 //             member journals it first, on the batch's "about to trigger"), and follows it; it ends
 //             with a result per member, as data;
@@ -21,6 +22,7 @@ import { Deadline } from "./deadline";
 import type { Journal } from "./journal";
 import {
   adopted,
+  deferred,
   interrupted,
   isInFlight,
   latestVisible,
@@ -37,6 +39,8 @@ import {
   type Reload,
 } from "./lifecycle";
 import { planAfterSettling } from "./plan";
+import { decideWindow, DEFAULT_OUTSIDE_WINDOW } from "./window-policy";
+import { validateWindows } from "./windows";
 import { modelLabel, progressLine, shortId } from "./progress";
 import type { CheckedInputs, LastLoad, Plan, PlanLoad, ReloadedTable } from "./types";
 
@@ -174,7 +178,7 @@ class ReloadRun {
   /** Records an error, timeout or cancellation: see lifecycle.interrupted. */
   stopped(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
-    if (this.reload.phase === "done" || this.reload.phase === "owed") {
+    if (["done", "owed", "deferred"].includes(this.reload.phase)) {
       this.log(`after the reload was decided: ${message}`); // nothing left to record
       return;
     }
@@ -267,6 +271,8 @@ class ReloadRun {
         throw new Stop(this.timedOut());
       case "cancelled":
         throw result.reason;
+      case "withheld":
+        return; // admit left the reload deferred, or owed with why
       case "stopped": {
         const err = result.error;
         if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
@@ -287,7 +293,35 @@ class ReloadRun {
       deadline: this.deadline,
       log: this.ctx.log,
       on: (event) => this.onBatchEvent(plan, event),
+      admit: this.inputs.windows ? () => this.admit() : undefined, // no windows: always open
     };
+  }
+
+  /**
+   * The reload window, asked just before our own trigger (window-policy.ts): true to trigger now;
+   * false when deferred (a warning, the plan stays owed) or failed (owed, with why). Waits for a
+   * window that opens before the deadline when `outsideWindow` is "wait".
+   */
+  private async admit(): Promise<boolean> {
+    const { options } = validateWindows(this.inputs.windows, this.inputs.timeZone);
+    const outsideWindow = this.inputs.outsideWindow ?? DEFAULT_OUTSIDE_WINDOW;
+    for (;;) {
+      const now = this.ctx.clock.now();
+      const d = decideWindow({ ...options, outsideWindow, now, deadline: this.deadline.at });
+      if (d.kind === "trigger") return true;
+      if (d.kind === "defer") {
+        this.reload = deferred(this.reload, d.message);
+        this.ctx.log(`warning: ${this.label}: ${d.message}; the reload stays owed (planStatus "deferred")`);
+        return false;
+      }
+      if (d.kind === "fail") {
+        this.reload = interrupted(this.reload, d.message);
+        return false;
+      }
+      this.log(d.message);
+      await this.deadline.pause(d.until - now).catch(() => undefined); // a cancel ends the batch's wait
+      if (this.deadline.signal?.aborted) return false;
+    }
   }
 
   /** How the batch's trigger and load move this reload along its lifecycle. */

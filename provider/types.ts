@@ -3,6 +3,7 @@
 // (undefined, Date or class instances break the engine's struct encoding).
 
 import type { LoadStatus, LoadType, ResolvedTable } from "./celonis/types";
+import type { OutsideWindow } from "./window-policy";
 
 /** Any JSON value: what `triggers` and `tableTriggers` may hold. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -31,7 +32,22 @@ export interface Plan {
    */
   tableIds?: string[];
   reasons: string[];
+  /**
+   * Informational, never compared (diff, plan reuse and the journal key ignore it): how long the load
+   * will probably take in seconds (the model's average for its load type), null when unknown.
+   */
+  expectedSeconds?: number | null;
+  /** Where `expectedSeconds` comes from: "history average of COMPLETE loads" (or PARTIAL, FROM_CACHE), or "unknown". */
+  expectedBasis?: string;
+  /**
+   * Informational, never compared: set when the preview ran outside every reload window, e.g.
+   * "deferred: outside the reload window, next opens Fri 19:00 Europe/Berlin".
+   */
+  window?: string;
 }
+
+/** The plan's keys that only inform: nothing decides on them. */
+export const INFORMATIONAL_PLAN_KEYS = ["expectedSeconds", "expectedBasis", "window"] as const;
 
 /** Inputs after `check`: validated, defaulted, with table references resolved and the plan attached. */
 export interface CheckedInputs {
@@ -46,6 +62,14 @@ export interface CheckedInputs {
   timeoutSeconds: number;
   onBusy: OnBusy;
   warningsAs: WarningsAs;
+  // The four below are absent in inputs stored before windows and named connections existed.
+  /** Reload windows as written (null: reload at any time). */
+  windows?: string[] | null;
+  /** The IANA zone `windows` are read in. */
+  timeZone?: string;
+  outsideWindow?: OutsideWindow;
+  /** The named connection (`celonis:connections`) the model is on; null: the unnamed one. */
+  connection?: string | null;
   /** Every table reference in `tables` and `tableTriggers`, resolved; null when not resolvable yet. */
   resolvedTables: ResolvedTable[] | null;
   plan: Plan;
@@ -62,7 +86,12 @@ export type PlanStatus =
    * interrupted, or `wait` is false): the next `up` (or `refresh`) settles that load, never starting
    * another for the same change while it may still run.
    */
-  | "running";
+  | "running"
+  /**
+   * The plan was due outside every reload window and `outsideWindow` is "defer": nothing was
+   * triggered, the change stays owed, and the next `up` inside a window runs it.
+   */
+  | "deferred";
 
 /** The load that carries out the plan: the one this resource triggered, or adopted. */
 export interface PlanLoad {

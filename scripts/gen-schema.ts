@@ -69,10 +69,20 @@ function configVariables(): Record<string, PropertySpec> {
   return out;
 }
 
+/**
+ * The plugin face picks a connection by explicit provider instances, so the dynamic resource's
+ * `connection` input (a name in `celonis:connections`) is not part of the schema.
+ */
+const DYNAMIC_ONLY = ["connection"];
+
+function pluginMembers<T extends { members: Member[] }>(read: T): T {
+  return { ...read, members: read.members.filter((m) => !DYNAMIC_ONLY.includes(m.name)) };
+}
+
 /** Input descriptions end with the default the provider fills in (the SDKs leave it to the provider). */
 function withDefault(member: Member): PropertySpec {
   const value = (DEFAULTS as Record<string, unknown>)[member.name];
-  if (value === undefined) return member.spec;
+  if (value === undefined || value === null) return member.spec; // null: "left out" says it
   return {
     ...member.spec,
     description: `${member.spec.description}\n\nDefault: \`${JSON.stringify(value)}\`.`,
@@ -164,8 +174,8 @@ export function buildSchema(): Record<string, unknown> {
     target: ts.ScriptTarget.ES2022,
   });
   const reader = new SchemaReader(program, (name) => `${PACKAGE}:index:${name}`);
-  const args = reader.members(RESOURCE_FILE, "DataModelReloadArgs");
-  const resource = reader.members(RESOURCE_FILE, "DataModelReload");
+  const args = pluginMembers(reader.members(RESOURCE_FILE, "DataModelReloadArgs"));
+  const resource = pluginMembers(reader.members(RESOURCE_FILE, "DataModelReload"));
   const { version, license, author } = packageInfo();
   const config = configVariables();
   return {

@@ -80,7 +80,7 @@ export function detailedDiff(olds: Props, news: Props, decision: DiffDecision): 
     if (kind) out[key] = kind;
   }
   const planChanged = canonicalJson(olds.plan ?? null) !== canonicalJson(news.plan ?? null);
-  const pending = olds.planStatus === "owed" || olds.planStatus === "running";
+  const pending = ["owed", "running", "deferred"].includes(olds.planStatus as string);
   if (planChanged || pending || Object.keys(out).length === 0) out.plan = "update";
   return out;
 }

@@ -126,4 +126,18 @@ describe("e2e: the examples", function () {
       await stack.workspace.removeStack("e2e");
     }
   });
+
+  it("night-window: outside its windows production is deferred and loads nothing; the preview knows its duration", async () => {
+    const closed = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][(new Date().getUTCDay() + 9) % 7];
+    const stack = await run("night-window", { windows: JSON.stringify([closed]) });
+    try {
+      const up = await stack.up();
+      assert.equal(up.outputs.productionStatus.value, "deferred");
+      assert.equal(typeof up.outputs.productionExpectedSeconds.value, "number");
+      assert.equal(posts().length, 0, "nothing triggered outside the window");
+    } finally {
+      await stack.destroy();
+      await stack.workspace.removeStack("e2e");
+    }
+  });
 });

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Clock } from "../../provider/clock";
 import { ProviderContext } from "../../provider/context";
 import { Journal } from "../../provider/journal";
 import * as operations from "../../provider/operations";
@@ -70,6 +71,8 @@ export interface TestContextOptions {
   token: string;
   lines?: string[];
   requestTimeoutMs?: number;
+  /** The context's clock (default: the system's). */
+  clock?: Clock;
 }
 
 /** A fresh provider context for one test: its own journal file, lines collected (or dropped). */
@@ -84,5 +87,6 @@ export function testContext(opts: TestContextOptions): ProviderContext {
     journal: new Journal(path.join(dir, "journal.json")),
     log: (line) => opts.lines?.push(line),
     connections: { "": connection },
+    clock: opts.clock,
   });
 }

@@ -57,4 +57,27 @@ describe("named connections: two teams with the same ids in one context", functi
     );
     assert.notEqual(a.outputs.planLoad?.loadId, b.outputs.planLoad?.loadId);
   });
+
+  it("the connection input picks a named connection from stack config; an unknown name fails the check listing them", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "celonis-journal-"));
+    const pc = new ProviderContext({
+      journal: new Journal(path.join(dir, "journal.json")),
+      log: () => undefined,
+    });
+    const connections = { teamB: { url: teamB.url, apiToken: TEST_API_KEY } };
+    const config: Record<string, string> = { "celonis:connections": JSON.stringify(connections) };
+    pc.configure((key) => config[key]);
+    const inputs = { poolId: DEMO.pool, dataModelId: DEMO.model, tables: ["CASES"] };
+    teamA.clearRequests();
+    teamB.clearRequests();
+    const b = await deploy(pc, undefined, { ...inputs, connection: "teamB" });
+    assert.equal(b.failed, false, b.error?.message);
+    assert.equal(teamB.requests().filter(isLoadTrigger).length, 1, "team B loaded");
+    assert.equal(teamA.requests().length, 0, "team A was never asked");
+    assert.equal(b.outputs.connection, "teamB");
+    await assert.rejects(
+      deploy(pc, undefined, { ...inputs, connection: "prod" }),
+      /connection: connection "prod" is not configured: configured connections are "teamB"/,
+    );
+  });
 });

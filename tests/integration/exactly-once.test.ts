@@ -143,7 +143,9 @@ describe("exactly once: faults during a reload", function () {
     emu.setBehaviour(DEMO.model, { durationMs: 500, outcome: "ERROR", times: 1 });
     emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 400 });
     let outside = "";
-    void waitFor(() => emu.requests().some((r) => r.path.endsWith("/load-info-sync"))).then(() => {
+    // The second read: the first is check's, for the expected duration.
+    const infoReads = () => emu.requests().filter((r) => r.path.endsWith("/load-info-sync")).length;
+    void waitFor(() => infoReads() >= 2).then(() => {
       outside = emu.startLoad(DEMO.model).dataLoadId;
       emu.setBehaviour(DEMO.model, { visibleAfterMs: 5000, durationMs: 300, times: 1 });
     });

@@ -49,7 +49,10 @@ describe("provider handlers against the emulator", function () {
       loadType: "COMPLETE",
       tables: [],
       reasons: ["created"],
+      expectedSeconds: s.outputs.plan.expectedSeconds,
+      expectedBasis: "history average of COMPLETE loads",
     });
+    assert.equal(typeof s.outputs.plan.expectedSeconds, "number", "the demo model has a history");
     assert.ok(lines.some((l) => /triggering a COMPLETE load of the whole data model/.test(l)));
     assert.ok(lines.some((l) => /SUCCESS in/.test(l)));
   });

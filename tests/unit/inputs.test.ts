@@ -24,7 +24,8 @@ describe("inputs: validation", () => {
   it("fills defaults", () => {
     const { inputs, failures } = validateInputs(ok);
     assert.deepEqual(failures, []);
-    assert.deepEqual(inputs, { ...ok, tables: null, triggers: null, tableTriggers: null, ...DEFAULTS });
+    const unset = { tables: null, triggers: null, tableTriggers: null, connection: null };
+    assert.deepEqual(inputs, { ...ok, ...unset, ...DEFAULTS });
   });
 
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
@@ -55,6 +56,15 @@ describe("inputs: validation", () => {
     ],
     ["object dataModelId", { dataModelId: { id: 1 } }, "dataModelId", /must be a string.*got \{"id":1\}/],
     ["blank poolId", { poolId: "  " }, "poolId", /poolId is required/],
+    [
+      "malformed window",
+      { windows: ["Sat-Sun", "Mon-Fri 25:00-06:00"] },
+      "windows[1]",
+      /"Mon-Fri 25:00-06:00"/,
+    ],
+    ["unknown time zone", { timeZone: "Mars/Olympus" }, "timeZone", /IANA time zone.*"Mars\/Olympus"/],
+    ["bad outsideWindow", { outsideWindow: "skip" }, "outsideWindow", /"defer", "wait", "fail", got "skip"/],
+    ["numeric connection", { connection: 7 }, "connection", /name of a connection in celonis:connections/],
     [
       "Map trigger",
       { triggers: [new Map([["a", 1]])] },

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import {
   adopted,
+  deferred,
   interrupted,
   isInFlight,
   loadEnded,
@@ -75,6 +76,14 @@ describe("lifecycle: a reload's phases and transitions", () => {
     assert.deepEqual([warn.phase, warn.warning], ["done", "3 rows"]);
     assert.equal(loadEnded(running, record({ loadStatus: "WARNING" }), "error").phase, "owed");
     assert.equal(loadEnded(running, record({ loadStatus: "CANCELED" }), "success").phase, "owed");
+  });
+
+  it("a plan deferred outside its reload window is stored as deferred, with no load; only from planned", () => {
+    const r = deferred(planned(PLAN), "deferred: outside the reload window, next opens Fri 19:00 UTC");
+    assert.deepEqual([r.phase, r.load, r.error], ["deferred", null, null]);
+    assert.match(r.warning!, /next opens Fri 19:00 UTC/);
+    assert.deepEqual(persisted(r), { planStatus: "deferred", planLoad: null });
+    assert.throws(() => deferred(r, "again"), /deferred is not allowed from deferred/);
   });
 
   it("an error before any trigger leaves the plan owed", () => {

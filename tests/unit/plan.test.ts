@@ -234,6 +234,56 @@ describe("plan: the design table", () => {
     });
   });
 
+  it("connection changed → replaced, and the replacement loads like a create", () => {
+    const p = planReload(state(), state({ connection: "prod" }));
+    assert.match(p.reasons[0], /connection changed: the resource is replaced/);
+    const d = planAtUpdate(done(inputs()), inputs({ connection: "prod" }));
+    assert.deepEqual(d.replaces, ["connection"]);
+    // a state written before named connections (no key) against the unnamed one: the same identity
+    const old = done(inputs());
+    delete old.connection;
+    assert.deepEqual(planAtUpdate(old, inputs({ connection: null })).replaces, []);
+  });
+
+  it("a state stored before windows and connections existed needs no update after an upgrade", () => {
+    const before = inputs({ tables: ["CASES"] });
+    const stored = done(before);
+    for (const k of ["windows", "timeZone", "outsideWindow", "connection"] as const) delete stored[k];
+    const after: CheckedInputs = {
+      ...inputs({ tables: ["CASES"] }, before),
+      windows: null,
+      timeZone: "UTC",
+      outsideWindow: "defer",
+      connection: null,
+    };
+    assert.equal(planAtUpdate(stored, after).changes, false);
+    assert.equal(planAtUpdate(stored, { ...after, timeZone: "Europe/Berlin" }).changes, true);
+  });
+
+  it("the expected duration and the window note never cause an update by themselves", () => {
+    const before = inputs({ tables: ["CASES"] });
+    const stored = done({ ...before, plan: { ...before.plan, expectedSeconds: 12.5, expectedBasis: "x" } });
+    const after = inputs({ tables: ["CASES"] }, before);
+    const informed: CheckedInputs = {
+      ...after,
+      plan: { ...after.plan, expectedSeconds: 99, expectedBasis: "unknown", window: "deferred: …" },
+    };
+    const d = planAtUpdate(stored, informed);
+    assert.equal(d.changes, false);
+    assert.equal(d.run.action, "none");
+  });
+
+  it("a deferred plan is owed: the next update runs it (once, its reasons not wrapped twice)", () => {
+    const before = inputs();
+    const first = done(before, "deferred");
+    const d = planAtUpdate(first, inputs({}, before));
+    assert.equal(d.changes, true);
+    assert.deepEqual([d.run.action, d.run.loadType], ["reload", "COMPLETE"]);
+    assert.deepEqual(d.run.reasons, ["still owed from the last run (created)"]);
+    const again = planAtUpdate({ ...first, plan: d.run }, inputs({}, before));
+    assert.deepEqual(again.run.reasons, ["still owed from the last run (created)"]);
+  });
+
   it("previous reload failed → the same reload again, and the preview keeps saying so", () => {
     const before = inputs({ tables: ["CASES"], tableTriggers: { CASES: 1 } });
     const changed = inputs({ tables: ["CASES"], tableTriggers: { CASES: 2 } }, before);

@@ -33,10 +33,11 @@ describe("properties: each key's role, declared once", () => {
   });
 
   it("the three reload-related sets, named for their difference", () => {
-    assert.deepEqual(RELOADING_INPUTS, ["poolId", "dataModelId", "tables", "triggers", "tableTriggers"]);
+    const reloading = ["poolId", "dataModelId", "tables", "triggers", "tableTriggers", "connection"];
+    assert.deepEqual(RELOADING_INPUTS, reloading);
     assert.deepEqual(FINGERPRINT_KEYS, [...RELOADING_INPUTS, "resolvedTables"]);
     const planInputs = INPUT_KEYS.filter((k) => ["reloads", "shapes"].includes(PROPERTIES[k].role));
-    assert.deepEqual([...planInputs, "resolvedTables"].length, 8, "what the planner reads");
+    assert.deepEqual([...planInputs, "resolvedTables"].length, 9, "what the planner reads");
   });
 
   it("every option and shaping key has its default, and nothing else has one", () => {

@@ -51,7 +51,7 @@ describe("schema: generated from the resource's TSDoc", function () {
       resource.inputProperties.tables.description!,
       /^Tables to reload, by name, alias or table config id/,
     );
-    for (const [key, value] of Object.entries(DEFAULTS)) {
+    for (const [key, value] of Object.entries(DEFAULTS).filter(([, v]) => v !== null)) {
       assert.ok(
         resource.inputProperties[key].description!.endsWith(`Default: \`${JSON.stringify(value)}\`.`),
         key,
