@@ -4,12 +4,11 @@
 // the state or the output.
 
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import type { Emulator } from "../../packages/celonis-emulator";
 import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
-import { ensureToolchain, REPO_ROOT } from "../../scripts/stack";
-import { PulumiCli } from "../helpers/cli";
+import { REPO_ROOT } from "../../scripts/stack";
+import { startYamlStack, type PulumiCli } from "../helpers/cli";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 import { readTree } from "../helpers/files";
 
@@ -46,21 +45,12 @@ describe("e2e: lookups by name in YAML through the plugin's Invoke", function ()
   let emu: Emulator;
   let cli: PulumiCli;
 
+  let stop: (() => Promise<void>) | undefined;
+
   before(async () => {
-    ensureToolchain({ yaml: true });
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(path.join(WORK, "project"), { recursive: true });
-    fs.writeFileSync(path.join(WORK, "project", "Pulumi.yaml"), PROGRAM);
-    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
-    cli = new PulumiCli(path.join(WORK, "project"), path.join(WORK, "state"), "e2e");
-    await cli.run(["stack", "init"]);
-    await cli.run(["config", "set", "celonis:url", emu.url]);
-    await cli.run(["config", "set", "--secret", "celonis:apiToken", TEST_API_KEY]);
+    ({ emu, cli, stop } = await startYamlStack(WORK, PROGRAM, { loadMs: 300 }));
   });
-  after(async () => {
-    await cli?.run(["stack", "rm", "--yes", "--force"], true);
-    await emu?.stop();
-  });
+  after(async () => stop?.());
 
   it("fn::invoke getDataModel by name feeds a DataModelReload: the preview names the model, up loads it once", async () => {
     const preview = await cli.run(["preview", "--diff"]);

@@ -3,14 +3,13 @@
 // and records planStatus "deferred"; once the window is open the next `up` loads it, exactly once.
 
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import type { Emulator } from "../../packages/celonis-emulator";
 import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { DAY_NAMES } from "../../provider/windows";
-import { ensureToolchain, REPO_ROOT } from "../../scripts/stack";
-import { PulumiCli } from "../helpers/cli";
-import { DEMO, TEST_API_KEY } from "../helpers/emulator";
+import { REPO_ROOT } from "../../scripts/stack";
+import { startYamlStack, type PulumiCli } from "../helpers/cli";
+import { DEMO } from "../helpers/emulator";
 
 const PROJECT = "yaml-windows";
 const WORK = path.join(REPO_ROOT, ".test-work", PROJECT);
@@ -44,21 +43,12 @@ describe("e2e: reload windows in YAML through the plugin", function () {
   let cli: PulumiCli;
   const loads = () => emu.requests().filter(isLoadTrigger);
 
+  let stop: (() => Promise<void>) | undefined;
+
   before(async () => {
-    ensureToolchain({ yaml: true });
-    fs.rmSync(WORK, { recursive: true, force: true });
-    fs.mkdirSync(path.join(WORK, "project"), { recursive: true });
-    fs.writeFileSync(path.join(WORK, "project", "Pulumi.yaml"), PROGRAM);
-    emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], loadMs: 300 });
-    cli = new PulumiCli(path.join(WORK, "project"), path.join(WORK, "state"), "e2e");
-    await cli.run(["stack", "init"]);
-    await cli.run(["config", "set", "celonis:url", emu.url]);
-    await cli.run(["config", "set", "--secret", "celonis:apiToken", TEST_API_KEY]);
+    ({ emu, cli, stop } = await startYamlStack(WORK, PROGRAM, { loadMs: 300 }));
   });
-  after(async () => {
-    await cli?.run(["stack", "rm", "--yes", "--force"], true);
-    await emu?.stop();
-  });
+  after(async () => stop?.());
 
   it("outside the window up defers with a warning; inside it the next up loads once", async () => {
     const closed = dayOf(Date.now() + 3 * 24 * 3600_000);

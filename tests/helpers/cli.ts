@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pulumiEnv } from "../../scripts/stack";
+import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
+import { ensureToolchain, pulumiEnv } from "../../scripts/stack";
+import { TEST_API_KEY } from "./emulator";
 
 /** What one CLI run printed and how it ended. */
 export interface CliResult {
@@ -88,4 +90,26 @@ export class PulumiCli {
     };
     return state.checkpoint.latest?.resources ?? [];
   }
+}
+
+/** A YAML project in `work` running `program` against a fresh emulator, with a stack configured for it. */
+export async function startYamlStack(
+  work: string,
+  program: string,
+  emulatorOptions: { loadMs: number },
+): Promise<{ emu: Emulator; cli: PulumiCli; stop: () => Promise<void> }> {
+  ensureToolchain({ yaml: true });
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(path.join(work, "project"), { recursive: true });
+  fs.writeFileSync(path.join(work, "project", "Pulumi.yaml"), program);
+  const emu = await startEmulator({ port: 0, apiKeys: [TEST_API_KEY], ...emulatorOptions });
+  const cli = new PulumiCli(path.join(work, "project"), path.join(work, "state"), "e2e");
+  await cli.run(["stack", "init"]);
+  await cli.run(["config", "set", "celonis:url", emu.url]);
+  await cli.run(["config", "set", "--secret", "celonis:apiToken", TEST_API_KEY]);
+  const stop = async () => {
+    await cli.run(["stack", "rm", "--yes", "--force"], true);
+    await emu.stop();
+  };
+  return { emu, cli, stop };
 }
