@@ -90,16 +90,18 @@ describe("exactly once: faults during a reload", function () {
   it("a dropped trigger answer and 503s on every status read: the load is never forgotten", async () => {
     emu.setBehaviour(DEMO.model, { durationMs: 300, times: 1 });
     emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop", after: true });
-    // From the trigger on (the one read before it let through), every read fails.
+    // From the trigger on, every read fails (the two before it are let through: check's read of the
+    // model's history for the expected duration, and the batch's look at whether the model is busy).
     emu.addFault({
       match: { method: "GET", path: "/load-info-sync" },
       kind: "status",
       status: 503,
       count: 0,
-      skip: 1,
+      skip: 2,
     });
     emu.addFault({ match: { method: "GET", path: "/last-load" }, kind: "status", status: 503, count: 0 });
-    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 2 });
+    // The deadline must fall in the blind wait, well after the trigger, even on a busy machine.
+    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 5 });
     assert.ok(s1.failed);
     assert.equal(s1.outputs.planStatus, "running", "a trigger that may have started a load is not owed");
     assert.equal(s1.outputs.planLoad?.loadId, null);
