@@ -16,7 +16,8 @@
 
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
-import { expectedDurationMs, isTerminal, latestLoadFromInfo, triggerMatch } from "./celonis/status";
+import { expectedDurationMs, isTerminal, latestLoadFromInfo } from "./celonis/status";
+import { windowMatch, type StartWindow } from "./celonis/trigger";
 import type { ServerTime } from "./celonis/server-clock";
 import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
 import type { Clock } from "./clock";
@@ -69,6 +70,8 @@ export interface TriggerInfo {
 export type BatchEvent =
   /** The trigger carrying the member's plan is about to be sent. */
   | { kind: "aboutToTrigger"; trigger: TriggerInfo }
+  /** Its attempts bound when its load could have started (Celonis's clock; see trigger.ts). */
+  | { kind: "bounded"; window: StartWindow }
   /** The batch's load was seen (first, and on each status change). */
   | { kind: "seen"; load: LoadRecord }
   /** Celonis refused that trigger, it started nothing (`retrying`: the batch tries again). */
@@ -132,10 +135,11 @@ interface Idle {
   info: LoadInfoSync;
 }
 
-/** The trigger that went out, and the model's load info read just before it. */
+/** The trigger that went out, the model's load info read just before it, and its start bound. */
 interface Sent {
   trigger: TriggerInfo;
   info: LoadInfoSync;
+  window: StartWindow | null;
 }
 
 interface Joined {
@@ -340,8 +344,9 @@ class Batch {
       };
       this.log(triggerLine(plan, request.kind, members));
       await this.emit(members, { kind: "aboutToTrigger", trigger });
-      const refusal = await this.send(request, trigger, members);
-      if (refusal === null) return { trigger, info: busy.info };
+      const sent = await this.send(request, trigger, members);
+      if ("window" in sent) return { trigger, info: busy.info, window: sent.window };
+      const refusal = sent;
       const { message, retrying } = refusal;
       await this.emit(members, { kind: "refused", message, retrying });
       if (!retrying) {
@@ -354,21 +359,23 @@ class Batch {
     }
   }
 
-  /** Sends the trigger: null when it went out (or may have), else why Celonis refused it. */
+  /** Sends the trigger: its start bound when it went out (or may have), else why Celonis refused it. */
   private async send(
     request: LoadRequest,
     trigger: TriggerInfo,
     members: Joined[],
-  ): Promise<{ message: string; retrying: boolean } | null> {
+  ): Promise<{ message: string; retrying: boolean } | { window: StartWindow | null }> {
     const { poolId, dataModelId } = this.model;
     try {
       const confirmed = await this.step(
         (limits) => this.client.triggerLoad(poolId, dataModelId, request, { ...trigger, ...limits }),
         members,
       );
+      const { window } = confirmed;
+      if (window !== null) await this.emit(this.active(), { kind: "bounded", window });
       if (confirmed.load) await this.emit(this.active(), { kind: "seen", load: confirmed.load });
       this.flushExpired();
-      return null;
+      return { window };
     } catch (err) {
       if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
       const message = `${err.message.replace(/\.+$/, "")}. Nothing was started; the reload is still owed`;
@@ -389,9 +396,9 @@ class Batch {
    * Follows the load to its end. Members with wait: false are released once it is triggered (after
    * one look, so they can record its id); the batch stops when no member waits any more.
    */
-  private async follow({ trigger, info }: Sent): Promise<void> {
+  private async follow({ trigger, info, window }: Sent): Promise<void> {
     const { poolId, dataModelId } = this.model;
-    const match = triggerMatch(trigger);
+    const match = windowMatch(trigger, window);
     const notWaiting = this.active().filter((x) => !x.member.inputs.wait);
     if (notWaiting.length > 0) {
       const last = await this.step(

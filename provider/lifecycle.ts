@@ -18,6 +18,7 @@
 
 import { NOT_VISIBLE_GRACE_MS } from "./celonis/client";
 import type { ServerTime } from "./celonis/server-clock";
+import type { StartWindow } from "./celonis/trigger";
 import { isTerminal, triggerMatch, type LoadMatch } from "./celonis/status";
 import type { LoadRecord, LoadType } from "./celonis/types";
 import type { Plan, PlanLoad, PlanStatus, WarningsAs } from "./types";
@@ -60,6 +61,7 @@ type Transition =
   | "notStarted"
   | "notFound"
   | "visibleBy"
+  | "startBounded"
   | "nothingToLoad"
   | "deferred"
   | "interrupted";
@@ -72,6 +74,7 @@ const ALLOWED: Record<Transition, readonly Phase[]> = {
   notStarted: ["triggering"],
   notFound: ["triggering", "running"],
   visibleBy: ["triggering"],
+  startBounded: ["triggering", "running"],
   nothingToLoad: ["planned"],
   deferred: ["planned"],
   interrupted: ["planned", "triggering", "running"],
@@ -145,6 +148,24 @@ export function loadEnded(r: Reload, record: LoadRecord, warningsAs: WarningsAs)
 export function visibleBy(r: Reload, at: number): Reload {
   const f = inFlight(r, "visibleBy");
   return { ...f, load: { ...f.load, visibleBy: new Date(at).toISOString() } };
+}
+
+/**
+ * The trigger's attempts bound when its load could have started (trigger.ts's StartWindow, Celonis's
+ * clock): from the send of the attempt that counts, by its answer or reset (see PlanLoad.startedBy).
+ */
+export function startBounded(r: Reload, window: StartWindow | null | undefined): Reload {
+  const f = inFlight(r, "startBounded");
+  if (!window) return f;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const load: PlanLoad = {
+    ...f.load,
+    triggeredAtServer: iso(window.from.at),
+    serverErrorMs: window.from.errorMs,
+  };
+  if (window.by === null) delete load.startedBy;
+  else load.startedBy = iso(window.by);
+  return { ...f, load };
 }
 
 /** Celonis refused the trigger: it certainly started nothing. */
@@ -222,7 +243,8 @@ export function latestVisible(load: PlanLoad): number {
 /**
  * How a plan's load is found again: by id once known; else by the rule of ours.ts after its trigger,
  * of its load type, in Celonis's clock when the trigger's server time was recorded (a load without
- * it, from an older state or journal, is matched by the runner's time and the old tolerance).
+ * it, from an older state or journal, is matched by the runner's time and the old tolerance), and
+ * started by `startedBy` when the trigger's answer bounded it.
  */
 export function planLoadMatch(load: PlanLoad): LoadMatch {
   if (load.loadId) return { loadId: load.loadId };
@@ -232,7 +254,10 @@ export function planLoadMatch(load: PlanLoad): LoadMatch {
       ? { at, errorMs: load.serverErrorMs }
       : null;
   const { previousLoadId, loadType } = load;
-  return triggerMatch({ previousLoadId, triggeredAt: Date.parse(load.triggeredAt), loadType, server });
+  const by = load.startedBy ? Date.parse(load.startedBy) : NaN;
+  const startedBy = Number.isFinite(by) ? by : null;
+  const triggeredAt = Date.parse(load.triggeredAt);
+  return triggerMatch({ previousLoadId, triggeredAt, loadType, server, startedBy });
 }
 
 /**

@@ -254,7 +254,7 @@ async function run(
   id: string,
   news: Props,
   olds: Partial<ReloadOutputs> | undefined,
-  decision: Pick<UpdateDecision, "run" | "adopt">,
+  decision: Pick<UpdateDecision, "run" | "adopt" | "owed">,
   ctx: CallContext,
 ): Promise<ReloadOutputs> {
   const inputs = news as unknown as CheckedInputs;
@@ -263,7 +263,8 @@ async function run(
   const from = (olds as ChangeParts["from"]) ?? null;
   const journalKey = changeKey({ scope, connection: model.connection, from, to: inputs, plan: decision.run });
   const name = scope?.split(/::|\//).pop() || id; // <project>/<stack>/<name>, or a URN
-  const job = { name, scope, model, inputs, plan: decision.run, adopt: decision.adopt, journalKey };
+  const { adopt, owed } = decision;
+  const job = { name, scope, model, inputs, plan: decision.run, adopt, owed, journalKey };
   let outcome: RunOutcome;
   try {
     const { clock, batches } = pc;
@@ -305,7 +306,7 @@ export async function create(
 ): Promise<{ id: string; outs: ReloadOutputs }> {
   const inputs = news as unknown as CheckedInputs;
   const id = `${inputs.dataModelId}/${randomUUID().slice(0, 8)}`;
-  const outs = await run(pc, id, news, undefined, { run: inputs.plan, adopt: null }, ctx);
+  const outs = await run(pc, id, news, undefined, { run: inputs.plan, adopt: null, owed: null }, ctx);
   return { id, outs };
 }
 

@@ -324,6 +324,11 @@ export interface UpdateDecision {
    * and runs now, merged with `run`.
    */
   adopt: { load: PlanLoad; plan: Plan } | null;
+  /**
+   * The last load of an owed plan when that plan is all this update runs (no new change): a COMPLETE
+   * load that succeeded after its trigger covers the change, and is settled on before triggering.
+   */
+  owed: PlanLoad | null;
 }
 
 /** Decides from the stored outputs and the new checked inputs. Pure. */
@@ -352,6 +357,7 @@ export function planAtUpdate(olds: Partial<ReloadOutputs>, news: CheckedInputs):
     changes: replaces.length > 0 || reloadChanged || status !== "done" || inputsChanged,
     run: mergePlans(owed, base),
     adopt: running && olds.plan ? { load: running, plan: olds.plan } : null,
+    owed: status === "owed" && !reloadChanged ? (olds.planLoad ?? null) : null,
   };
 }
 

@@ -14,6 +14,7 @@
 
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, CelonisError, TriggerError } from "./celonis/errors";
+import { celonisOrder, firstCovering } from "./celonis/ours";
 import { expectedDurationMs, findLoadIn, isTerminal } from "./celonis/status";
 import type { LoadProgress, LoadRecord } from "./celonis/types";
 import type { BatchEvent, BatchResult, Batches, Member, ModelRef } from "./batch";
@@ -25,6 +26,7 @@ import {
   deferred,
   interrupted,
   isInFlight,
+  judgeLoad,
   latestVisible,
   loadEnded,
   loadSeen,
@@ -33,6 +35,7 @@ import {
   planLoadMatch,
   planned,
   settleFound,
+  startBounded,
   triggerSent,
   visibleBy,
   type InFlight,
@@ -69,6 +72,8 @@ export interface RunJob {
   inputs: CheckedInputs;
   plan: Plan;
   adopt: { load: PlanLoad; plan: Plan } | null;
+  /** The last load of an owed plan that is all this job runs (see plan.UpdateDecision.owed). */
+  owed?: PlanLoad | null;
   journalKey: string | null;
 }
 
@@ -152,6 +157,7 @@ class ReloadRun {
 
   async execute(): Promise<void> {
     let plan = this.job.plan;
+    let owed = this.job.owed ?? null;
     if (this.job.adopt) {
       const { load, plan: earlier } = this.job.adopt;
       this.log(
@@ -163,6 +169,7 @@ class ReloadRun {
       this.deferred = false;
       const next = planAfterSettling(earlier, this.reload.phase === "owed" ? "owed" : "done", plan);
       if (next === null) return; // the earlier load carried the plan: it is the record
+      if (plan.action === "none" && this.reload.phase === "owed") owed = this.reload.load;
       plan = next;
     }
     this.reload = planned(plan);
@@ -172,6 +179,7 @@ class ReloadRun {
       return;
     }
     if (await this.settleJournaled(plan)) return;
+    if (owed && (await this.settleCovered(plan, owed))) return;
     await this.share(plan);
   }
 
@@ -245,6 +253,31 @@ class ReloadRun {
     return false;
   }
 
+  /**
+   * An owed whole-model plan is covered by a COMPLETE load that succeeded and started after its last
+   * trigger (so after the change was ready), whoever started it (ours.ts): a load of ours whose
+   * answer came late, or another writer's. Settled on that load instead of triggering again. Needs
+   * the trigger's time in Celonis's clock (older states keep the old way: trigger again).
+   */
+  private async settleCovered(plan: Plan, owed: PlanLoad): Promise<boolean> {
+    const since = Date.parse(owed.triggeredAtServer ?? "") + (owed.serverErrorMs ?? NaN);
+    if (plan.loadType !== "COMPLETE" || !Number.isFinite(since)) return false;
+    const { poolId, dataModelId } = this.inputs;
+    const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.deadline.limits());
+    const ok = (l: LoadRecord) => isTerminal(l.loadStatus) && judgeLoad(l, this.inputs.warningsAs).ok;
+    const load = firstCovering(celonisOrder(info), since, ok);
+    if (!load || load.dataLoadId === owed.loadId) return false;
+    this.log(
+      `load ${shortId(load.dataLoadId)} (COMPLETE, ${load.loadStatus}) started after this change was ready ` +
+        "and covers it: not triggering another",
+    );
+    const { triggeredAt, previousLoadId } = owed;
+    const taken: PlanLoad = { loadId: null, loadType: "COMPLETE", triggeredAt, previousLoadId, status: null };
+    this.reload = adopted(planned(plan), { ...taken, adoptedFrom: "other" });
+    this.finish(load);
+    return true;
+  }
+
   // ---- share: one load for the model's batch ---------------------------------------------------
 
   /** Joins the model's batch (batch.ts) and acts on how it ended for this run. */
@@ -276,7 +309,7 @@ class ReloadRun {
       case "stopped": {
         const err = result.error;
         if (err instanceof TriggerError && err.maybeStarted && err.visibleBy !== undefined) {
-          this.reload = visibleBy(this.reload, err.visibleBy);
+          this.reload = startBounded(visibleBy(this.reload, err.visibleBy), err.window);
         }
         throw err;
       }
@@ -331,6 +364,9 @@ class ReloadRun {
         this.reload = triggerSent(this.reload, event.trigger);
         this.journaling = true;
         return this.journal(); // written before the request is sent
+      case "bounded":
+        this.reload = startBounded(this.reload, event.window);
+        return this.journal();
       case "seen":
         return this.seen(event.load);
       case "refused":

@@ -108,6 +108,12 @@ export interface PlanLoad {
   triggeredAtServer?: string;
   /** How far `triggeredAtServer` may be off Celonis's true time (ms). */
   serverErrorMs?: number;
+  /**
+   * The latest moment (ISO, Celonis's clock, the error bound included) the trigger could have started
+   * its load: its answer, or the reset of its connection, came by then (for a trigger with no answer
+   * at all, the end of its watch). A load that started later is not ours. Absent: not bounded.
+   */
+  startedBy?: string;
   /** The model's last load before the trigger, which is therefore not ours. */
   previousLoadId: string | null;
   /**
@@ -117,6 +123,12 @@ export interface PlanLoad {
   visibleBy?: string;
   /** Its last known status; null while not seen. */
   status: LoadStatus | null;
+  /**
+   * "other": a COMPLETE load this resource did not (knowingly) trigger, taken because it started
+   * after the change was ready and so covers it (another writer's, or an earlier trigger's whose
+   * answer was lost). Absent: the load of this resource's own trigger.
+   */
+  adoptedFrom?: "other";
 }
 
 /** The last load Celonis reports for the data model, with ISO dates. */

@@ -218,8 +218,16 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 export class TriggerError extends CelonisError {
   readonly maybeStarted: boolean;
   readonly visibleBy?: number;
+  /** When its load could have started, in Celonis's clock (see trigger.ts's StartWindow), when known. */
+  readonly window?: { from: { at: number; errorMs: number }; by: number | null };
 
-  constructor(cause: CelonisError, maybeStarted: boolean, note?: string, visibleBy?: number) {
+  constructor(
+    cause: CelonisError,
+    maybeStarted: boolean,
+    note?: string,
+    visibleBy?: number,
+    window?: { from: { at: number; errorMs: number }; by: number | null } | null,
+  ) {
     super({
       call: cause.call,
       dataModelId: cause.dataModelId,
@@ -235,6 +243,7 @@ export class TriggerError extends CelonisError {
     this.name = "TriggerError";
     this.maybeStarted = maybeStarted;
     if (visibleBy !== undefined) this.visibleBy = visibleBy;
+    if (window) this.window = window;
   }
 }
 

@@ -25,6 +25,11 @@ export interface OursQuery {
   errorMs: number;
   /** The plan's load type; absent: any type. */
   loadType?: LoadType | null;
+  /**
+   * The latest moment (Celonis's clock, error bound included) the trigger could have started its
+   * load: its answer, or the reset of its connection, came by then. Absent: open (no answer at all).
+   */
+  startedBy?: number | null;
 }
 
 /** What the rule concludes from a history. */
@@ -60,14 +65,17 @@ export function celonisOrder(info: LoadInfoSync | null | undefined): LoadRecord[
   return placed.map((p) => p.load);
 }
 
-/** Could this record alone be ours (not the previous load, of our type, not clearly before the trigger)? */
+/**
+ * Could this record alone be ours (not the previous load, of our type, not clearly before the trigger,
+ * not after the trigger's answer)?
+ */
 export function isCandidate(load: LoadRecord | null | undefined, q: OursQuery): boolean {
   if (!isRecord(load)) return false;
   if (q.previousLoadId !== null && load.dataLoadId === q.previousLoadId) return false;
   if (q.loadType && load.loadType && load.loadType !== q.loadType) return false;
-  return (
-    load.startDate !== null && Number.isFinite(load.startDate) && load.startDate >= q.triggeredAt - q.errorMs
-  );
+  if (load.startDate === null || !Number.isFinite(load.startDate)) return false;
+  if (typeof q.startedBy === "number" && load.startDate > q.startedBy) return false;
+  return load.startDate >= q.triggeredAt - q.errorMs;
 }
 
 /** The rule above, over loads in Celonis's order (see celonisOrder). */
@@ -93,14 +101,27 @@ export function findOurs(ordered: readonly LoadRecord[], q: OursQuery): OursVerd
  * trigger, else the first such load still running (its end decides), else unprovable.
  */
 function covering(ordered: readonly LoadRecord[], q: OursQuery, why: string): OursVerdict {
-  const after = ordered.filter(
-    (l) => l.loadType === "COMPLETE" && l.startDate !== null && l.startDate >= q.triggeredAt + q.errorMs,
-  );
+  const since = q.triggeredAt + q.errorMs;
   const load =
-    after.find((l) => l.loadStatus === "SUCCESS" || l.loadStatus === "WARNING") ??
-    after.find((l) => l.loadStatus === "RUNNING" || l.loadStatus === "LOST_CONNECTION");
+    firstCovering(ordered, since, (l) => l.loadStatus === "SUCCESS" || l.loadStatus === "WARNING") ??
+    firstCovering(ordered, since, (l) => l.loadStatus === "RUNNING" || l.loadStatus === "LOST_CONNECTION");
   if (load) return { kind: "covering", load, why };
   return { kind: "unprovable", why: `${why}, and no complete load started after the trigger` };
+}
+
+/**
+ * The first COMPLETE load (in Celonis's order) that started at or after `since` (Celonis's clock) and
+ * passes `accept`: a COMPLETE load started after a change was ready covers it, whoever started it.
+ */
+export function firstCovering(
+  ordered: readonly LoadRecord[],
+  since: number,
+  accept: (load: LoadRecord) => boolean,
+): LoadRecord | null {
+  const found = ordered.find(
+    (l) => l.loadType === "COMPLETE" && l.startDate !== null && l.startDate >= since && accept(l),
+  );
+  return found ?? null;
 }
 
 function startOf(l: LoadRecord): number {

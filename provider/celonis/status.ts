@@ -32,7 +32,14 @@ export const START_SKEW_TOLERANCE_MS = 5 * 60_000;
  */
 export type LoadMatch =
   | { loadId: string }
-  | { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null; errorMs?: number };
+  | {
+      previousLoadId: string | null;
+      triggeredAt: number;
+      loadType?: LoadType | null;
+      errorMs?: number;
+      /** The latest start its trigger allows, in Celonis's clock (only with `errorMs`); see ours.ts. */
+      startedBy?: number | null;
+    };
 
 /** What is known of a trigger: the runner's time, and Celonis's when the clock had been read. */
 export interface TriggerTimes {
@@ -42,6 +49,11 @@ export interface TriggerTimes {
   loadType?: LoadType | null;
   /** The same moment in Celonis's clock with its error bound; absent: not known (an older state). */
   server?: ServerTime | null;
+  /**
+   * The latest moment, in Celonis's clock with the error bound included, its load could have started
+   * (the trigger's answer or reset came by then); absent or null: open.
+   */
+  startedBy?: number | null;
 }
 
 /**
@@ -49,9 +61,10 @@ export interface TriggerTimes {
  * trigger's server time is known, else by the runner's time with the old five-minute tolerance. Pure.
  */
 export function triggerMatch(t: TriggerTimes): LoadMatch {
-  const { previousLoadId, triggeredAt, loadType, server } = t;
+  const { previousLoadId, triggeredAt, loadType, server, startedBy } = t;
   if (!server) return { previousLoadId, triggeredAt, loadType };
-  return { previousLoadId, triggeredAt: server.at, errorMs: server.errorMs, loadType };
+  const bounded = typeof startedBy === "number" ? { startedBy } : {};
+  return { previousLoadId, triggeredAt: server.at, errorMs: server.errorMs, loadType, ...bounded };
 }
 
 /** The rule's query for a match by trigger. Pure. */
@@ -61,6 +74,7 @@ export function oursQuery(match: Exclude<LoadMatch, { loadId: string }>): OursQu
     triggeredAt: match.triggeredAt,
     errorMs: match.errorMs ?? START_SKEW_TOLERANCE_MS,
     loadType: match.loadType,
+    startedBy: match.errorMs === undefined ? null : (match.startedBy ?? null),
   };
 }
 

@@ -10,6 +10,14 @@
 //   5xx answered              → watch `answeredGraceMs` for the load, then send again if none appeared
 //   no answer                 → watch `unansweredGraceMs` (the request may still be on its way), likewise
 //   deadline while watching   → TriggerError with maybeStarted: the caller records the load as running
+//
+// Each attempt also bounds WHEN its load could have started, in Celonis's clock, within the clock's
+// error bound: no earlier than its send (an attempt is sent only once the earlier ones are seen to
+// have started nothing), and, when its answer was lost, no later than a 5xx the server produced or the
+// reset of its connection (a request cannot arrive once its connection is gone). An attempt with no
+// answer at all (a timeout) leaves that end open until its watch ends. A load outside the window is
+// someone else's, however well it fits otherwise (ours.ts). An accepted attempt's end stays open: a
+// load Celonis accepted may show, with its start date, only later (the wait's visibility grace).
 
 import type { CelonisHttp } from "./http";
 import { sleepUnlessCancelled } from "./http";
@@ -21,7 +29,7 @@ import {
   type ErrorContext,
 } from "./errors";
 import type { ServerTime } from "./server-clock";
-import { matchesLoad, triggerMatch, type LoadMatch } from "./status";
+import { isTerminal, matchesLoad, triggerMatch, type LoadMatch } from "./status";
 import type { LoadRecord, LoadType } from "./types";
 
 /** How the trigger was confirmed, and our load if it was seen on the way. */
@@ -30,6 +38,17 @@ export interface TriggerConfirmation {
    * retry after a lost answer was refused as "already running" (taken as our load, not yet visible). */
   confirmedBy: "answer" | "poll" | "busy";
   load: LoadRecord | null;
+  /** When its load could have started, in Celonis's clock; null without an estimate of that clock. */
+  window: StartWindow | null;
+}
+
+/**
+ * When a trigger's load could have started, in Celonis's clock: not before `from` (within its error
+ * bound), not after `by` (error bound included; null: open, no answer yet).
+ */
+export interface StartWindow {
+  from: ServerTime;
+  by: number | null;
 }
 
 /** What the protocol needs from the client. */
@@ -69,7 +88,10 @@ export interface TriggerPolicy {
 type Attempt =
   | { kind: "accepted" }
   | { kind: "refused"; error: CelonisError; waitMs?: number }
-  | { kind: "unknown"; error: CelonisError; answered: boolean };
+  | { kind: "unknown"; error: CelonisError; answered: boolean; bounded: boolean };
+
+/** Network failures after which a request cannot reach Celonis any more: its connection is gone. */
+const CONNECTION_GONE: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED"]);
 
 /** Sends one trigger under the protocol above. Throws TriggerError when no load is confirmed. */
 export async function sendTrigger(
@@ -80,32 +102,104 @@ export async function sendTrigger(
 ): Promise<TriggerConfirmation> {
   let lostAnswer = false;
   let last: CelonisError | undefined;
+  const bound = new StartBound(deps.http, call.server ?? null);
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const sentAt = deps.http.now();
     const a = await attemptOnce(deps, ctx, call, attempt);
-    if (a.kind === "accepted") return { confirmedBy: "answer", load: null };
+    // Accepted: its load started after this attempt was sent (the earlier ones started nothing); it
+    // may show (and start) late, queued, within the wait's visibility grace: the end stays open.
+    if (a.kind === "accepted") return { confirmedBy: "answer", load: null, window: bound.open(sentAt) };
     last = a.error;
     if (a.kind === "refused") {
-      // After a lost answer, "already running" is most likely our own load, not yet visible.
-      if (lostAnswer && isLoadAlreadyRunning(a.error)) return { confirmedBy: "busy", load: null };
+      // After a lost answer, "already running" may be our own load, not yet visible: one that started
+      // within the lost attempts' window (this refusal started nothing). A running load that
+      // started after it is someone else's: refused, as on a first attempt.
+      if (lostAnswer && isLoadAlreadyRunning(a.error)) {
+        if (await runningIsOthers(deps, call, bound.lost)) throw new TriggerError(a.error, false);
+        return { confirmedBy: "busy", load: null, window: bound.lost };
+      }
       const now = deps.http.now();
       if (a.waitMs === undefined || now + a.waitMs > call.deadline) throw new TriggerError(a.error, false);
       await sleepUnlessCancelled(deps.http.sleep, a.waitMs, call.signal);
       continue;
     }
     lostAnswer = true;
-    const window = a.answered ? policy.answeredGraceMs : policy.unansweredGraceMs;
-    const seen = await watchForLoad(deps, call, window);
+    const grace = a.answered ? policy.answeredGraceMs : policy.unansweredGraceMs;
+    // A reset or an answer closes the window now; with no answer at all it stays open while watched.
+    const window = bound.attempt(sentAt, a.bounded ? deps.http.now() : sentAt + grace);
+    const seen = await watchForLoad(deps, call, grace, a.bounded ? window : bound.open(sentAt));
     if (seen === "deadline" || seen === "blind") {
       const why =
         seen === "deadline"
           ? "the deadline came before Celonis showed whether the trigger started a load"
           : "Celonis could not be read to see whether the trigger started a load";
-      throw new TriggerError(a.error, true, `${why}; not triggering again`, sentAt + window);
+      throw new TriggerError(a.error, true, `${why}; not triggering again`, sentAt + grace, window);
     }
-    if (seen) return { confirmedBy: "poll", load: seen };
+    if (seen) return { confirmedBy: "poll", load: seen, window };
   }
   throw new TriggerError(last!, false, `no load started after ${policy.maxAttempts} attempts`);
+}
+
+/**
+ * The start windows of a trigger's attempts, in Celonis's clock (null without an estimate of it: the
+ * match then falls back to the runner's time). Each attempt is sent only once the previous ones are
+ * seen to have started nothing, so an attempt's load started inside its own window; a refusal as
+ * "already running" after lost answers is judged against all of theirs (`lost`).
+ */
+class StartBound {
+  /** From the first send to the latest end of an attempt that lost its answer. */
+  lost: StartWindow | null = null;
+
+  constructor(
+    private readonly http: CelonisHttp,
+    private readonly first: ServerTime | null,
+  ) {}
+
+  /** The window of an attempt sent at `sentAt` whose load could have started until `endAt` (runner ms). */
+  attempt(sentAt: number, endAt: number): StartWindow | null {
+    const from = this.http.clock.serverTime(sentAt);
+    const end = this.http.clock.serverTime(endAt);
+    if (!from || !end) return null;
+    const by = end.at + end.errorMs;
+    const earliest = this.first ?? from;
+    this.lost = { from: earliest, by: Math.max(this.lost?.by ?? -Infinity, by) };
+    return { from, by };
+  }
+
+  /** The window of an attempt sent at `sentAt` with no answer yet: open at its end. */
+  open(sentAt: number): StartWindow | null {
+    const from = this.http.clock.serverTime(sentAt);
+    return from ? { from, by: null } : null;
+  }
+}
+
+/**
+ * After a refusal as "already running": is the running load provably not ours (it started outside
+ * the lost attempts' window)? False when it cannot be read or could be ours (the wait then decides).
+ */
+async function runningIsOthers(
+  deps: TriggerDeps,
+  call: TriggerCall,
+  window: StartWindow | null,
+): Promise<boolean> {
+  if (window === null) return false;
+  try {
+    const running = await deps.lastLoad({ deadline: call.deadline, signal: call.signal });
+    if (!running || isTerminal(running.loadStatus)) return false;
+    return !matchesLoad(running, windowMatch(call, window));
+  } catch (e) {
+    if (e instanceof CelonisError) return false;
+    throw e; // cancelled
+  }
+}
+
+/** How a load that started inside `window` is recognised (the trigger's clock fallback without one). */
+export function windowMatch(
+  t: { previousLoadId: string | null; triggeredAt: number; loadType?: LoadType | null },
+  window: StartWindow | null,
+): LoadMatch {
+  if (!window) return triggerMatch(t);
+  return triggerMatch({ ...t, server: window.from, startedBy: window.by });
 }
 
 async function attemptOnce(
@@ -127,19 +221,22 @@ async function attemptOnce(
       signal: call.signal,
     });
   } catch (e) {
-    if (e instanceof CelonisError) return { kind: "unknown", error: e, answered: false };
+    if (e instanceof CelonisError)
+      return { kind: "unknown", error: e, answered: false, bounded: CONNECTION_GONE.has(e.code ?? "") };
     throw e; // cancelled
   }
   if (response.status >= 200 && response.status < 300) return { kind: "accepted" };
   const error = errorFromResponse(ctx, response, deps.http.secrets());
   if (response.status === 429)
     return { kind: "refused", error, waitMs: deps.http.backoffMs(attempt, response.headers) };
-  if (response.status >= 500 || response.status === 408) return { kind: "unknown", error, answered: true };
+  if (response.status >= 500 || response.status === 408)
+    return { kind: "unknown", error, answered: true, bounded: true };
   return { kind: "refused", error };
 }
 
 /**
- * Looks for the load of a trigger whose answer was lost, for `windowMs`. Returns it, null when the
+ * Looks for the load of a trigger whose answer was lost, for `windowMs`, among loads that started
+ * inside `window`. Returns it, null when the
  * window passed without it (the trigger started nothing), "deadline" when the deadline came first,
  * or "blind" when the last look, at the end of the window, failed (nothing can be concluded).
  */
@@ -147,6 +244,7 @@ async function watchForLoad(
   deps: TriggerDeps,
   call: TriggerCall,
   windowMs: number,
+  window: StartWindow | null,
 ): Promise<LoadRecord | null | "deadline" | "blind"> {
   const until = deps.http.now() + windowMs;
   let delay = 250;
@@ -154,10 +252,12 @@ async function watchForLoad(
     let looked = false;
     try {
       const limits = { deadline: call.deadline, signal: call.signal };
-      const match = triggerMatch(call);
-      // A candidate seen through last-load is ours only once the history confirms it.
-      const candidate = await deps.lastLoad(limits);
-      const load = matchesLoad(candidate, match) ? await deps.findLoad(match, limits) : null;
+      const match = windowMatch(call, window);
+      // A candidate seen through last-load is ours only once the history confirms it; so is any
+      // newer load than the previous one (another writer's may have replaced ours as the last).
+      const last = await deps.lastLoad(limits);
+      const newer = last !== null && last.dataLoadId !== call.previousLoadId;
+      const load = matchesLoad(last, match) || newer ? await deps.findLoad(match, limits) : null;
       looked = true;
       if (load) return load;
     } catch (e) {

@@ -126,6 +126,9 @@ export class SchemaReader {
     if (ts.isLiteralTypeNode(node) && node.literal.kind === ts.SyntaxKind.NullKeyword) {
       throw new Error(`${where}: a type that is only null`);
     }
+    if (ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal)) {
+      return { spec: { type: "string" }, nullable: false }; // one fixed string: described in prose
+    }
     if (ts.isArrayTypeNode(node)) {
       return { spec: { type: "array", items: this.typeOf(node.elementType, where).spec }, nullable: false };
     }

@@ -88,14 +88,20 @@ describe("exactly once: faults during a reload", function () {
   });
 
   it("a dropped trigger answer and 503s on every status read: the load is never forgotten", async () => {
-    emu.setBehaviour(DEMO.model, { visibleAfterMs: 1000, durationMs: 300, times: 1 });
+    emu.setBehaviour(DEMO.model, { durationMs: 300, times: 1 });
     emu.addFault({ match: { method: "POST", path: "/load" }, kind: "drop", after: true });
-    // From the trigger on, every read fails.
-    void waitFor(() => emu.requests().some((r) => r.method === "POST")).then(() => {
-      for (const path of ["/last-load", "/load-info-sync"])
-        emu.addFault({ match: { method: "GET", path }, kind: "status", status: 503, count: 0 });
+    // From the trigger on, every read fails (the two before it are let through: check's read of the
+    // model's history for the expected duration, and the batch's look at whether the model is busy).
+    emu.addFault({
+      match: { method: "GET", path: "/load-info-sync" },
+      kind: "status",
+      status: 503,
+      count: 0,
+      skip: 2,
     });
-    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 2 });
+    emu.addFault({ match: { method: "GET", path: "/last-load" }, kind: "status", status: 503, count: 0 });
+    // The deadline must fall in the blind wait, well after the trigger, even on a busy machine.
+    const s1 = await deploy(pc, undefined, { ...base, timeoutSeconds: 5 });
     assert.ok(s1.failed);
     assert.equal(s1.outputs.planStatus, "running", "a trigger that may have started a load is not owed");
     assert.equal(s1.outputs.planLoad?.loadId, null);
@@ -258,5 +264,48 @@ describe("exactly once: faults during a reload", function () {
     assert.equal(s2.outputs.planStatus, "done");
     assert.deepEqual(s2.outputs.triggers, ["2026-01-02T00:00:00.000Z"]);
     assert.equal(started().length, 2);
+  });
+
+  // A load is ours only by evidence: a lost answer claims only a load that started while its request
+  // could still reach Celonis; a whole-model change whose load cannot be told is settled on a COMPLETE
+  // load that succeeded after it was ready.
+  const afterPost = (ms: number, fn: () => void) =>
+    void waitFor(() => emu.requests().some((r) => r.method === "POST")).then(() =>
+      setTimeout(fn, ms).unref(),
+    );
+
+  it("a partial trigger reset before Celonis; another writer's partial load of other tables after the reset is not ours: the change gets its own load", async () => {
+    pc = contextFor(1500); // a lost answer is watched for 3 s
+    emu.addFault({ match: { method: "POST", path: "/load/partial-sync" }, kind: "drop" });
+    let other = "";
+    afterPost(1_500, () => {
+      other = emu.startLoad(DEMO.model, "PARTIAL") /* its first table, not CASES */.dataLoadId;
+    });
+    const s = await deploy(pc, undefined, { ...base, tables: ["CASES"], timeoutSeconds: 20 });
+    assert.equal(s.failed, false, s.error?.message);
+    assert.equal(s.outputs.planStatus, "done");
+    assert.ok(other, "the other writer's load started");
+    assert.notEqual(s.outputs.planLoad?.loadId, other, "the other writer's load is not ours");
+    const ours = started().filter((l) => l.dataLoadId === s.outputs.planLoad?.loadId);
+    assert.equal(ours.length, 1, "the change has a load of its own");
+    assert.equal(started().length, 2, "the other writer's load and ours, no more");
+  });
+
+  it("a late COMPLETE trigger: a UI load that failed meanwhile was taken, our late load succeeded unseen; the next up settles on it and loads nothing", async () => {
+    pc = contextFor(1500);
+    emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 2_500 });
+    emu.setBehaviour(DEMO.model, { outcome: "ERROR", times: 1 }); // the UI load fails
+    afterPost(300, () => emu.startLoad(DEMO.model, "COMPLETE"));
+    const s1 = await deploy(pc, undefined, { ...base, triggers: ["rev=1"], timeoutSeconds: 20 });
+    assert.equal(s1.outputs.planStatus, "owed", "the UI load ended ERROR and was taken for ours");
+    await waitFor(() => started().length === 2 && started().every((l) => l.loadStatus !== "RUNNING"));
+    assert.equal(started()[1].loadStatus, "SUCCESS", "our late trigger's load succeeded unseen");
+    await sleep(100);
+    const s2 = await deploy(pc, s1, { ...base, triggers: ["rev=1"], timeoutSeconds: 20 });
+    assert.equal(s2.failed, false, s2.error?.message);
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(s2.outputs.planLoad?.loadId, started()[1].dataLoadId);
+    assert.equal(s2.outputs.planLoad?.adoptedFrom, "other");
+    assert.equal(started().length, 2, "no second load of the change");
   });
 });

@@ -39,9 +39,10 @@ const infoWith = (current: LoadRecord | null): LoadInfoSync => ({
 class FakeClient implements BatchClient {
   triggers: LoadRequest[] = [];
   current: LoadRecord | null = null;
-  trigger: () => Promise<{ confirmedBy: "answer"; load: LoadRecord | null }> = async () => ({
+  trigger: () => Promise<{ confirmedBy: "answer"; load: LoadRecord | null; window: null }> = async () => ({
     confirmedBy: "answer",
     load: record(),
+    window: null,
   });
   ends: () => Promise<{ outcome: "finished"; load: LoadRecord } | { outcome: "timeout"; load: null }> =
     async () => ({ outcome: "finished", load: record({ loadStatus: "SUCCESS" }) });
@@ -114,7 +115,7 @@ describe("batch: one load for its members, outcomes as data", () => {
     });
     client.trigger = async () => {
       assert.ok(recorded, "the trigger went out before the member took in aboutToTrigger");
-      return { confirmedBy: "answer", load: null };
+      return { confirmedBy: "answer", load: null, window: null };
     };
     const result = batches.join(client, MODEL, m);
     await clock.advance(1_000);

@@ -2,7 +2,14 @@
 // started, when that cannot be told, and what then covers the change.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { celonisOrder, findOurs, isCandidate, type OursQuery } from "../../provider/celonis/ours";
+import {
+  celonisOrder,
+  findOurs,
+  firstCovering,
+  isCandidate,
+  type OursQuery,
+} from "../../provider/celonis/ours";
+import { planLoadMatch } from "../../provider/lifecycle";
 import { fiveMinuteMatch, findLoadIn } from "../../provider/celonis/status";
 import type { LoadInfoSync, LoadRecord, LoadStatus, LoadType } from "../../provider/celonis/types";
 
@@ -110,6 +117,37 @@ describe("ours: the first load of our type after the previous one, not before th
       "unprovable",
     ],
     ["a record without a start date is no candidate", [B, rec("N", null)], {}, "none"],
+    // The trigger's answer (or its connection's reset) bounds when its load could have started.
+    [
+      "a reset trigger: another writer's partial load after the reset is not ours",
+      [B, rec("P", T + 3_000, "SUCCESS", "PARTIAL")],
+      { loadType: "PARTIAL", startedBy: T + 1_200 },
+      "none",
+    ],
+    [
+      "a 5xx-answered trigger: its load, started before the answer, is ours",
+      [B, rec("C", T + 200), rec("D", T + 9_000)],
+      { startedBy: T + 1_400 },
+      "ours C",
+    ],
+    [
+      "a late trigger's window: a UI load before it ends is ours by the rule, one after it is not",
+      [B, rec("U", T + 30_000, "ERROR"), rec("C", T + 70_000)],
+      { startedBy: T + 61_000 },
+      "ours U",
+    ],
+    [
+      "bounded, nothing of ours inside: a COMPLETE success after the bound is no candidate",
+      [B, rec("D", T + 9_000)],
+      { startedBy: T + 1_400 },
+      "none",
+    ],
+    [
+      "unbounded (no answer at all, still watching): the first load after the trigger",
+      [B, rec("U", T + 30_000, "ERROR")],
+      { startedBy: null },
+      "ours U",
+    ],
   ];
   for (const [name, history, over, want] of table) {
     it(`${name} → ${want}`, () => {
@@ -164,4 +202,55 @@ describe("ours: the first load of our type after the previous one, not before th
       ),
     );
   });
+});
+
+describe("ours: a trigger's start bound survives in the state (PlanLoad.startedBy)", () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  type Row = [string, Record<string, unknown>, string | null];
+  const table: Row[] = [
+    [
+      "with a server time and a bound: the other writer's later load is not ours",
+      { startedBy: iso(T + 1_200) },
+      null,
+    ],
+    ["with a server time, no bound (older state): the first candidate is ours", {}, "P2"],
+    ["no server time (oldest state): the old tolerance, no bound", { triggeredAtServer: undefined }, "P2"],
+  ];
+  for (const [name, over, want] of table) {
+    it(`${name} → ${want ?? "none"}`, () => {
+      const load = {
+        loadId: null,
+        loadType: "PARTIAL" as const,
+        triggeredAt: iso(T),
+        triggeredAtServer: iso(T),
+        serverErrorMs: E,
+        previousLoadId: "B",
+        status: null,
+        ...over,
+      };
+      const h = info([rec("B", T - 25_000), rec("P2", T + 3_000, "SUCCESS", "PARTIAL")]);
+      assert.equal(findLoadIn(h, planLoadMatch(load))?.dataLoadId ?? null, want);
+    });
+  }
+});
+
+describe("ours: a COMPLETE load that succeeded after the change was ready covers it", () => {
+  const ok = (l: LoadRecord) => l.loadStatus === "SUCCESS" || l.loadStatus === "WARNING";
+  type Row = [string, LoadRecord[], string | null];
+  const table: Row[] = [
+    [
+      "the UI load failed, our late load succeeded after it",
+      [rec("U", T + 10_000, "ERROR"), rec("L", T + 40_000)],
+      "L",
+    ],
+    ["a COMPLETE success before the change was ready covers nothing", [rec("O", T - 1)], null],
+    ["a partial success after it covers nothing provable", [rec("P", T + 5_000, "SUCCESS", "PARTIAL")], null],
+    ["a running COMPLETE load is not (yet) a success", [rec("R", T + 5_000, "RUNNING")], null],
+    ["the first of two successes", [rec("C1", T + 5_000), rec("C2", T + 9_000)], "C1"],
+  ];
+  for (const [name, history, want] of table) {
+    it(`${name} → ${want ?? "none"}`, () => {
+      assert.equal(firstCovering(celonisOrder(info(history)), T, ok)?.dataLoadId ?? null, want);
+    });
+  }
 });

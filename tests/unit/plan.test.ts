@@ -231,6 +231,7 @@ describe("plan: the design table", () => {
       changes: false,
       run: { action: "none", loadType: null, tables: [], reasons: [] },
       adopt: null,
+      owed: null,
     });
   });
 
