@@ -262,7 +262,8 @@ const SCENARIOS: Scenario[] = [
         op: "up",
         args: on({ onBusy: "fail" }),
         before: (ctx) => {
-          behave({ durationMs: 2000, times: 1 })(ctx);
+          // Long enough to be still running when a slow CLI on a busy machine reaches the provider.
+          behave({ durationMs: 8000, times: 1 })(ctx);
           ctx.startElsewhere();
         },
         fails: /is busy: .*onBusy is "fail"/,
