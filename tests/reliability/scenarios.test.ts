@@ -406,7 +406,11 @@ const SCENARIOS: Scenario[] = [
     loads: 1,
   },
   {
-    name: "refresh: our timed-out load failed and someone else's succeeded: still owed, reloaded once",
+    // Refresh settles a plan only from its own load, so it records owed; the next up finds that
+    // someone else's COMPLETE load started after the change was ready and succeeded: it covers the
+    // change, so no second load of ours is started.
+    name: "refresh: our timed-out load failed and someone else's complete load succeeded: owed, then covered by that load",
+    otherWriters: true,
     steps: [
       {
         op: "up",
@@ -424,8 +428,17 @@ const SCENARIOS: Scenario[] = [
         },
         status: "owed",
       },
+      {
+        op: "up",
+        status: "done",
+        after: (ctx) => {
+          const load = ctx.planLoads()[0];
+          if (load?.adoptedFrom !== "other" || !load.loadId || !ctx.elsewhere.has(load.loadId))
+            throw new Error(`planLoad should name the other writer's load: ${JSON.stringify(load)}`);
+        },
+      },
     ],
-    loads: 2,
+    loads: 1,
   },
   {
     name: "refresh: wait false, the load succeeds later; refresh counts it",
