@@ -96,7 +96,11 @@ export function createLookups(settings: () => SettingsSource) {
   };
 }
 
-/** The lookups of the program run in progress: a cache per run, even for inline Automation API programs. */
+/**
+ * The lookups of the program run in progress: a cache per run, even for inline Automation API programs.
+ * Module-level on purpose: these functions run in the user's program process, where no provider
+ * context exists; keyed by the run's monitor, so runs never share entries.
+ */
 const perRun = new WeakMap<object, Lookups>();
 let outsideRun: Lookups | undefined;
 function program(): Lookups {

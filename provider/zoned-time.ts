@@ -17,6 +17,7 @@ export interface WallTime {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
+/** A memo of immutable formatters by zone (building one is costly; nextOpening asks many times). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
