@@ -93,7 +93,7 @@ export type BatchEvent =
 export type BatchResult =
   /** The load was triggered, or adopted, and ended (any status). */
   | { kind: "ended"; load: LoadRecord }
-  /** The load was triggered; the member does not wait for it (wait: false). */
+  /** The load was triggered (or adopted); the member does not wait for it (wait: false). */
   | { kind: "triggered" }
   /** Celonis refused the trigger: nothing started. */
   | { kind: "refused"; message: string }
@@ -389,6 +389,8 @@ class Batch {
         "the change was ready and covers it: following it instead of triggering another",
     );
     await this.emit(this.active(), { kind: "adopting", load, previousLoadId });
+    for (const j of this.active()) if (!j.member.inputs.wait) this.finish(j, { kind: "triggered" });
+    if (this.active().length === 0) return true;
     const result = await this.step((limits) =>
       this.client.waitForLoad(poolId, dataModelId, {
         match: { loadId: load.dataLoadId },

@@ -294,10 +294,11 @@ class ReloadRun {
     switch (result.kind) {
       case "ended":
         return this.finish(result.load);
-      case "triggered":
-        return this.log(
-          `load ${shortId(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`,
-        );
+      case "triggered": {
+        const load = this.reload.load;
+        const how = load?.adoptedFrom ? "of another writer adopted" : "triggered";
+        return this.log(`load ${shortId(load?.loadId ?? null)} ${how}; not waiting for it (wait: false)`);
+      }
       case "refused":
         return; // the refused event left the reload owed with Celonis's answer
       case "busy":

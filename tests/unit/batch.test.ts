@@ -311,6 +311,16 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
     assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
   });
 
+  it("wait: false with a covering load: released once it is adopted, as after a trigger", async () => {
+    client.current = othersLoad(1_500);
+    const m = member(clock, { inputs: { onBusy: "wait", wait: false } });
+    const result = batches.join(client, MODEL, m);
+    await clock.advance(1_000);
+    assert.deepEqual(await result, { kind: "triggered" });
+    assert.deepEqual(m.events, ["adopting"]);
+    assert.equal(client.triggers.length + client.waitedFor.length, 0);
+  });
+
   it("onBusy fail keeps its meaning: busy, even with a covering load", async () => {
     client.current = othersLoad(1_500);
     const result = batches.join(client, MODEL, member(clock, { inputs: { onBusy: "fail", wait: true } }));
