@@ -144,6 +144,8 @@ class ReloadRun {
   private journaling = false;
   private readonly inputs: CheckedInputs;
   private readonly label: string;
+  /** When this change was ready: the run began (its create or update reached the provider). */
+  private readonly readyAt: number;
 
   constructor(
     private readonly ctx: RunContext,
@@ -153,6 +155,7 @@ class ReloadRun {
     this.inputs = job.inputs;
     this.reload = planned(job.plan);
     this.label = modelLabel(job.inputs.dataModelId);
+    this.readyAt = ctx.clock.now();
   }
 
   async execute(): Promise<void> {
@@ -323,6 +326,7 @@ class ReloadRun {
       scope: this.job.scope,
       plan,
       inputs: this.inputs,
+      readyAt: this.readyAt,
       deadline: this.deadline,
       log: this.ctx.log,
       on: (event) => this.onBatchEvent(plan, event),
@@ -367,12 +371,34 @@ class ReloadRun {
       case "bounded":
         this.reload = startBounded(this.reload, event.window);
         return this.journal();
+      case "adopting":
+        this.reload = adopted(this.reload, this.adoptedLoad(event.load, event.previousLoadId));
+        this.journaling = true;
+        return this.journal(); // an interrupted deployment settles this load, not another
+      case "adoptedFailed":
+        this.reload = loadEnded(this.reload, event.load, this.inputs.warningsAs);
+        this.reload = planned(plan); // the batch triggers our own next
+        return;
       case "seen":
         return this.seen(event.load);
       case "refused":
         this.reload = notStarted(this.reload, event.message);
         if (event.retrying) this.reload = planned(plan); // someone else's load started meanwhile
     }
+  }
+
+  /** Another writer's running COMPLETE load, as this reload's load (see batch.ts `adopt`). */
+  private adoptedLoad(load: LoadRecord, previousLoadId: string | null): PlanLoad {
+    const ready = this.ctx.client.serverTime(this.readyAt);
+    return {
+      loadId: load.dataLoadId,
+      loadType: "COMPLETE",
+      triggeredAt: new Date(this.readyAt).toISOString(),
+      ...(ready ? { triggeredAtServer: new Date(ready.at).toISOString(), serverErrorMs: ready.errorMs } : {}),
+      previousLoadId,
+      status: load.loadStatus,
+      adoptedFrom: "other",
+    };
   }
 
   // ---- wait + verdict -----------------------------------------------------------------------------
