@@ -47,7 +47,6 @@ export const CONCURRENT_STACK_SCENARIOS: ConcurrentScenario[] = [
     args: whole,
     maxLoads: 2,
     minLoads: 1,
-    pending: "needs a busy model's covering load adopted across processes (today 4 stacks start 4 loads)",
   },
   {
     name: "other writers: four stacks reload one table each of one model at once: a load each, no table lost",
