@@ -10,12 +10,14 @@
 //   npm run bench                      # both parts, 3 runs of the large stack (about 5.5 min on 2 cores)
 //   npm run bench -- --quick           # 1 run, 1 repetition of the measured schedules (about 2.5 min)
 //   npm run bench -- --only stack      # or: --only schedule;  --runs N;  --verbose (CLI output)
+//   npm run bench -- --concurrent-stacks   # only: 4 and 8 stacks reloading one model at once (~3 min)
 
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { runConcurrentStacks } from "./bench/concurrent-stacks";
 import { runLargeStack, WIDE_PARALLEL, type RunResult } from "./bench/large-stack";
 import * as report from "./bench/report";
 import { replaySchedules, scheduleTargets } from "./bench/schedule";
@@ -26,7 +28,7 @@ import { timelinePanels, timelineSvg } from "./bench/timeline-svg";
 import { ensureToolchain, PULUMI_DIR, REPO_ROOT } from "./stack";
 
 interface Options {
-  parts: { stack: boolean; schedule: boolean };
+  parts: { stack: boolean; schedule: boolean; concurrent: boolean };
   runs: number;
   reps: number;
   quick: boolean;
@@ -34,7 +36,8 @@ interface Options {
   outDir: string;
 }
 
-const USAGE = "usage: npm run bench -- [--quick] [--only stack|schedule] [--runs N] [--out DIR] [--verbose]";
+const USAGE =
+  "usage: npm run bench -- [--quick] [--only stack|schedule] [--concurrent-stacks] [--runs N] [--out DIR] [--verbose]";
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -45,6 +48,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: "string" },
       out: { type: "string", default: path.join(REPO_ROOT, "docs", "bench") },
       verbose: { type: "boolean", default: false },
+      "concurrent-stacks": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -54,11 +58,16 @@ function parseOptions(argv: string[]): Options {
   }
   if (values.only !== undefined && values.only !== "stack" && values.only !== "schedule")
     throw new Error(`--only must be "stack" or "schedule", not "${values.only}"\n${USAGE}`);
+  const concurrent = values["concurrent-stacks"];
+  if (concurrent && values.only !== undefined)
+    throw new Error(`--concurrent-stacks runs alone, without --only\n${USAGE}`);
   const runs = values.runs === undefined ? (values.quick ? 1 : 3) : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error(`--runs must be a whole number ≥ 1, not "${values.runs}"`);
   return {
-    parts: { stack: values.only !== "schedule", schedule: values.only !== "stack" },
+    parts: concurrent
+      ? { stack: false, schedule: false, concurrent }
+      : { stack: values.only !== "schedule", schedule: values.only !== "stack", concurrent },
     runs,
     reps: values.quick ? 1 : 2,
     quick: values.quick,
@@ -201,6 +210,20 @@ async function largeStackPart(
   return { json, failed: phases.some((p) => p.failedRuns > 0) };
 }
 
+async function concurrentPart(
+  opts: Options,
+  prov: Record<string, unknown>,
+): Promise<{ json: Record<string, unknown>; failed: boolean }> {
+  console.log("\n## Concurrent stacks: N stacks reload one data model at the same moment\n");
+  const result = await runConcurrentStacks(
+    path.join(REPO_ROOT, ".test-work", "bench-concurrent"),
+    opts.verbose,
+  );
+  console.log("");
+  report.printConcurrent(result);
+  return { json: { ...prov, ...result }, failed: result.cases.some((c) => c.failedUps > 0) };
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   fs.mkdirSync(opts.outDir, { recursive: true });
@@ -209,13 +232,18 @@ async function main(): Promise<number> {
     ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>)
     : {};
   let failed = false;
-  if (opts.parts.stack) ensureToolchain(); // before provenance, which records the CLI's version
+  if (opts.parts.stack || opts.parts.concurrent) ensureToolchain(); // before provenance, which records the CLI's version
   const prov = provenance(opts);
   if (opts.parts.schedule) results.schedule = await schedulePart(opts, prov);
   if (opts.parts.stack) {
     const stack = await largeStackPart(opts, prov);
     results.largeStack = stack.json;
     failed = stack.failed;
+  }
+  if (opts.parts.concurrent) {
+    const concurrent = await concurrentPart(opts, prov);
+    results.concurrentStacks = concurrent.json;
+    failed = concurrent.failed;
   }
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nfigures: ${path.relative(REPO_ROOT, file)}`);

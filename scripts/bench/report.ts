@@ -1,6 +1,7 @@
 // Prints the benchmark's figures as Markdown tables (so they can be pasted into the README or an
 // issue as they are) and formats the numbers; the JSON file and the SVG are written by bench.ts.
 
+import type { ConcurrentResult } from "./concurrent-stacks";
 import type { PhaseName } from "./phase-run";
 import type { MeasuredRow } from "./schedule-measured";
 import type { ScheduleReplay } from "./schedule";
@@ -141,4 +142,21 @@ export function printMeasured(rows: MeasuredRow[], reps: number): void {
     return [`${h} s`, `${d} s`, cell(k, "provider"), cell(k, "pycelonis")];
   });
   console.log(markdownTable(["History", "Load", "Provider: reads, lag", "pycelonis: reads, lag"], table));
+}
+
+export function printConcurrent(r: ConcurrentResult): void {
+  console.log(
+    `One lone stack's up: ${f(r.lone.upSeconds, 1)} s, ${r.lone.loads} load(s) of ${r.loadMs / 1000} s.`,
+  );
+  const rows = r.cases.map((c) => [
+    `${c.stacks}`,
+    c.scope === "whole" ? "whole model" : "one table each",
+    `${c.loads}`,
+    `${f(c.slowestUpSeconds, 1)} s`,
+    `${f(c.slowestVsLone, 1)} ×`,
+    `${c.overlappingLoads}`,
+    `${c.failedUps}`,
+  ]);
+  const head = ["Stacks", "Reload", "Loads started", "Slowest up", "× lone up", "Overlaps", "Failed ups"];
+  console.log(markdownTable(head, rows));
 }

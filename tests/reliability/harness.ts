@@ -468,7 +468,7 @@ function findCli(workDir: string): number | undefined {
 }
 
 /** Provider hosts (or CLIs) of this scenario still running 15 s after it ended; they are killed. */
-async function orphans(workDir: string): Promise<string[]> {
+export async function orphans(workDir: string): Promise<string[]> {
   const pattern = /dynamic-provider|pulumi-resource-pulumi-nodejs|\/pulumi (up|refresh|preview) /;
   const end = Date.now() + 15_000;
   let left = processesIn(workDir, pattern);

@@ -16,6 +16,7 @@ import {
 } from "./harness";
 import type { FaultRule, LoadBehaviour } from "../../packages/celonis-emulator";
 import { EXACTLY_ONCE_SCENARIOS } from "./exactly-once-scenarios";
+import { CONCURRENT_STACK_SCENARIOS, runConcurrentScenario } from "./concurrent-stacks";
 
 /** The demo model's resource, with a trigger and a 60 s deadline unless said otherwise. */
 const on = (over: Partial<DataModelReloadArgs> = {}): DataModelReloadArgs[] => [
@@ -684,4 +685,8 @@ describe("reliability: exactly one load per change, whatever fails", function ()
   before(() => ensureToolchain());
   after(() => console.log(`\n  ${summaryLine()}\n`));
   for (const s of [...SCENARIOS, ...EXACTLY_ONCE_SCENARIOS]) it(s.name, () => runScenario(s));
+  for (const s of CONCURRENT_STACK_SCENARIOS)
+    (s.pending ? it.skip : it)(`${s.name}${s.pending ? ` (pending: ${s.pending})` : ""}`, () =>
+      runConcurrentScenario(s),
+    );
 });

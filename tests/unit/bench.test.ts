@@ -12,6 +12,7 @@ import {
   spread,
 } from "../../scripts/bench/metrics";
 import { outputLoadIds, type PhaseRecord } from "../../scripts/bench/phase-run";
+import { caseFigures } from "../../scripts/bench/concurrent-stacks";
 import { EXTRA_READS_PER_WAIT, providerPollsAtTrigger } from "../../scripts/bench/provider-adapter";
 import {
   PYCELONIS,
@@ -288,5 +289,27 @@ describe("bench: poll schedules", () => {
       requests: spread(direct.map((x) => x.requests)).median,
       lagSeconds: spread(direct.map((x) => x.lagMs / 1000)).median,
     });
+  });
+});
+
+describe("bench: concurrent stacks", () => {
+  it("takes the slowest up against the lone stack's, and counts loads, overlaps and failed ups", () => {
+    const run = (index: number, startedAt: number, endedAt: number, error?: string) => ({
+      index,
+      startedAt,
+      endedAt,
+      reloads: [],
+      ...(error === undefined ? {} : { error }),
+    });
+    const runs = [run(0, 1000, 6000), run(1, 1000, 13_000), run(2, 1200, 9200, "boom")];
+    const loads = [load("a", "m", 2000, 4000), load("b", "m", 3000, 5000), load("c", "m", 5000, 7000)];
+    const fig = caseFigures({ stacks: 3, scope: "whole" }, runs, loads, 4);
+    assert.deepEqual(fig.upSeconds, [5, 12, 8]);
+    assert.equal(fig.slowestUpSeconds, 12);
+    assert.equal(fig.slowestVsLone, 3);
+    assert.equal(fig.loads, 3);
+    assert.equal(fig.overlappingLoads, 1);
+    assert.equal(fig.failedUps, 1);
+    assert.ok(Number.isNaN(caseFigures({ stacks: 1, scope: "whole" }, runs, [], 0).slowestVsLone));
   });
 });
