@@ -24,11 +24,6 @@ export interface ConcurrentScenario {
   minLoads: number;
   /** PARTIAL: the tables each stack names must each be in a successful load's request. */
   tables?: (i: number) => string[];
-  /**
-   * Why the scenario is skipped for now: the behaviour it checks is not built yet (it fails until
-   * then). Delete the field to enable it.
-   */
-  pending?: string;
 }
 
 const TABLE_NAMES = Object.keys(DEMO.tables) as (keyof typeof DEMO.tables)[];

@@ -685,8 +685,5 @@ describe("reliability: exactly one load per change, whatever fails", function ()
   before(() => ensureToolchain());
   after(() => console.log(`\n  ${summaryLine()}\n`));
   for (const s of [...SCENARIOS, ...EXACTLY_ONCE_SCENARIOS]) it(s.name, () => runScenario(s));
-  for (const s of CONCURRENT_STACK_SCENARIOS)
-    (s.pending ? it.skip : it)(`${s.name}${s.pending ? ` (pending: ${s.pending})` : ""}`, () =>
-      runConcurrentScenario(s),
-    );
+  for (const s of CONCURRENT_STACK_SCENARIOS) it(s.name, () => runConcurrentScenario(s));
 });
