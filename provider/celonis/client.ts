@@ -277,8 +277,6 @@ export class CelonisClient {
     opts: {
       previousLoadId: string | null;
       triggeredAt?: number;
-      /** `triggeredAt` in Celonis's clock (see serverTime); absent: recognised by the runner's time. */
-      server?: ServerTime | null;
       deadline: number;
       signal?: AbortSignal;
     },
@@ -307,7 +305,6 @@ export class CelonisClient {
       previousLoadId: opts.previousLoadId,
       loadType: req.kind,
       triggeredAt: opts.triggeredAt ?? this.http.now(),
-      server: opts.server,
       deadline: opts.deadline,
       signal: opts.signal,
     };
