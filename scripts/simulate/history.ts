@@ -8,7 +8,15 @@ import { SimCelonis, TABLES, type SimLoad } from "./celonis";
 import { programInputs, up } from "./engine";
 import { SimJournal } from "./journal";
 import { watched, withMatcher, type Matcher } from "./matcher";
-import { checkDone, checkEnd, checkLoads, type Change, type StackView } from "./invariant";
+import {
+  ambiguousSecondLoads,
+  checkDone,
+  checkEnd,
+  checkLoads,
+  type Change,
+  type StackView,
+} from "./invariant";
+import { AMBIGUOUS_PARTIAL } from "../../provider/lifecycle";
 import { NO_FAULTS, SimNetwork, type Faults } from "./network";
 import { Prng } from "./prng";
 import type { ReloadOutputs } from "../../provider/types";
@@ -31,6 +39,8 @@ export interface HistoryResult {
   trace: string[] | null;
   loads: number;
   ups: number;
+  /** Second loads accepted because the provider recorded a partial load ambiguous (see invariant.ts). */
+  ambiguous: number;
   summary: string;
 }
 
@@ -48,6 +58,8 @@ export class Stack implements StackView {
   ups = 0;
   /** Changes whose load the rule found unprovable: a second load for them is what the rule accepts. */
   readonly unprovable = new Set<string>();
+  /** Changes recorded owed because the partial load found may have been another writer's. */
+  readonly ambiguous = new Set<string>();
   /** The loads each change's runs took for their own (change tag → load ids). */
   readonly taken = new Map<string, Set<string>>();
   constructor(
@@ -116,14 +128,17 @@ async function history(seed: number, opts: SimOptions): Promise<HistoryResult> {
   const limit = world.now + 24 * 3600_000;
   while (!finished && world.pending > 0 && world.now < limit) await world.run(world.now + 10 * 60_000);
   if (!finished) sim.violations.push("the history never finished: a deployment hung");
+  let ambiguous = 0;
   for (const s of stacks) {
     sim.violations.push(...checkLoads(celonis.loads, s));
+    ambiguous += ambiguousSecondLoads(celonis.loads, s);
     sim.violations.push(
       ...checkEnd(s, s.outs?.planStatus ?? null, (s.outs?.triggers?.[0] as number) ?? null, s.error),
     );
   }
   const ups = stacks.reduce((n, s) => n + s.ups, 0);
-  return { seed, violations: sim.violations, trace: world.trace, loads: celonis.loads.length, ups, summary };
+  const loads = celonis.loads.length;
+  return { seed, violations: sim.violations, trace: world.trace, loads, ups, ambiguous, summary };
 }
 
 function randomFaults(rng: Prng, start: number): Faults {
@@ -236,6 +251,7 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
     if (r.outs.planLoad?.loadId) stack.took(r.outs.planLoad.loadId);
     stack.outs = r.outs;
     stack.error = r.error;
+    if (r.outs.planStatus === "owed" && r.error?.includes(AMBIGUOUS_PARTIAL)) stack.ambiguous.add(stack.tag);
     if (r.outs.planStatus === "done")
       sim.violations.push(...checkDone(sim.celonis.loads, stack, r.outs, world.now));
   });

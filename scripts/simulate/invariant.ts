@@ -20,6 +20,11 @@ export interface StackView {
   name: string;
   /** Changes (tags) whose load the rule found unprovable: a second load for them is accepted. */
   unprovable: ReadonlySet<string>;
+  /**
+   * Changes the provider recorded owed because a partial load it found may have been another writer's
+   * (lifecycle.partialUnproven): a second load for them is accepted, and counted apart.
+   */
+  ambiguous: ReadonlySet<string>;
   /** The loads each change's runs took for their own (change tag → load ids). */
   taken: ReadonlyMap<string, ReadonlySet<string>>;
   /** Its tables (null: the whole model). */
@@ -88,17 +93,29 @@ export function checkLoads(loads: readonly SimLoad[], stack: StackView): string[
     for (let j = 0; j < i; j++) {
       const [a, b] = [own[j], own[i]];
       if (b.start < a.end) out.push(`${stack.name}'s loads ${a.id} and ${b.id} overlap`);
-      else if (
-        a.tag === b.tag &&
-        (a.final === "SUCCESS" || a.final === "WARNING") &&
-        !stack.unprovable.has(a.tag)
-      )
+      else if (secondLoad(a, b) && !stack.unprovable.has(a.tag) && !stack.ambiguous.has(a.tag))
         out.push(
           `${stack.name} started ${b.id} for change ${b.tag} after ${a.id} had loaded it (${a.final})${sameUp(a, b)}${tookOthers(loads, stack, a.tag)}`,
         );
     }
   }
   return out;
+}
+
+/** Did `b` load `a`'s change again after `a` had loaded it? */
+function secondLoad(a: SimLoad, b: SimLoad): boolean {
+  return a.tag === b.tag && (a.final === "SUCCESS" || a.final === "WARNING");
+}
+
+/** Second loads the invariant accepted because the provider recorded the partial load ambiguous. */
+export function ambiguousSecondLoads(loads: readonly SimLoad[], stack: StackView): number {
+  const own = loads.filter((l) => l.by === stack.name);
+  let n = 0;
+  for (let i = 0; i < own.length; i++)
+    for (let j = 0; j < i; j++)
+      if (secondLoad(own[j], own[i]) && stack.ambiguous.has(own[j].tag) && !stack.unprovable.has(own[j].tag))
+        n++;
+  return n;
 }
 
 /** The end of a history: the last change done, or owed with its reason. */

@@ -39,6 +39,8 @@ export interface RunSummary {
   /** Seeds whose only violations were known open defects (with allowKnown). */
   known: number[];
   ms: number;
+  /** Second loads the invariant accepted: the provider recorded the partial load ambiguous. */
+  ambiguous: number;
   line: string;
 }
 
@@ -53,8 +55,10 @@ export async function runHistories(
   const violating: HistoryResult[] = [];
   const known: number[] = [];
   let n = 0;
+  let ambiguous = 0;
   for (let seed = how.firstSeed ?? 1; n < count; seed++, n++) {
     const r = await simulate(seed, { ...opts, tracing: false });
+    ambiguous += r.ambiguous;
     if (r.violations.length === 0) continue;
     if (opts.allowKnown && r.violations.every((v) => knownDefect(v))) {
       known.push(seed);
@@ -75,7 +79,8 @@ export async function runHistories(
   const apart = opts.allowKnown
     ? ` · known open defects in ${known.length} (seeds ${known.slice(0, 5).join(", ")}${known.length > 5 ? ", …" : ""})`
     : "";
-  return { histories: n, violating, known, ms, line: line + apart };
+  const twice = ` · ambiguous second loads ${ambiguous}`;
+  return { histories: n, violating, known, ms, ambiguous, line: line + twice + apart };
 }
 
 /** Replays one seed with its trace: the text to print, and its violations. */
