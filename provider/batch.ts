@@ -6,6 +6,10 @@
 // follows it, and tells every member. A resource joins only a batch that has not triggered yet, so a
 // load never stands in for a resource whose create/update began after the load started. Batches of a
 // model run one after another, so loads of a model never overlap.
+// A model busy with another writer's COMPLETE load that started after every member's change was
+// ready (in Celonis's clock, beyond the clock's error bound) needs no load of ours: that load covers
+// the changes, whoever started it (another stack, a schedule, the UI). The batch adopts it and
+// follows it instead of triggering after it; if it fails, the batch triggers its own.
 //
 // The batch only does the I/O once. It tells each member what happens as awaited events (about to
 // trigger — the member writes its journal entry before the request is sent —, seen, refused) and
@@ -17,6 +21,7 @@
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, TriggerError, isLoadAlreadyRunning } from "./celonis/errors";
 import { expectedDurationMs, isTerminal, latestLoadFromInfo } from "./celonis/status";
+import { celonisOrder, firstCovering } from "./celonis/ours";
 import { windowMatch, type StartWindow } from "./celonis/trigger";
 import type { ServerTime } from "./celonis/server-clock";
 import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
@@ -72,6 +77,13 @@ export type BatchEvent =
   | { kind: "aboutToTrigger"; trigger: TriggerInfo }
   /** Its attempts bound when its load could have started (Celonis's clock; see trigger.ts). */
   | { kind: "bounded"; window: StartWindow }
+  /**
+   * Another writer's running COMPLETE load covers every member's change: the batch follows it instead
+   * of triggering (`previousLoadId`: the load before it in Celonis's order).
+   */
+  | { kind: "adopting"; load: LoadRecord; previousLoadId: string | null }
+  /** The adopted load ended without success: the batch triggers its own load next. */
+  | { kind: "adoptedFailed"; load: LoadRecord }
   /** The batch's load was seen (first, and on each status change). */
   | { kind: "seen"; load: LoadRecord }
   /** Celonis refused that trigger, it started nothing (`retrying`: the batch tries again). */
@@ -79,9 +91,9 @@ export type BatchEvent =
 
 /** How the batch ended for a member. */
 export type BatchResult =
-  /** The load was triggered and ended (any status). */
+  /** The load was triggered, or adopted, and ended (any status). */
   | { kind: "ended"; load: LoadRecord }
-  /** The load was triggered; the member does not wait for it (wait: false). */
+  /** The load was triggered (or adopted); the member does not wait for it (wait: false). */
   | { kind: "triggered" }
   /** Celonis refused the trigger: nothing started. */
   | { kind: "refused"; message: string }
@@ -104,6 +116,8 @@ export interface Member {
   scope: string | null;
   plan: Plan;
   inputs: Pick<CheckedInputs, "onBusy" | "wait">;
+  /** When the member's change was ready (its create or update reached the provider; runner ms). */
+  readyAt: number;
   deadline: Deadline;
   log: (line: string) => void;
   on(event: BatchEvent): void | Promise<void>;
@@ -293,26 +307,48 @@ class Batch {
   }
 
   /**
-   * One read of the model's load info: free, or busy with someone else's load. Busy: members with
-   * onBusy "fail" stop; the others wait until it ends (each within its own deadline). Null when no
-   * member is left to trigger for.
+   * Reads the model's load info until it is free. Busy with someone else's load: members with onBusy
+   * "fail" stop; a COMPLETE load that covers every member's change is adopted (see `adopt`); any other
+   * load is waited out (each member within its own deadline). Null when no member is left to trigger
+   * for (the adopted load ended their waits, or they stopped).
    */
   private async whenIdle(): Promise<Idle | null> {
     const { poolId, dataModelId } = this.model;
-    const info = await this.step((limits) => this.client.getLoadInfo(poolId, dataModelId, limits));
-    const current = latestLoadFromInfo(info);
-    if (!current || isTerminal(current.loadStatus))
-      return { previousLoadId: current?.dataLoadId ?? null, info };
-    for (const j of this.active().filter((x) => x.member.inputs.onBusy === "fail")) {
-      this.finish(j, { kind: "busy", message: busyMessage(this.model, current), current });
+    for (;;) {
+      const info = await this.step((limits) => this.client.getLoadInfo(poolId, dataModelId, limits));
+      const current = latestLoadFromInfo(info);
+      if (!current || isTerminal(current.loadStatus))
+        return { previousLoadId: current?.dataLoadId ?? null, info };
+      for (const j of this.active().filter((x) => x.member.inputs.onBusy === "fail")) {
+        this.finish(j, { kind: "busy", message: busyMessage(this.model, current), current });
+      }
+      if (this.active().length === 0) return null;
+      if (this.covers(current)) {
+        if (await this.adopt(current, info)) return null;
+        continue; // it failed: read again, then trigger our own
+      }
+      const waited = await this.waitOut(current, info);
+      if (waited !== "changed") return waited;
     }
-    if (this.active().length === 0) return null;
+  }
+
+  /**
+   * Waits until someone else's load `current` has ended; null when the members' deadlines came first,
+   * "changed" when another load started meanwhile (it may cover the members' changes: read again).
+   */
+  private async waitOut(current: LoadRecord, info: LoadInfoSync): Promise<Idle | null | "changed"> {
+    const { poolId, dataModelId } = this.model;
     this.log(
       `load ${shortId(current.dataLoadId)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`,
     );
     const idle = await this.step((limits) =>
-      this.client.waitForIdle(poolId, dataModelId, { ...limits, onProgress: this.progress() }),
+      this.client.waitForIdle(poolId, dataModelId, {
+        ...limits,
+        whileLoad: current.dataLoadId,
+        onProgress: this.progress(),
+      }),
     );
+    if (idle.outcome === "changed") return "changed";
     if (idle.outcome === "timeout") {
       const message = busyTimeout(this.model, current);
       for (const j of this.active()) this.finish(j, { kind: "busy", message, current: idle.load });
@@ -320,6 +356,62 @@ class Batch {
     }
     this.flushExpired();
     return { previousLoadId: idle.load?.dataLoadId ?? null, info };
+  }
+
+  /**
+   * Whether a running load covers every active member's change: COMPLETE, and started after the
+   * latest member's change was ready, in Celonis's clock beyond its error bound. Without an estimate
+   * of Celonis's clock nothing can be shown to cover.
+   */
+  private covers(load: LoadRecord): boolean {
+    let since = -Infinity;
+    for (const j of this.active()) {
+      const ready = this.client.serverTime(j.member.readyAt);
+      if (!ready) return false;
+      since = Math.max(since, ready.at + ready.errorMs);
+    }
+    return firstCovering([load], since, () => true) !== null;
+  }
+
+  /**
+   * Follows another writer's load that covers every member's change instead of triggering one (see
+   * `covers`). True when that ended the members' waits (it succeeded or ended with a warning; a
+   * member's deadline came); false when it failed, and the batch goes on to trigger its own.
+   */
+  private async adopt(load: LoadRecord, info: LoadInfoSync): Promise<boolean> {
+    const { poolId, dataModelId } = this.model;
+    this.triggered = true; // a change that becomes ready from now on is not covered: next batch
+    const order = celonisOrder(info);
+    const previousLoadId =
+      order[order.findIndex((l) => l.dataLoadId === load.dataLoadId) - 1]?.dataLoadId ?? null;
+    this.log(
+      `load ${shortId(load.dataLoadId)} (COMPLETE, ${load.loadStatus}) was started by another writer after ` +
+        "the change was ready and covers it: following it instead of triggering another",
+    );
+    await this.emit(this.active(), { kind: "adopting", load, previousLoadId });
+    for (const j of this.active()) if (!j.member.inputs.wait) this.finish(j, { kind: "triggered" });
+    if (this.active().length === 0) return true;
+    const result = await this.step((limits) =>
+      this.client.waitForLoad(poolId, dataModelId, {
+        match: { loadId: load.dataLoadId },
+        expectedMs: expectedDurationMs(info, "COMPLETE"),
+        ...limits,
+        onProgress: this.progress(),
+        onSeen: (seen) => this.seenLater(seen),
+      }),
+    );
+    if (result.outcome !== "finished") {
+      for (const j of this.active()) this.finish(j, { kind: "timedOut" });
+      return true;
+    }
+    const { loadStatus } = result.load;
+    if (loadStatus === "SUCCESS" || loadStatus === "WARNING") {
+      for (const j of this.active()) this.finish(j, { kind: "ended", load: result.load });
+      return true;
+    }
+    this.log(`load ${shortId(load.dataLoadId)} of another writer ended ${loadStatus}: triggering our own`);
+    await this.emit(this.active(), { kind: "adoptedFailed", load: result.load });
+    return this.active().length === 0;
   }
 
   /**

@@ -144,6 +144,8 @@ class ReloadRun {
   private journaling = false;
   private readonly inputs: CheckedInputs;
   private readonly label: string;
+  /** When this change was ready: the run began (its create or update reached the provider). */
+  private readonly readyAt: number;
 
   constructor(
     private readonly ctx: RunContext,
@@ -153,6 +155,7 @@ class ReloadRun {
     this.inputs = job.inputs;
     this.reload = planned(job.plan);
     this.label = modelLabel(job.inputs.dataModelId);
+    this.readyAt = ctx.clock.now();
   }
 
   async execute(): Promise<void> {
@@ -291,10 +294,11 @@ class ReloadRun {
     switch (result.kind) {
       case "ended":
         return this.finish(result.load);
-      case "triggered":
-        return this.log(
-          `load ${shortId(this.reload.load?.loadId ?? null)} triggered; not waiting for it (wait: false)`,
-        );
+      case "triggered": {
+        const load = this.reload.load;
+        const how = load?.adoptedFrom ? "of another writer adopted" : "triggered";
+        return this.log(`load ${shortId(load?.loadId ?? null)} ${how}; not waiting for it (wait: false)`);
+      }
       case "refused":
         return; // the refused event left the reload owed with Celonis's answer
       case "busy":
@@ -323,6 +327,7 @@ class ReloadRun {
       scope: this.job.scope,
       plan,
       inputs: this.inputs,
+      readyAt: this.readyAt,
       deadline: this.deadline,
       log: this.ctx.log,
       on: (event) => this.onBatchEvent(plan, event),
@@ -367,12 +372,34 @@ class ReloadRun {
       case "bounded":
         this.reload = startBounded(this.reload, event.window);
         return this.journal();
+      case "adopting":
+        this.reload = adopted(this.reload, this.adoptedLoad(event.load, event.previousLoadId));
+        this.journaling = true;
+        return this.journal(); // an interrupted deployment settles this load, not another
+      case "adoptedFailed":
+        this.reload = loadEnded(this.reload, event.load, this.inputs.warningsAs);
+        this.reload = planned(plan); // the batch triggers our own next
+        return;
       case "seen":
         return this.seen(event.load);
       case "refused":
         this.reload = notStarted(this.reload, event.message);
         if (event.retrying) this.reload = planned(plan); // someone else's load started meanwhile
     }
+  }
+
+  /** Another writer's running COMPLETE load, as this reload's load (see batch.ts `adopt`). */
+  private adoptedLoad(load: LoadRecord, previousLoadId: string | null): PlanLoad {
+    const ready = this.ctx.client.serverTime(this.readyAt);
+    return {
+      loadId: load.dataLoadId,
+      loadType: "COMPLETE",
+      triggeredAt: new Date(this.readyAt).toISOString(),
+      ...(ready ? { triggeredAtServer: new Date(ready.at).toISOString(), serverErrorMs: ready.errorMs } : {}),
+      previousLoadId,
+      status: load.loadStatus,
+      adoptedFrom: "other",
+    };
   }
 
   // ---- wait + verdict -----------------------------------------------------------------------------

@@ -88,6 +88,8 @@ export interface WaitOptions {
 
 export interface IdleOptions {
   deadline: number;
+  /** Return ("changed") as soon as a load other than this one is running. */
+  whileLoad?: string;
   signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
   progressIntervalMs?: number;
@@ -371,6 +373,8 @@ export class CelonisClient {
       const now = this.http.now();
       if (load !== undefined) {
         if (load === null || isTerminal(load.loadStatus)) return { outcome: "idle", load };
+        if (opts.whileLoad !== undefined && load.dataLoadId !== opts.whileLoad)
+          return { outcome: "changed", load };
         running = load;
         if (expected === undefined)
           expected = await this.expectedQuietly(poolId, dataModelId, load.loadType, opts);

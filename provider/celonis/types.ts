@@ -88,6 +88,11 @@ export interface LoadProgress {
 export type WaitResult =
   { outcome: "finished"; load: LoadRecord } | { outcome: "timeout"; load: LoadRecord | null };
 
-/** The end of waiting for a load started elsewhere: nothing runs any more, or the deadline passed first. */
+/**
+ * The end of waiting for a load started elsewhere: nothing runs any more, another load runs now (with
+ * `whileLoad`: the caller decides again), or the deadline passed first.
+ */
 export type IdleResult =
-  { outcome: "idle"; load: LoadRecord | null } | { outcome: "timeout"; load: LoadRecord };
+  | { outcome: "idle"; load: LoadRecord | null }
+  | { outcome: "changed"; load: LoadRecord }
+  | { outcome: "timeout"; load: LoadRecord };

@@ -11,7 +11,7 @@ import {
   type Member,
 } from "../../provider/batch";
 import { CelonisError, TriggerError } from "../../provider/celonis/errors";
-import type { LoadInfoSync, LoadRecord, LoadRequest } from "../../provider/celonis/types";
+import type { IdleResult, LoadInfoSync, LoadRecord, LoadRequest } from "../../provider/celonis/types";
 import { Deadline } from "../../provider/deadline";
 import type { Plan } from "../../provider/types";
 import { ManualClock } from "../helpers/clock";
@@ -51,9 +51,11 @@ class FakeClient implements BatchClient {
 
   getLoadInfo = async () => infoWith(this.current);
   findLoad = async () => null;
-  serverTime = () => null;
+  /** Celonis's clock minus the runner's, as the client estimates it; null: no estimate yet. */
+  offsetMs: number | null = null;
+  serverTime = (ms: number) => (this.offsetMs === null ? null : { at: ms + this.offsetMs, errorMs: 1_000 });
   resolveTables = async () => [];
-  waitForIdle = async (_p: string, _m: string, o: { deadline: number }) => {
+  waitForIdle = async (_p: string, _m: string, o: { deadline: number }): Promise<IdleResult> => {
     await this.clock.sleep(o.deadline - this.clock.now());
     return { outcome: "timeout" as const, load: this.current ?? record() };
   };
@@ -61,7 +63,12 @@ class FakeClient implements BatchClient {
     this.triggers.push(req);
     return this.trigger();
   };
-  waitForLoad = async () => this.ends();
+  waitForLoad = async (_p: string, _m: string, o: { match: unknown }) => {
+    this.waitedFor.push(o.match);
+    return this.ends();
+  };
+  /** The match of every waitForLoad call. */
+  waitedFor: unknown[] = [];
 }
 
 /** A member that records the events it gets (taking each in a tick later, as an awaited one). */
@@ -72,6 +79,7 @@ function member(clock: ManualClock, over: Partial<Member> = {}): Member & { even
     scope: null,
     plan: PLAN,
     inputs: { onBusy: "wait", wait: true },
+    readyAt: clock.now(),
     deadline: Deadline.after(60_000, clock),
     log: () => undefined,
     on: async (e) => {
@@ -203,5 +211,135 @@ describe("batch: one load for its members, outcomes as data", () => {
     await clock.advance(1_000);
     await Promise.all([a, b]);
     assert.equal(client.triggers.length, 2);
+  });
+});
+
+describe("batch: another writer's running COMPLETE load covers the members' changes", () => {
+  const OFFSET = -5 * 60_000; // Celonis's clock five minutes behind the runner's
+  let clock: ManualClock;
+  let client: FakeClient;
+  let batches: Batches;
+  beforeEach(() => {
+    clock = new ManualClock();
+    client = new FakeClient(clock);
+    client.offsetMs = OFFSET;
+    batches = new Batches(clock);
+  });
+  /** A running load of another writer that started `afterReadyMs` after now, in Celonis's clock. */
+  const othersLoad = (afterReadyMs: number, over: Partial<LoadRecord> = {}) =>
+    record({ dataLoadId: "OTHER", startDate: clock.now() + OFFSET + afterReadyMs, ...over });
+
+  it("started after the change was ready (beyond the clock's error): adopted and followed, nothing triggered", async () => {
+    const m = member(clock);
+    client.current = othersLoad(1_500);
+    client.ends = async () => ({ outcome: "finished", load: othersLoad(1_500, { loadStatus: "SUCCESS" }) });
+    const result = batches.join(client, MODEL, m);
+    await clock.advance(1_000);
+    const r = await result;
+    assert.equal(client.triggers.length, 0);
+    assert.deepEqual(client.waitedFor, [{ loadId: "OTHER" }]);
+    assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
+    assert.deepEqual(m.events, ["adopting"]);
+  });
+
+  /** A model busy with `running` until the batch waits for it; then free. */
+  const busyUntilWaited = (running: LoadRecord) => {
+    client.current = running;
+    client.waitForIdle = async () => {
+      client.current = null;
+      return { outcome: "idle" as const, load: null };
+    };
+  };
+  const notCovering: [string, () => void][] = [
+    [
+      "started within the clock's error of the change (not provably after it)",
+      () => busyUntilWaited(othersLoad(500)),
+    ],
+    [
+      "a PARTIAL load of another writer (it covers nothing provable)",
+      () => busyUntilWaited(othersLoad(5_000, { loadType: "PARTIAL" })),
+    ],
+    [
+      "no estimate of Celonis's clock (nothing can be shown to cover)",
+      () => {
+        client.offsetMs = null;
+        busyUntilWaited(othersLoad(60_000));
+      },
+    ],
+  ];
+  for (const [what, arrange] of notCovering) {
+    it(`${what}: waited out, then our own load`, async () => {
+      arrange();
+      const result = batches.join(client, MODEL, member(clock));
+      await clock.advance(1_000);
+      assert.equal((await result).kind, "ended");
+      assert.equal(client.triggers.length, 1);
+      assert.equal(client.waitedFor.length, 1, "only our own load was followed");
+    });
+  }
+
+  it("the adopted load fails: the members hear so, and the batch triggers its own within the deadline", async () => {
+    const m = member(clock);
+    client.current = othersLoad(1_500);
+    const ends = [
+      othersLoad(1_500, { loadStatus: "ERROR" }),
+      record({ dataLoadId: "OURS", loadStatus: "SUCCESS" }),
+    ];
+    client.ends = async () => {
+      client.current = null;
+      return { outcome: "finished", load: ends.shift()! };
+    };
+    const result = batches.join(client, MODEL, m);
+    await clock.advance(1_000);
+    const r = await result;
+    assert.equal(client.triggers.length, 1);
+    assert.equal(r.kind === "ended" && r.load.dataLoadId, "OURS");
+    assert.deepEqual(m.events, ["adopting", "adoptedFailed", "aboutToTrigger", "seen"]);
+  });
+
+  it("a load that was waited out is followed by another writer's covering load: that one is adopted", async () => {
+    client.current = othersLoad(-5_000, { dataLoadId: "BEFORE" });
+    client.waitForIdle = async () => {
+      client.current = othersLoad(3_000);
+      return { outcome: "changed" as const, load: client.current };
+    };
+    client.ends = async () => ({ outcome: "finished", load: othersLoad(3_000, { loadStatus: "SUCCESS" }) });
+    const result = batches.join(client, MODEL, member(clock));
+    await clock.advance(1_000);
+    const r = await result;
+    assert.equal(client.triggers.length, 0);
+    assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
+  });
+
+  it("wait: false with a covering load: released once it is adopted, as after a trigger", async () => {
+    client.current = othersLoad(1_500);
+    const m = member(clock, { inputs: { onBusy: "wait", wait: false } });
+    const result = batches.join(client, MODEL, m);
+    await clock.advance(1_000);
+    assert.deepEqual(await result, { kind: "triggered" });
+    assert.deepEqual(m.events, ["adopting"]);
+    assert.equal(client.triggers.length + client.waitedFor.length, 0);
+  });
+
+  it("onBusy fail keeps its meaning: busy, even with a covering load", async () => {
+    client.current = othersLoad(1_500);
+    const result = batches.join(client, MODEL, member(clock, { inputs: { onBusy: "fail", wait: true } }));
+    await clock.advance(1_000);
+    assert.equal((await result).kind, "busy");
+    assert.equal(client.triggers.length, 0);
+  });
+
+  it("a member whose change became ready after the load started is not covered by it", async () => {
+    const early = member(clock);
+    const late = member(clock, { readyAt: clock.now() + 10_000 });
+    client.current = othersLoad(1_500);
+    client.waitForIdle = async () => {
+      client.current = null;
+      return { outcome: "idle" as const, load: null };
+    };
+    const results = Promise.all([batches.join(client, MODEL, early), batches.join(client, MODEL, late)]);
+    await clock.advance(1_000);
+    await results;
+    assert.equal(client.triggers.length, 1, "the batch triggered one load covering both");
   });
 });
