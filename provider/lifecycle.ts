@@ -150,8 +150,15 @@ export function loadEnded(r: Reload, record: LoadRecord, warningsAs: WarningsAs)
   return { phase: "owed", plan: f.plan, load, error, warning: null };
 }
 
-/** Says an ambiguous partial load apart in the reason of an owed plan (the simulator reads it). */
+/** Says an ambiguous partial load apart in the reason of an owed plan. */
 export const AMBIGUOUS_PARTIAL = "may be another writer's partial load";
+
+/**
+ * Ends every warning that says a load of this change cannot be shown to be ours (or to have covered
+ * it), so the reload stays owed and its next trigger may load the change a second time (never zero
+ * times). The simulator accepts a second load of a change only after a line with this marker.
+ */
+export const MAY_LOAD_TWICE = "this change may be loaded twice";
 
 /**
  * Why a PARTIAL load, whatever its end, does not settle the plan, or null when it may: it was found by
@@ -189,6 +196,8 @@ export function startBounded(r: Reload, window: StartWindow | null | undefined):
   if (window.accepted) delete load.outcome;
   if (window.by === null) delete load.startedBy;
   else load.startedBy = iso(window.by);
+  if (window.answeredBy === undefined) delete load.answeredBy;
+  else load.answeredBy = iso(window.answeredBy);
   return { ...f, load };
 }
 
@@ -280,8 +289,10 @@ export function planLoadMatch(load: PlanLoad): LoadMatch {
   const { previousLoadId, loadType } = load;
   const by = load.startedBy ? Date.parse(load.startedBy) : NaN;
   const startedBy = Number.isFinite(by) ? by : null;
+  const answer = load.answeredBy ? Date.parse(load.answeredBy) : NaN;
+  const answeredBy = Number.isFinite(answer) ? answer : null;
   const triggeredAt = Date.parse(load.triggeredAt);
-  return triggerMatch({ previousLoadId, triggeredAt, loadType, server, startedBy });
+  return triggerMatch({ previousLoadId, triggeredAt, loadType, server, startedBy, answeredBy });
 }
 
 /**

@@ -114,6 +114,12 @@ export interface PlanLoad {
    * at all, the end of its watch). A load that started later is not ours. Absent: not bounded.
    */
   startedBy?: string;
+  /**
+   * When the accepted trigger's answer came (ISO, Celonis's clock, the error bound included): two
+   * loads that started between the trigger and this may each be ours, so neither is taken. Absent:
+   * not known.
+   */
+  answeredBy?: string;
   /** The model's last load before the trigger, which is therefore not ours. */
   previousLoadId: string | null;
   /**

@@ -51,6 +51,11 @@ export interface StartWindow {
   by: number | null;
   /** Celonis accepted the attempt (2xx): a load of ours exists. Absent: the outcome is unknown. */
   accepted?: true;
+  /**
+   * When the accepted attempt's answer came (Celonis's clock, error bound included): two loads that
+   * started between the send and this may each be ours (ours.ts). Only with `accepted`.
+   */
+  answeredBy?: number;
 }
 
 /** What the protocol needs from the client. */
@@ -108,7 +113,8 @@ export async function sendTrigger(
     const a = await attemptOnce(deps, ctx, call, attempt);
     // Accepted: its load started after this attempt was sent (the earlier ones started nothing); it
     // may show (and start) late, queued, within the wait's visibility grace: the end stays open.
-    if (a.kind === "accepted") return { confirmedBy: "answer", load: null, window: bound.accepted(sentAt) };
+    if (a.kind === "accepted")
+      return { confirmedBy: "answer", load: null, window: bound.accepted(sentAt, deps.http.now()) };
     last = a.error;
     if (a.kind === "refused") {
       // After a lost answer, "already running" may be our own load, not yet visible: one that started
@@ -163,10 +169,12 @@ class StartBound {
     return { from, by };
   }
 
-  /** The window of an attempt sent at `sentAt` that Celonis accepted: open at its end. */
-  accepted(sentAt: number): StartWindow | null {
+  /** The window of an attempt sent at `sentAt` that Celonis accepted at `answeredAt`: open at its end. */
+  accepted(sentAt: number, answeredAt: number): StartWindow | null {
     const w = this.open(sentAt);
-    return w ? { ...w, accepted: true } : null;
+    const answer = this.http.clock.serverTime(answeredAt);
+    if (!w || !answer) return null;
+    return { ...w, accepted: true, answeredBy: answer.at + answer.errorMs };
   }
 
   /** The window of an attempt sent at `sentAt` with no answer yet: open at its end. */
@@ -202,7 +210,7 @@ export function windowMatch(
   window: StartWindow | null,
 ): LoadMatch {
   if (!window) return triggerMatch(t);
-  return triggerMatch({ ...t, server: window.from, startedBy: window.by });
+  return triggerMatch({ ...t, server: window.from, startedBy: window.by, answeredBy: window.answeredBy });
 }
 
 async function attemptOnce(

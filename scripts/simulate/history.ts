@@ -16,7 +16,7 @@ import {
   type Change,
   type StackView,
 } from "./invariant";
-import { AMBIGUOUS_PARTIAL } from "../../provider/lifecycle";
+import { MAY_LOAD_TWICE } from "../../provider/lifecycle";
 import { NO_FAULTS, SimNetwork, type Faults } from "./network";
 import { Prng } from "./prng";
 import type { ReloadOutputs } from "../../provider/types";
@@ -39,7 +39,7 @@ export interface HistoryResult {
   trace: string[] | null;
   loads: number;
   ups: number;
-  /** Second loads accepted because the provider recorded a partial load ambiguous (see invariant.ts). */
+  /** Second loads accepted because the provider had said the change may be loaded twice (invariant.ts). */
   ambiguous: number;
   summary: string;
 }
@@ -56,10 +56,8 @@ export class Stack implements StackView {
   readonly changes: Change[] = [];
   rev = 0;
   ups = 0;
-  /** Changes whose load the rule found unprovable: a second load for them is what the rule accepts. */
-  readonly unprovable = new Set<string>();
-  /** Changes recorded owed because the partial load found may have been another writer's. */
-  readonly ambiguous = new Set<string>();
+  /** Changes (tags) for which an `up` warned that the change may be loaded twice: when it first did (true time). */
+  readonly stated = new Map<string, number>();
   /** The loads each change's runs took for their own (change tag → load ids). */
   readonly taken = new Map<string, Set<string>>();
   constructor(
@@ -222,12 +220,14 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
   const proc: Proc = { alive: true, name: `${stack.name}.${++stack.ups}` };
   if (stack.changes.at(-1)?.rev !== stack.rev)
     stack.changes.push({ rev: stack.rev, readyAt: world.now, covered: false });
+  const tag = stack.tag;
   const listener = {
     matched: (id: string) => stack.took(id),
-    unprovable: (why: string) => {
-      stack.unprovable.add(stack.tag);
-      world.log(() => `${proc.name}: ours unprovable: ${why}`);
-    },
+    unprovable: (why: string) => world.log(() => `${proc.name}: ours unprovable: ${why}`),
+  };
+  // The provider's own statement that this change may be loaded twice (never inferred from its state).
+  const said = (line: string) => {
+    if (line.includes(MAY_LOAD_TWICE) && !stack.stated.has(tag)) stack.stated.set(tag, world.now);
   };
   const news = programInputs(stack.name, stack.rev, stack.tables, stack.timeoutSeconds);
   world.log(() => `${proc.name}: up change ${stack.rev} (state ${stack.outs?.planStatus ?? "none"})`);
@@ -240,6 +240,7 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
     news,
     tag: () => `${stack.tag}@${proc.name}`,
     random: rng.fork(proc.name),
+    said,
   };
   const ran = watched(listener, () => up(job)).then((r) => {
     if (!proc.alive) return;
@@ -251,7 +252,6 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
     if (r.outs.planLoad?.loadId) stack.took(r.outs.planLoad.loadId);
     stack.outs = r.outs;
     stack.error = r.error;
-    if (r.outs.planStatus === "owed" && r.error?.includes(AMBIGUOUS_PARTIAL)) stack.ambiguous.add(stack.tag);
     if (r.outs.planStatus === "done")
       sim.violations.push(...checkDone(sim.celonis.loads, stack, r.outs, world.now));
   });

@@ -20,16 +20,6 @@ export const KNOWN_DEFECTS: { pattern: RegExp; what: string; seed: number }[] = 
     what: "a second load: after a trigger's answer was lost or a 5xx, the protocol's watch reads only last-load; another writer's load replaced ours there before a look saw it (a short load, or a slow read), so it concluded nothing started and sent the trigger again",
     seed: 1710,
   },
-  {
-    pattern: /had loaded it \(\w+\)$/,
-    what: "a second load the simulator cannot yet attribute: a journal-settled partial load recorded ambiguous (the reason shows in the log, not the recorded error) is loaded again in the same up",
-    seed: 3954,
-  },
-  {
-    pattern: /had loaded it \(\w+\)$/,
-    what: "a second load: a stack's own load (its id known) left the history before the next up settled it, so it is owed and loaded again",
-    seed: 7278,
-  },
 ];
 
 /** The known defect a violation shows, or null. */
@@ -44,7 +34,7 @@ export interface RunSummary {
   /** Seeds whose only violations were known open defects (with allowKnown). */
   known: number[];
   ms: number;
-  /** Second loads the invariant accepted: the provider recorded the partial load ambiguous. */
+  /** Second loads the invariant accepted: the provider had said the change may be loaded twice. */
   ambiguous: number;
   line: string;
 }

@@ -66,6 +66,8 @@ describe("trigger protocol: when its load could have started", () => {
   it("an accepted attempt says so; a lost answer leaves the outcome unknown", async () => {
     const ok = await sendTrigger(scripted([{ status: 204 }]).deps, ctx, call, policy);
     assert.equal(ok.window?.accepted, true);
+    // Its answer bounds which loads may be ours (ours.ts): the answer's time in Celonis's clock, plus the error.
+    assert.equal(ok.window?.answeredBy, 1_000_000 + 100 + 3_600_000 + 1_000);
     const lost = await sendTrigger(scripted([{ code: "ECONNRESET" }, busy]).deps, ctx, call, policy);
     assert.equal(lost.confirmedBy, "busy");
     assert.equal(lost.window?.accepted, undefined);
