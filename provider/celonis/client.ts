@@ -461,8 +461,10 @@ export class CelonisClient {
     latest: LoadRecord | null,
     opts: WaitOptions,
   ): Promise<LoadRecord | null> {
-    if (!matchesLoad(latest, opts.match)) return null;
-    if ("loadId" in opts.match) return latest;
+    const byId = "loadId" in opts.match;
+    if (byId && matchesLoad(latest, opts.match)) return latest;
+    // By id, a newer load may stand in last-load: ours is looked up in the history.
+    if (!byId && !matchesLoad(latest, opts.match)) return null;
     try {
       return await this.findLoad(poolId, dataModelId, opts.match, opts);
     } catch (e) {
