@@ -154,6 +154,8 @@ interface Sent {
   trigger: TriggerInfo;
   info: LoadInfoSync;
   window: StartWindow | null;
+  /** Our load when the trigger protocol saw it: followed by its id (a later look must not pick another). */
+  seen: LoadRecord | null;
 }
 
 interface Joined {
@@ -437,7 +439,7 @@ class Batch {
       this.log(triggerLine(plan, request.kind, members));
       await this.emit(members, { kind: "aboutToTrigger", trigger });
       const sent = await this.send(request, trigger, members);
-      if ("window" in sent) return { trigger, info: busy.info, window: sent.window };
+      if ("window" in sent) return { trigger, info: busy.info, window: sent.window, seen: sent.seen };
       const refusal = sent;
       const { message, retrying } = refusal;
       await this.emit(members, { kind: "refused", message, retrying });
@@ -456,7 +458,9 @@ class Batch {
     request: LoadRequest,
     trigger: TriggerInfo,
     members: Joined[],
-  ): Promise<{ message: string; retrying: boolean } | { window: StartWindow | null }> {
+  ): Promise<
+    { message: string; retrying: boolean } | { window: StartWindow | null; seen: LoadRecord | null }
+  > {
     const { poolId, dataModelId } = this.model;
     try {
       const confirmed = await this.step(
@@ -467,7 +471,7 @@ class Batch {
       if (window !== null) await this.emit(this.active(), { kind: "bounded", window });
       if (confirmed.load) await this.emit(this.active(), { kind: "seen", load: confirmed.load });
       this.flushExpired();
-      return { window };
+      return { window, seen: confirmed.load };
     } catch (err) {
       if (!(err instanceof TriggerError) || err.maybeStarted) throw err;
       const message = `${err.message.replace(/\.+$/, "")}. Nothing was started; the reload is still owed`;
@@ -488,9 +492,9 @@ class Batch {
    * Follows the load to its end. Members with wait: false are released once it is triggered (after
    * one look, so they can record its id); the batch stops when no member waits any more.
    */
-  private async follow({ trigger, info, window }: Sent): Promise<void> {
+  private async follow({ trigger, info, window, seen }: Sent): Promise<void> {
     const { poolId, dataModelId } = this.model;
-    const match = windowMatch(trigger, window);
+    const match = seen ? { loadId: seen.dataLoadId } : windowMatch(trigger, window);
     const notWaiting = this.active().filter((x) => !x.member.inputs.wait);
     if (notWaiting.length > 0) {
       const last = await this.step(

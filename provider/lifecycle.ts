@@ -110,7 +110,11 @@ export function triggerSent(
     loadType: at.loadType,
     triggeredAt: new Date(at.triggeredAt).toISOString(),
     ...(at.server
-      ? { triggeredAtServer: new Date(at.server.at).toISOString(), serverErrorMs: at.server.errorMs }
+      ? {
+          triggeredAtServer: new Date(at.server.at).toISOString(),
+          serverErrorMs: at.server.errorMs,
+          outcome: "unknown" as const,
+        }
       : {}),
     previousLoadId: at.previousLoadId,
     status: null,
@@ -136,12 +140,38 @@ export function loadEnded(r: Reload, record: LoadRecord, warningsAs: WarningsAs)
   const f = inFlight(r, "loadEnded");
   const load = withRecord(f, record);
   const verdict = judgeLoad(record, warningsAs);
-  if (verdict.ok) return { phase: "done", plan: f.plan, load, error: null, warning: verdict.warning };
+  const unproven = partialUnproven(f.load, record);
+  if (verdict.ok && !unproven)
+    return { phase: "done", plan: f.plan, load, error: null, warning: verdict.warning };
   const why = record.message ? `: ${record.message}` : "";
   const error =
-    `Celonis load ${record.dataLoadId} ended ${record.loadStatus}${why}. ` +
+    `Celonis load ${record.dataLoadId} ended ${record.loadStatus}${why}${unproven ?? ""}. ` +
     "The reload is still owed: the next `pulumi up` runs it again.";
   return { phase: "owed", plan: f.plan, load, error, warning: null };
+}
+
+/** Says an ambiguous partial load apart in the reason of an owed plan. */
+export const AMBIGUOUS_PARTIAL = "may be another writer's partial load";
+
+/**
+ * Ends every warning that says a load of this change cannot be shown to be ours (or to have covered
+ * it), so the reload stays owed and its next trigger may load the change a second time (never zero
+ * times). The simulator accepts a second load of a change only after a line with this marker.
+ */
+export const MAY_LOAD_TWICE = "this change may be loaded twice";
+
+/**
+ * Why a PARTIAL load, whatever its end, does not settle the plan, or null when it may: it was found by
+ * its start window while the trigger's outcome was unknown, so it may be another writer's partial load
+ * of other tables (Celonis does not say which). The plan stays owed: a second load is possible, a
+ * lost one is not.
+ */
+export function partialUnproven(load: PlanLoad, record: LoadRecord): string | null {
+  if (load.outcome !== "unknown" || load.loadType !== "PARTIAL" || record.loadType !== "PARTIAL") return null;
+  return (
+    `; it started while the trigger's outcome was unknown (its answer was lost) and ${AMBIGUOUS_PARTIAL}` +
+    " (Celonis does not say which tables a partial load loaded), so it does not settle the plan"
+  );
 }
 
 /** While the load has not been seen: the latest time it could still appear (see PlanLoad.visibleBy). */
@@ -163,8 +193,11 @@ export function startBounded(r: Reload, window: StartWindow | null | undefined):
     triggeredAtServer: iso(window.from.at),
     serverErrorMs: window.from.errorMs,
   };
+  if (window.accepted) delete load.outcome;
   if (window.by === null) delete load.startedBy;
   else load.startedBy = iso(window.by);
+  if (window.answeredBy === undefined) delete load.answeredBy;
+  else load.answeredBy = iso(window.answeredBy);
   return { ...f, load };
 }
 
@@ -256,8 +289,10 @@ export function planLoadMatch(load: PlanLoad): LoadMatch {
   const { previousLoadId, loadType } = load;
   const by = load.startedBy ? Date.parse(load.startedBy) : NaN;
   const startedBy = Number.isFinite(by) ? by : null;
+  const answer = load.answeredBy ? Date.parse(load.answeredBy) : NaN;
+  const answeredBy = Number.isFinite(answer) ? answer : null;
   const triggeredAt = Date.parse(load.triggeredAt);
-  return triggerMatch({ previousLoadId, triggeredAt, loadType, server, startedBy });
+  return triggerMatch({ previousLoadId, triggeredAt, loadType, server, startedBy, answeredBy });
 }
 
 /**

@@ -15,7 +15,7 @@
 import type { CelonisClient } from "./celonis/client";
 import { CancelledError, CelonisError, TriggerError } from "./celonis/errors";
 import { celonisOrder, firstCovering } from "./celonis/ours";
-import { expectedDurationMs, findLoadIn, isTerminal } from "./celonis/status";
+import { expectedDurationMs, findLoadIn, isTerminal, unprovableIn } from "./celonis/status";
 import type { LoadProgress, LoadRecord } from "./celonis/types";
 import type { BatchEvent, BatchResult, Batches, Member, ModelRef } from "./batch";
 import type { Clock } from "./clock";
@@ -23,6 +23,7 @@ import { Deadline } from "./deadline";
 import type { Journal } from "./journal";
 import {
   adopted,
+  AMBIGUOUS_PARTIAL,
   deferred,
   interrupted,
   isInFlight,
@@ -30,8 +31,10 @@ import {
   latestVisible,
   loadEnded,
   loadSeen,
+  MAY_LOAD_TWICE,
   notStarted,
   nothingToLoad,
+  partialUnproven,
   planLoadMatch,
   planned,
   settleFound,
@@ -210,10 +213,13 @@ class ReloadRun {
   /** Finds `load` again and follows it (or, when `follow` is false, only looks at it once). */
   private async settle(plan: Plan, load: PlanLoad, follow: boolean): Promise<void> {
     this.reload = adopted(planned(plan), load);
-    const { found, expectedMs } = await this.findEarlierLoad(load);
+    const { found, expectedMs, unprovable } = await this.findEarlierLoad(load);
     this.reload = settleFound(plan, load, found, this.inputs.warningsAs, this.ctx.clock.now());
     if (!found) {
       this.log(`${this.reload.error}: the reload is owed and runs now`);
+      if (load.loadId) this.warnTwice(`load ${load.loadId} left Celonis's history before it was settled`);
+      else if (unprovable)
+        this.warnTwice(`the load of the trigger of ${load.triggeredAt} cannot be told (${unprovable})`);
       return;
     }
     this.lastLoad = toLastLoad(found);
@@ -227,14 +233,16 @@ class ReloadRun {
    */
   private async findEarlierLoad(
     load: PlanLoad,
-  ): Promise<{ found: LoadRecord | null; expectedMs: number | null }> {
+  ): Promise<{ found: LoadRecord | null; expectedMs: number | null; unprovable: string | null }> {
     const { poolId, dataModelId } = this.inputs;
     const until = latestVisible(load);
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
       const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.deadline.limits());
-      const found = findLoadIn(info, planLoadMatch(load));
+      const match = planLoadMatch(load);
+      const found = findLoadIn(info, match);
       const expectedMs = expectedDurationMs(info, found?.loadType ?? load.loadType);
-      if (found || load.loadId || this.ctx.clock.now() >= until) return { found, expectedMs };
+      if (found || load.loadId || this.ctx.clock.now() >= until)
+        return { found, expectedMs, unprovable: found ? null : unprovableIn(info, match) };
       if (this.deadline.passed()) throw new Stop(this.notVisibleYet(load));
       await this.deadline.pause(Math.min(delay, until - this.ctx.clock.now()));
     }
@@ -436,6 +444,8 @@ class ReloadRun {
     const id = shortId(load.dataLoadId);
     if (this.reload.phase !== "done") {
       this.log(`load ${id} ended ${load.loadStatus}${load.message ? `: ${load.message}` : ""}`);
+      if (this.reload.load && partialUnproven(this.reload.load, load))
+        this.warnTwice(`load ${id} ${AMBIGUOUS_PARTIAL} (the trigger's answer was lost)`);
       return;
     }
     if (this.reload.warning)
@@ -476,6 +486,11 @@ class ReloadRun {
 
   private log(line: string): void {
     this.ctx.log(`${this.label}: ${line}`);
+  }
+
+  /** Says that a load of this change cannot be shown to have covered it: the reload stays owed. */
+  private warnTwice(doubt: string): void {
+    this.ctx.log(`warning: ${this.label}: ${doubt}; the reload stays owed and ${MAY_LOAD_TWICE}`);
   }
 
   /** The message of a run that reached its deadline, by where its reload stands. */

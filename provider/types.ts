@@ -114,8 +114,21 @@ export interface PlanLoad {
    * at all, the end of its watch). A load that started later is not ours. Absent: not bounded.
    */
   startedBy?: string;
+  /**
+   * When the accepted trigger's answer came (ISO, Celonis's clock, the error bound included): two
+   * loads that started between the trigger and this may each be ours, so neither is taken. Absent:
+   * not known.
+   */
+  answeredBy?: string;
   /** The model's last load before the trigger, which is therefore not ours. */
   previousLoadId: string | null;
+  /**
+   * "unknown": no attempt of the trigger was seen accepted (its answers were lost, or 5xx). A PARTIAL
+   * load found by its start window may then be another writer's (Celonis does not say which tables a
+   * partial load loaded): it does not settle a partial plan, which stays owed. Absent: accepted, or
+   * a state written before Celonis's clock was read (matched by the old rule).
+   */
+  outcome?: "unknown";
   /**
    * While the id is unknown: when the load would have shown at the latest (ISO). Not seen by then,
    * the trigger started nothing and the plan is owed again. Absent: 120 s after `triggeredAt`.

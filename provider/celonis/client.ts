@@ -279,8 +279,6 @@ export class CelonisClient {
     opts: {
       previousLoadId: string | null;
       triggeredAt?: number;
-      /** `triggeredAt` in Celonis's clock (see serverTime); absent: recognised by the runner's time. */
-      server?: ServerTime | null;
       deadline: number;
       signal?: AbortSignal;
     },
@@ -309,7 +307,6 @@ export class CelonisClient {
       previousLoadId: opts.previousLoadId,
       loadType: req.kind,
       triggeredAt: opts.triggeredAt ?? this.http.now(),
-      server: opts.server,
       deadline: opts.deadline,
       signal: opts.signal,
     };
@@ -464,8 +461,10 @@ export class CelonisClient {
     latest: LoadRecord | null,
     opts: WaitOptions,
   ): Promise<LoadRecord | null> {
-    if (!matchesLoad(latest, opts.match)) return null;
-    if ("loadId" in opts.match) return latest;
+    const byId = "loadId" in opts.match;
+    if (byId && matchesLoad(latest, opts.match)) return latest;
+    // By id, a newer load may stand in last-load: ours is looked up in the history.
+    if (!byId && !matchesLoad(latest, opts.match)) return null;
     try {
       return await this.findLoad(poolId, dataModelId, opts.match, opts);
     } catch (e) {

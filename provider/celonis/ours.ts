@@ -7,7 +7,8 @@
 //   tiebreak), that started no earlier than the trigger within the clock's error bound.
 //
 // When that cannot be shown — the previous load has left the history, or two candidates both started
-// inside the trigger's uncertainty window so neither is clearly after it — the plan is covered only
+// inside the trigger's uncertainty window (within the clock's error of the send; once the answer came,
+// anywhere between the send and the answer) so neither is clearly ours — the plan is covered only
 // by a COMPLETE load that started clearly after the trigger (so after the change was ready); without
 // one the plan stays owed: a second load is possible, a lost one is not.
 // A record seen on its own (`last-load`) is only a candidate: it is confirmed against the history.
@@ -30,6 +31,8 @@ export interface OursQuery {
    * load: its answer, or the reset of its connection, came by then. Absent: open (no answer at all).
    */
   startedBy?: number | null;
+  /** When the trigger's accepted answer came (Celonis's clock, error bound included). Absent: not known. */
+  answeredBy?: number | null;
 }
 
 /** What the rule concludes from a history. */
@@ -88,12 +91,21 @@ export function findOurs(ordered: readonly LoadRecord[], q: OursQuery): OursVerd
   }
   const candidates = after.filter((l) => isCandidate(l, q));
   if (candidates.length === 0) return { kind: "none" };
-  const uncertain = candidates.filter((l) => (l.startDate as number) < q.triggeredAt + q.errorMs);
+  const uncertain = candidates.filter((l) => beforeAnswer(l.startDate as number, q));
   if (uncertain.length >= 2) {
     const ids = uncertain.map((l) => l.dataLoadId).join(", ");
-    return covering(ordered, q, `loads ${ids} both started within the trigger's clock error`);
+    return covering(ordered, q, `loads ${ids} all started between the trigger's send and its answer`);
   }
   return { kind: "ours", load: candidates[0] };
+}
+
+/**
+ * Did a load that started at `start` start before the trigger's answer could have come (within the
+ * clock's error of the send, or by its answer when one came)? Two such candidates may each be ours.
+ */
+function beforeAnswer(start: number, q: OursQuery): boolean {
+  const answer = q.startedBy ?? q.answeredBy;
+  return start < q.triggeredAt + q.errorMs || (typeof answer === "number" && start <= answer);
 }
 
 /**

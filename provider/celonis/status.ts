@@ -39,6 +39,8 @@ export type LoadMatch =
       errorMs?: number;
       /** The latest start its trigger allows, in Celonis's clock (only with `errorMs`); see ours.ts. */
       startedBy?: number | null;
+      /** When its accepted trigger's answer came, in Celonis's clock (only with `errorMs`); see ours.ts. */
+      answeredBy?: number | null;
     };
 
 /** What is known of a trigger: the runner's time, and Celonis's when the clock had been read. */
@@ -54,6 +56,8 @@ export interface TriggerTimes {
    * (the trigger's answer or reset came by then); absent or null: open.
    */
   startedBy?: number | null;
+  /** When the accepted trigger's answer came, in Celonis's clock with the error bound; absent: not known. */
+  answeredBy?: number | null;
 }
 
 /**
@@ -61,10 +65,18 @@ export interface TriggerTimes {
  * trigger's server time is known, else by the runner's time with the old five-minute tolerance. Pure.
  */
 export function triggerMatch(t: TriggerTimes): LoadMatch {
-  const { previousLoadId, triggeredAt, loadType, server, startedBy } = t;
+  const { previousLoadId, triggeredAt, loadType, server, startedBy, answeredBy } = t;
   if (!server) return { previousLoadId, triggeredAt, loadType };
   const bounded = typeof startedBy === "number" ? { startedBy } : {};
-  return { previousLoadId, triggeredAt: server.at, errorMs: server.errorMs, loadType, ...bounded };
+  const answered = typeof answeredBy === "number" ? { answeredBy } : {};
+  return {
+    previousLoadId,
+    triggeredAt: server.at,
+    errorMs: server.errorMs,
+    loadType,
+    ...bounded,
+    ...answered,
+  };
 }
 
 /** The rule's query for a match by trigger. Pure. */
@@ -75,6 +87,7 @@ export function oursQuery(match: Exclude<LoadMatch, { loadId: string }>): OursQu
     errorMs: match.errorMs ?? START_SKEW_TOLERANCE_MS,
     loadType: match.loadType,
     startedBy: match.errorMs === undefined ? null : (match.startedBy ?? null),
+    answeredBy: match.errorMs === undefined ? null : (match.answeredBy ?? null),
   };
 }
 
@@ -94,6 +107,16 @@ export function findLoadIn(info: LoadInfoSync, match: LoadMatch): LoadRecord | n
   if ("loadId" in match) return ordered.find((l) => l.dataLoadId === match.loadId) ?? null;
   const verdict = findOurs(ordered, oursQuery(match));
   return verdict.kind === "ours" || verdict.kind === "covering" ? verdict.load : null;
+}
+
+/**
+ * Why no load was found for a trigger although one of ours may be there (ours.ts "unprovable": the
+ * previous load left the history, or candidates cannot be told apart), or null. Pure.
+ */
+export function unprovableIn(info: LoadInfoSync, match: LoadMatch): string | null {
+  if ("loadId" in match) return null;
+  const verdict = findOurs(celonisOrder(info), oursQuery(match));
+  return verdict.kind === "unprovable" ? verdict.why : null;
 }
 
 /**

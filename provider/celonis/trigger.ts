@@ -49,6 +49,13 @@ export interface TriggerConfirmation {
 export interface StartWindow {
   from: ServerTime;
   by: number | null;
+  /** Celonis accepted the attempt (2xx): a load of ours exists. Absent: the outcome is unknown. */
+  accepted?: true;
+  /**
+   * When the accepted attempt's answer came (Celonis's clock, error bound included): two loads that
+   * started between the send and this may each be ours (ours.ts). Only with `accepted`.
+   */
+  answeredBy?: number;
 }
 
 /** What the protocol needs from the client. */
@@ -70,8 +77,6 @@ export interface TriggerCall {
   loadType: LoadType;
   /** When the first attempt is sent (epoch ms, the client's clock). */
   triggeredAt: number;
-  /** The same moment in Celonis's clock, when the client had read it. */
-  server?: ServerTime | null;
   deadline: number;
   signal?: AbortSignal;
 }
@@ -102,13 +107,14 @@ export async function sendTrigger(
 ): Promise<TriggerConfirmation> {
   let lostAnswer = false;
   let last: CelonisError | undefined;
-  const bound = new StartBound(deps.http, call.server ?? null);
+  const bound = new StartBound(deps.http);
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const sentAt = deps.http.now();
     const a = await attemptOnce(deps, ctx, call, attempt);
     // Accepted: its load started after this attempt was sent (the earlier ones started nothing); it
     // may show (and start) late, queued, within the wait's visibility grace: the end stays open.
-    if (a.kind === "accepted") return { confirmedBy: "answer", load: null, window: bound.open(sentAt) };
+    if (a.kind === "accepted")
+      return { confirmedBy: "answer", load: null, window: bound.accepted(sentAt, deps.http.now()) };
     last = a.error;
     if (a.kind === "refused") {
       // After a lost answer, "already running" may be our own load, not yet visible: one that started
@@ -147,13 +153,10 @@ export async function sendTrigger(
  * "already running" after lost answers is judged against all of theirs (`lost`).
  */
 class StartBound {
-  /** From the first send to the latest end of an attempt that lost its answer. */
+  /** From the send of the first attempt that lost its answer to the latest end of one. */
   lost: StartWindow | null = null;
 
-  constructor(
-    private readonly http: CelonisHttp,
-    private readonly first: ServerTime | null,
-  ) {}
+  constructor(private readonly http: CelonisHttp) {}
 
   /** The window of an attempt sent at `sentAt` whose load could have started until `endAt` (runner ms). */
   attempt(sentAt: number, endAt: number): StartWindow | null {
@@ -161,9 +164,17 @@ class StartBound {
     const end = this.http.clock.serverTime(endAt);
     if (!from || !end) return null;
     const by = end.at + end.errorMs;
-    const earliest = this.first ?? from;
-    this.lost = { from: earliest, by: Math.max(this.lost?.by ?? -Infinity, by) };
+    // From the first attempt that lost its answer: one refused at the door (429) started nothing.
+    this.lost = { from: this.lost?.from ?? from, by: Math.max(this.lost?.by ?? -Infinity, by) };
     return { from, by };
+  }
+
+  /** The window of an attempt sent at `sentAt` that Celonis accepted at `answeredAt`: open at its end. */
+  accepted(sentAt: number, answeredAt: number): StartWindow | null {
+    const w = this.open(sentAt);
+    const answer = this.http.clock.serverTime(answeredAt);
+    if (!w || !answer) return null;
+    return { ...w, accepted: true, answeredBy: answer.at + answer.errorMs };
   }
 
   /** The window of an attempt sent at `sentAt` with no answer yet: open at its end. */
@@ -199,7 +210,7 @@ export function windowMatch(
   window: StartWindow | null,
 ): LoadMatch {
   if (!window) return triggerMatch(t);
-  return triggerMatch({ ...t, server: window.from, startedBy: window.by });
+  return triggerMatch({ ...t, server: window.from, startedBy: window.by, answeredBy: window.answeredBy });
 }
 
 async function attemptOnce(

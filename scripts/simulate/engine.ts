@@ -35,6 +35,8 @@ export interface UpJob {
   /** Who the stack's triggers come from (`<stack>#<change>@<process>`), for the simulated Celonis's truth. */
   tag: () => string;
   random: Prng;
+  /** Hears every line the provider logs (its progress lines and warnings to the user). */
+  said: (line: string) => void;
 }
 
 /** What the engine records after the up (outs null: nothing), and the error it failed with. */
@@ -66,7 +68,10 @@ export async function up(job: UpJob): Promise<UpResult> {
   const { world, proc } = job;
   const pc = new ProviderContext({
     clock: world.clock(proc),
-    log: (line) => world.log(() => `${proc.name}: ${line.replace(MODEL_LABEL, "")}`),
+    log: (line) => {
+      job.said(line);
+      world.log(() => `${proc.name}: ${line.replace(MODEL_LABEL, "")}`);
+    },
     journal: job.journal,
     connections: { "": { url: "https://celonis.simulated", auth: { kind: "bearer", token: "simulated" } } },
     env: {},

@@ -8,7 +8,15 @@ import { SimCelonis, TABLES, type SimLoad } from "./celonis";
 import { programInputs, up } from "./engine";
 import { SimJournal } from "./journal";
 import { watched, withMatcher, type Matcher } from "./matcher";
-import { checkDone, checkEnd, checkLoads, type Change, type StackView } from "./invariant";
+import {
+  ambiguousSecondLoads,
+  checkDone,
+  checkEnd,
+  checkLoads,
+  type Change,
+  type StackView,
+} from "./invariant";
+import { MAY_LOAD_TWICE } from "../../provider/lifecycle";
 import { NO_FAULTS, SimNetwork, type Faults } from "./network";
 import { Prng } from "./prng";
 import type { ReloadOutputs } from "../../provider/types";
@@ -31,6 +39,8 @@ export interface HistoryResult {
   trace: string[] | null;
   loads: number;
   ups: number;
+  /** Second loads accepted because the provider had said the change may be loaded twice (invariant.ts). */
+  ambiguous: number;
   summary: string;
 }
 
@@ -46,8 +56,8 @@ export class Stack implements StackView {
   readonly changes: Change[] = [];
   rev = 0;
   ups = 0;
-  /** Changes whose load the rule found unprovable: a second load for them is what the rule accepts. */
-  readonly unprovable = new Set<string>();
+  /** Changes (tags) for which an `up` warned that the change may be loaded twice: when it first did (true time). */
+  readonly stated = new Map<string, number>();
   /** The loads each change's runs took for their own (change tag → load ids). */
   readonly taken = new Map<string, Set<string>>();
   constructor(
@@ -116,14 +126,17 @@ async function history(seed: number, opts: SimOptions): Promise<HistoryResult> {
   const limit = world.now + 24 * 3600_000;
   while (!finished && world.pending > 0 && world.now < limit) await world.run(world.now + 10 * 60_000);
   if (!finished) sim.violations.push("the history never finished: a deployment hung");
+  let ambiguous = 0;
   for (const s of stacks) {
     sim.violations.push(...checkLoads(celonis.loads, s));
+    ambiguous += ambiguousSecondLoads(celonis.loads, s);
     sim.violations.push(
       ...checkEnd(s, s.outs?.planStatus ?? null, (s.outs?.triggers?.[0] as number) ?? null, s.error),
     );
   }
   const ups = stacks.reduce((n, s) => n + s.ups, 0);
-  return { seed, violations: sim.violations, trace: world.trace, loads: celonis.loads.length, ups, summary };
+  const loads = celonis.loads.length;
+  return { seed, violations: sim.violations, trace: world.trace, loads, ups, ambiguous, summary };
 }
 
 function randomFaults(rng: Prng, start: number): Faults {
@@ -207,12 +220,14 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
   const proc: Proc = { alive: true, name: `${stack.name}.${++stack.ups}` };
   if (stack.changes.at(-1)?.rev !== stack.rev)
     stack.changes.push({ rev: stack.rev, readyAt: world.now, covered: false });
+  const tag = stack.tag;
   const listener = {
     matched: (id: string) => stack.took(id),
-    unprovable: (why: string) => {
-      stack.unprovable.add(stack.tag);
-      world.log(() => `${proc.name}: ours unprovable: ${why}`);
-    },
+    unprovable: (why: string) => world.log(() => `${proc.name}: ours unprovable: ${why}`),
+  };
+  // The provider's own statement that this change may be loaded twice (never inferred from its state).
+  const said = (line: string) => {
+    if (line.includes(MAY_LOAD_TWICE) && !stack.stated.has(tag)) stack.stated.set(tag, world.now);
   };
   const news = programInputs(stack.name, stack.rev, stack.tables, stack.timeoutSeconds);
   world.log(() => `${proc.name}: up change ${stack.rev} (state ${stack.outs?.planStatus ?? "none"})`);
@@ -225,6 +240,7 @@ export async function runUp(sim: Sim, stack: Stack, killAt: number | null, rng: 
     news,
     tag: () => `${stack.tag}@${proc.name}`,
     random: rng.fork(proc.name),
+    said,
   };
   const ran = watched(listener, () => up(job)).then((r) => {
     if (!proc.alive) return;

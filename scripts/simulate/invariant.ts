@@ -18,8 +18,13 @@ export interface Change {
 /** What the invariant needs to know of a stack. */
 export interface StackView {
   name: string;
-  /** Changes (tags) whose load the rule found unprovable: a second load for them is accepted. */
-  unprovable: ReadonlySet<string>;
+  /**
+   * Changes (tags) for which the provider told the user that the change may be loaded twice (a
+   * warning with lifecycle.MAY_LOAD_TWICE: a load it could not show to be ours, or to have covered the
+   * change), with the true time it first said so: a second load that started after that is accepted,
+   * and counted apart.
+   */
+  stated: ReadonlyMap<string, number>;
   /** The loads each change's runs took for their own (change tag → load ids). */
   taken: ReadonlyMap<string, ReadonlySet<string>>;
   /** Its tables (null: the whole model). */
@@ -88,17 +93,33 @@ export function checkLoads(loads: readonly SimLoad[], stack: StackView): string[
     for (let j = 0; j < i; j++) {
       const [a, b] = [own[j], own[i]];
       if (b.start < a.end) out.push(`${stack.name}'s loads ${a.id} and ${b.id} overlap`);
-      else if (
-        a.tag === b.tag &&
-        (a.final === "SUCCESS" || a.final === "WARNING") &&
-        !stack.unprovable.has(a.tag)
-      )
+      else if (secondLoad(a, b) && !announced(stack, b))
         out.push(
           `${stack.name} started ${b.id} for change ${b.tag} after ${a.id} had loaded it (${a.final})${sameUp(a, b)}${tookOthers(loads, stack, a.tag)}`,
         );
     }
   }
   return out;
+}
+
+/** Did `b` load `a`'s change again after `a` had loaded it? */
+function secondLoad(a: SimLoad, b: SimLoad): boolean {
+  return a.tag === b.tag && (a.final === "SUCCESS" || a.final === "WARNING");
+}
+
+/** Had the provider said that `b`'s change may be loaded twice before `b` started? */
+function announced(stack: StackView, b: SimLoad): boolean {
+  const at = stack.stated.get(b.tag);
+  return at !== undefined && at <= b.start;
+}
+
+/** Second loads the invariant accepted because the provider had said the change may be loaded twice. */
+export function ambiguousSecondLoads(loads: readonly SimLoad[], stack: StackView): number {
+  const own = loads.filter((l) => l.by === stack.name);
+  let n = 0;
+  for (let i = 0; i < own.length; i++)
+    if (own.slice(0, i).some((a) => secondLoad(a, own[i])) && announced(stack, own[i])) n++;
+  return n;
 }
 
 /** The end of a history: the last change done, or owed with its reason. */

@@ -63,6 +63,7 @@ async function resetTriggerScript(opts: SimOptions): Promise<HistoryResult> {
     trace: world.trace,
     loads: celonis.loads.length,
     ups: stack.ups,
+    ambiguous: 0,
     summary: "issue-18",
   };
 }

@@ -142,6 +142,25 @@ describe("ours: the first load of our type after the previous one, not before th
       { startedBy: T + 1_400 },
       "none",
     ],
+    // An accepted trigger's answer came late: every load that started before it may be ours.
+    [
+      "a late accepted partial trigger: two partial loads before its answer cannot be told apart",
+      [B, rec("Z", T + 7_000, "ERROR", "PARTIAL"), rec("P", T + 25_000, "SUCCESS", "PARTIAL")],
+      { loadType: "PARTIAL", answeredBy: T + 29_000 },
+      "unprovable",
+    ],
+    [
+      "a late accepted trigger: of two COMPLETE loads before its answer, the success after the send covers",
+      [B, rec("S", T + 7_000, "CANCELED"), rec("C", T + 25_000)],
+      { answeredBy: T + 29_000 },
+      "covering C",
+    ],
+    [
+      "an accepted trigger: one load before its answer is ours, a later one is not counted against it",
+      [B, rec("C", T + 5_000, "ERROR"), rec("D", T + 60_000)],
+      { answeredBy: T + 29_000 },
+      "ours C",
+    ],
     [
       "unbounded (no answer at all, still watching): the first load after the trigger",
       [B, rec("U", T + 30_000, "ERROR")],
@@ -214,6 +233,11 @@ describe("ours: a trigger's start bound survives in the state (PlanLoad.startedB
       null,
     ],
     ["with a server time, no bound (older state): the first candidate is ours", {}, "P2"],
+    [
+      "an accepted answer after two partial loads: neither is taken",
+      { answeredBy: iso(T + 9_000), outcome: undefined },
+      null,
+    ],
     ["no server time (oldest state): the old tolerance, no bound", { triggeredAtServer: undefined }, "P2"],
   ];
   for (const [name, over, want] of table) {
@@ -228,7 +252,9 @@ describe("ours: a trigger's start bound survives in the state (PlanLoad.startedB
         status: null,
         ...over,
       };
-      const h = info([rec("B", T - 25_000), rec("P2", T + 3_000, "SUCCESS", "PARTIAL")]);
+      const P1 = rec("P1", T + 5_000, "ERROR", "PARTIAL"); // a load the accepted answer's window also holds
+      const after = "answeredBy" in over ? [P1] : [];
+      const h = info([rec("B", T - 25_000), rec("P2", T + 3_000, "SUCCESS", "PARTIAL"), ...after]);
       assert.equal(findLoadIn(h, planLoadMatch(load))?.dataLoadId ?? null, want);
     });
   }

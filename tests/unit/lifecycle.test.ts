@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import {
+  AMBIGUOUS_PARTIAL,
   adopted,
   deferred,
   interrupted,
@@ -15,6 +16,7 @@ import {
   persisted,
   planLoadMatch,
   planned,
+  startBounded,
   triggerSent,
   type Reload,
 } from "../../provider/lifecycle";
@@ -150,5 +152,32 @@ describe("lifecycle: a trigger's time in Celonis's clock", () => {
       triggeredAt: 1_000_000,
       loadType: "COMPLETE",
     });
+  });
+});
+
+describe("lifecycle: a partial load found while the trigger's outcome is unknown", () => {
+  const server = { at: AT, errorMs: 1_000 };
+  const sent = () =>
+    triggerSent(planned(PLAN), { triggeredAt: AT, server, previousLoadId: "L0", loadType: "PARTIAL" });
+  const ended = record({ loadStatus: "SUCCESS", endDate: AT + 900 });
+
+  it("does not settle the plan: it may be another writer's partial load of other tables", () => {
+    const r = loadEnded(loadSeen(sent(), record()), ended, "success");
+    assert.equal(r.phase, "owed");
+    assert.match(r.error!, new RegExp(AMBIGUOUS_PARTIAL));
+    const failed = loadEnded(sent(), record({ loadStatus: "ERROR" }), "success");
+    assert.match(failed.error!, new RegExp(AMBIGUOUS_PARTIAL));
+  });
+
+  it("settles it once Celonis accepted the trigger, or when the load is COMPLETE", () => {
+    const window = { from: server, by: null, accepted: true as const };
+    assert.equal(loadEnded(startBounded(sent(), window), ended, "success").phase, "done");
+    const complete = record({ loadType: "COMPLETE", loadStatus: "SUCCESS" });
+    assert.equal(loadEnded(sent(), complete, "success").phase, "done");
+  });
+
+  it("a window from a lost answer keeps the outcome unknown", () => {
+    const r = startBounded(sent(), { from: server, by: AT + 3_000 });
+    assert.equal(r.load?.outcome, "unknown");
   });
 });
