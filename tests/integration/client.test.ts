@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
 import { fastSleep, triggerFor } from "../helpers/client";
-import { DEMO, call, legacy } from "../helpers/emulator";
+import { DEMO, call, legacy, waitForFinished } from "../helpers/emulator";
 import {
   CelonisClient,
   CelonisError,
@@ -460,6 +460,33 @@ describe("celonis client vs emulator", function () {
       const r = await c.waitForLoad(DEMO_POOL, P2P, { ...t, deadline: deadline() });
       assert.equal(r.load?.loadStatus, "SUCCESS");
       assert.equal(emu.loads(P2P).length, 3);
+    });
+
+    it("waitForIdle with whileLoad returns changed when another load runs instead", async () => {
+      emu.setBehaviour(P2P, { durationMs: 100, times: 1 });
+      const first = emu.startLoad(P2P);
+      await waitForFinished(emu, P2P);
+      emu.setBehaviour(P2P, { durationMs: 3_000, times: 1 });
+      const next = emu.startLoad(P2P); // started while we were about to wait for the first
+      const r = await client().waitForIdle(DEMO_POOL, P2P, {
+        deadline: deadline(),
+        whileLoad: first.dataLoadId,
+      });
+      assert.deepEqual([r.outcome, r.load?.dataLoadId], ["changed", next.dataLoadId]);
+    });
+
+    it("a wait for a load by id finds it in the history when a newer load stands in last-load", async () => {
+      emu.setBehaviour(P2P, { durationMs: 200, times: 1 });
+      const ours = emu.startLoad(P2P);
+      await waitForFinished(emu, P2P);
+      emu.setBehaviour(P2P, { durationMs: 5_000, times: 1 });
+      emu.startLoad(P2P); // another writer's, now the last load
+      const r = await client().waitForLoad(DEMO_POOL, P2P, {
+        match: { loadId: ours.dataLoadId },
+        deadline: Date.now() + 3_000,
+      });
+      assert.equal(r.outcome, "finished");
+      assert.equal(r.load?.dataLoadId, ours.dataLoadId);
     });
 
     it("waitForIdle times out on a stuck load and returns it", async () => {

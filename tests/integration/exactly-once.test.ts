@@ -291,6 +291,24 @@ describe("exactly once: faults during a reload", function () {
     assert.equal(started().length, 2, "the other writer's load and ours, no more");
   });
 
+  it("a partial trigger whose answer never came: the load it found may be another writer's, so the change stays owed with a warning, and the next up loads it again", async () => {
+    pc = contextFor(1500); // the answer is given up on after 1.5 s; the request reaches Celonis at 2.5 s
+    emu.addFault({ match: { method: "POST", path: "/load/partial-sync" }, kind: "delay", delayMs: 2_500 });
+    const inputs = { ...base, tables: ["CASES"], timeoutSeconds: 20 };
+    const s1 = await deploy(pc, undefined, inputs);
+    assert.equal(s1.outputs.planStatus, "owed");
+    assert.match(s1.error?.message ?? "", /may be another writer's partial load/);
+    assert.ok(
+      lines.some((l) => /^warning: .*this change may be loaded twice$/.test(l)),
+      lines.join("\n"),
+    );
+    assert.equal(started().length, 1);
+    const s2 = await deploy(pc, s1, inputs);
+    assert.equal(s2.failed, false, s2.error?.message);
+    assert.equal(s2.outputs.planStatus, "done");
+    assert.equal(started().length, 2, "the second load the warning announced, no third");
+  });
+
   it("a late COMPLETE trigger: a UI load that failed meanwhile was taken, our late load succeeded unseen; the next up settles on it and loads nothing", async () => {
     pc = contextFor(1500);
     emu.addFault({ match: { method: "POST", path: "/load" }, kind: "delay", delayMs: 2_500 });
