@@ -3,6 +3,7 @@
 // HTTP `Date` header gives an estimate of the offset (Date minus the request's midpoint, off by at
 // most 1 s, the header's resolution, plus half the round trip); the best recent estimate is kept,
 // and load start dates tighten it (a load Celonis reports cannot have started after Celonis's now).
+// The two clocks also drift apart: an estimate's bound widens by MAX_DRIFT for every ms of its age.
 // Pure: no I/O; the runner's time is passed in.
 
 /** One answer's evidence: when the request left and the answer came (runner ms), and its `Date`. */
@@ -30,6 +31,16 @@ export interface ServerTime {
 export const DATE_RESOLUTION_MS = 1_000;
 /** An estimate older than this gives way to any newer one (the clocks may drift or be reset). */
 export const ESTIMATE_FRESH_MS = 10 * 60_000;
+/**
+ * How fast the runner's clock and Celonis's may drift apart (ms per ms): 1,000 ppm, ten times what
+ * an unsynchronised quartz clock drifts, so an estimate a minute old is off by at most 60 ms more.
+ */
+export const MAX_DRIFT = 1e-3;
+
+/** `e`'s error bound at runner time `at`: widened by the drift since it was measured. */
+export function errorAt(e: ClockEstimate, at: number): number {
+  return e.errorMs + Math.abs(at - e.at) * MAX_DRIFT;
+}
 
 /** The estimate one answer gives, or null when its times make no sense. */
 export function estimateFrom(s: ClockSample): ClockEstimate | null {
@@ -43,7 +54,7 @@ export function estimateFrom(s: ClockSample): ClockEstimate | null {
 export function better(kept: ClockEstimate | null, next: ClockEstimate | null): ClockEstimate | null {
   if (!next) return kept;
   if (!kept || next.at - kept.at > ESTIMATE_FRESH_MS) return next;
-  return next.errorMs <= kept.errorMs ? next : kept;
+  return next.errorMs <= errorAt(kept, next.at) ? next : kept;
 }
 
 /**
@@ -59,17 +70,18 @@ export function checkedByStart(
 ): ClockEstimate | null {
   if (!e || !Number.isFinite(startDate)) return e;
   const floor = startDate - receivedAt;
-  const lo = e.offsetMs - e.errorMs;
-  const hi = e.offsetMs + e.errorMs;
+  const error = errorAt(e, receivedAt);
+  const lo = e.offsetMs - error;
+  const hi = e.offsetMs + error;
   if (floor <= lo) return e;
   if (floor > hi)
     return { offsetMs: floor + DATE_RESOLUTION_MS / 2, errorMs: DATE_RESOLUTION_MS / 2, at: receivedAt };
-  return { offsetMs: (floor + hi) / 2, errorMs: (hi - floor) / 2, at: e.at };
+  return { offsetMs: (floor + hi) / 2, errorMs: (hi - floor) / 2, at: receivedAt };
 }
 
 /** The runner time `runnerMs` in Celonis's clock, or null without an estimate. */
 export function toServerTime(e: ClockEstimate | null, runnerMs: number): ServerTime | null {
-  return e ? { at: Math.round(runnerMs + e.offsetMs), errorMs: Math.ceil(e.errorMs) } : null;
+  return e ? { at: Math.round(runnerMs + e.offsetMs), errorMs: Math.ceil(errorAt(e, runnerMs)) } : null;
 }
 
 /** The kept estimate of one client, fed by every answer and every load start date it reads. */

@@ -37,6 +37,7 @@ export interface HistoryResult {
   seed: number;
   violations: string[];
   trace: string[] | null;
+  /** Loads the stacks started (other writers' not counted). */
   loads: number;
   ups: number;
   /** Second loads accepted because the provider had said the change may be loaded twice (invariant.ts). */
@@ -135,7 +136,8 @@ async function history(seed: number, opts: SimOptions): Promise<HistoryResult> {
     );
   }
   const ups = stacks.reduce((n, s) => n + s.ups, 0);
-  const loads = celonis.loads.length;
+  const names = new Set(stacks.map((s) => s.name));
+  const loads = celonis.loads.filter((l) => names.has(l.by)).length;
   return { seed, violations: sim.violations, trace: world.trace, loads, ups, ambiguous, summary };
 }
 

@@ -6,7 +6,9 @@ import {
   ServerClock,
   better,
   checkedByStart,
+  errorAt,
   estimateFrom,
+  toServerTime,
   type ClockEstimate,
 } from "../../provider/celonis/server-clock";
 
@@ -58,6 +60,12 @@ describe("server clock: which estimate is kept", () => {
       want: { ...slow, at: T + ESTIMATE_FRESH_MS + 1 },
     },
     { name: "no new estimate", kept: tight, next: null, want: tight },
+    {
+      name: "an old tight estimate has widened by drift: a looser fresh one replaces it",
+      kept: tight,
+      next: { ...tight, errorMs: 1_300, at: T + 5 * MIN },
+      want: { ...tight, errorMs: 1_300, at: T + 5 * MIN },
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(better(c.kept, c.next), c.want));
 });
@@ -97,9 +105,35 @@ describe("server clock: the kept estimate", () => {
     clock.observeDate(ahead, T + 100, T + 120); // fast
     clock.observeDate("not a date", T, T + 1);
     assert.deepEqual(clock.estimate(), { offsetMs: 10 * MIN - 110, errorMs: 1_010, at: T + 120 });
-    assert.deepEqual(clock.serverTime(T + 1_000), { at: T + 1_000 + 10 * MIN - 110, errorMs: 1_010 });
+    // 880 ms after the estimate: its bound has widened by up to 1 ms of drift per second.
+    assert.deepEqual(clock.serverTime(T + 1_000), { at: T + 1_000 + 10 * MIN - 110, errorMs: 1_011 });
     clock.observeStart(T + 10 * MIN + 950, T + 120); // the clock is at least that far ahead
     const kept = clock.estimate()!;
     assert.ok(kept.offsetMs - kept.errorMs >= 10 * MIN + 830 - 1e-9 && kept.errorMs < 1_010);
+  });
+});
+
+describe("server clock: drift", () => {
+  it("an estimate's bound widens with its age, so a drifting clock stays inside it", () => {
+    const e: ClockEstimate = { offsetMs: 0, errorMs: 400, at: T };
+    assert.equal(errorAt(e, T + 10 * MIN), 400 + 600, "1 ms per second for 10 minutes");
+    // Celonis's clock drifts 900 ppm away: 10 minutes later it is 540 ms further off than measured.
+    const truth = T + 10 * MIN + 0.0009 * 10 * MIN;
+    const at = toServerTime(e, T + 10 * MIN)!;
+    assert.ok(Math.abs(truth - at.at) <= at.errorMs, "the true time is inside the bound");
+  });
+  it("a start date read later is checked against the widened bound", () => {
+    const e: ClockEstimate = { offsetMs: 0, errorMs: 400, at: T };
+    const later = T + 10 * MIN;
+    assert.deepEqual(
+      checkedByStart(e, later - 2_000, later),
+      e,
+      "below the widened range: nothing to narrow",
+    );
+    assert.deepEqual(
+      checkedByStart(e, later + 900, later),
+      { offsetMs: 950, errorMs: 50, at: later },
+      "inside the widened range (up to +1,000 ms): narrowed, not taken for a wrong estimate",
+    );
   });
 });
