@@ -317,6 +317,22 @@ export function settleFound(
   return isTerminal(found.loadStatus) ? loadEnded(seen, found, warningsAs) : seen;
 }
 
+/**
+ * A load taken for ours while its trigger's outcome was unknown (no answer ever came) ended without
+ * success: it may have been another writer's, and our request may still start a load until it can no
+ * longer appear. Until then the trigger is looked for again, after that load (the result), instead of
+ * triggering another; null when the outcome was known, or the request can no longer land. Pure.
+ */
+export function laterLoadOfTrigger(
+  load: PlanLoad,
+  failed: Pick<LoadRecord, "dataLoadId" | "loadStatus">,
+  nowMs: number,
+): PlanLoad | null {
+  if (load.outcome !== "unknown" || judgeLoad({ ...failed, message: null }, "success").ok) return null;
+  if (nowMs >= latestVisible(load)) return null;
+  return { ...load, loadId: null, previousLoadId: failed.dataLoadId, status: null };
+}
+
 function withRecord(r: InFlight, record: LoadRecord): PlanLoad {
   if (r.load.loadId !== null && r.load.loadId !== record.dataLoadId) {
     throw new Error(`reload lifecycle: load ${record.dataLoadId} is not ours (${r.load.loadId})`);

@@ -28,6 +28,7 @@ import {
   interrupted,
   isInFlight,
   judgeLoad,
+  laterLoadOfTrigger,
   latestVisible,
   loadEnded,
   loadSeen,
@@ -185,6 +186,7 @@ class ReloadRun {
       return;
     }
     if (await this.settleJournaled(plan)) return;
+    if (owed && (await this.settleLateTrigger(plan, owed))) return;
     if (owed && (await this.settleCovered(plan, owed))) return;
     await this.share(plan);
   }
@@ -223,8 +225,38 @@ class ReloadRun {
       return;
     }
     this.lastLoad = toLastLoad(found);
+    const later = laterLoadOfTrigger(load, found, this.ctx.clock.now());
+    if (isTerminal(found.loadStatus) && later) return this.settleLater(plan, later, found, follow);
     if (isTerminal(found.loadStatus)) return this.ended(found);
     if (follow) await this.waitFor(found.dataLoadId, expectedMs);
+  }
+
+  /**
+   * An owed plan whose last load, taken for its unanswered trigger, failed: the trigger may still
+   * start a load (laterLoadOfTrigger); it is looked for before triggering again. True when settled.
+   */
+  private async settleLateTrigger(plan: Plan, owed: PlanLoad): Promise<boolean> {
+    const failed = owed.loadId && owed.status ? { dataLoadId: owed.loadId, loadStatus: owed.status } : null;
+    const later = failed && laterLoadOfTrigger(owed, failed, this.ctx.clock.now());
+    if (!failed || !later) return false;
+    await this.settleLater(plan, later, failed, true);
+    if (this.reload.phase !== "owed") return true;
+    this.reload = planned(plan);
+    return false;
+  }
+
+  /** The load taken for the trigger failed, but the trigger may still land (laterLoadOfTrigger). */
+  private async settleLater(
+    plan: Plan,
+    later: PlanLoad,
+    failed: Pick<LoadRecord, "dataLoadId" | "loadStatus">,
+    follow: boolean,
+  ): Promise<void> {
+    this.log(
+      `load ${shortId(failed.dataLoadId)} ended ${failed.loadStatus}, but the trigger of ${later.triggeredAt} ` +
+        "got no answer and may still start a load: looking for it before triggering again",
+    );
+    await this.settle(plan, later, follow);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   deferred,
   interrupted,
   isInFlight,
+  laterLoadOfTrigger,
   loadEnded,
   loadSeen,
   notFound,
@@ -179,5 +180,33 @@ describe("lifecycle: a partial load found while the trigger's outcome is unknown
   it("a window from a lost answer keeps the outcome unknown", () => {
     const r = startBounded(sent(), { from: server, by: AT + 3_000 });
     assert.equal(r.load?.outcome, "unknown");
+  });
+});
+
+describe("lifecycle: a failed load taken for a trigger that never got an answer", () => {
+  const server = { at: AT, errorMs: 1_000 };
+  const load = triggerSent(planned(PLAN), {
+    triggeredAt: AT,
+    server,
+    previousLoadId: "L0",
+    loadType: "PARTIAL",
+  }).load!;
+  const failed = { dataLoadId: "L1", loadStatus: "ERROR" as const };
+
+  it("while the request may still land, the trigger is looked for again after that load", () => {
+    assert.deepEqual(laterLoadOfTrigger(load, failed, AT + 30_000), {
+      ...load,
+      loadId: null,
+      previousLoadId: "L1",
+      status: null,
+    });
+  });
+
+  it("not once the request can no longer land, nor after a success, nor when the answer came", () => {
+    assert.equal(laterLoadOfTrigger(load, failed, AT + 121_000), null);
+    assert.equal(laterLoadOfTrigger(load, { ...failed, loadStatus: "SUCCESS" }, AT + 30_000), null);
+    const answered = { ...load };
+    delete answered.outcome;
+    assert.equal(laterLoadOfTrigger(answered, failed, AT + 30_000), null);
   });
 });
