@@ -115,7 +115,7 @@ export interface Member {
   /** Its scope, as announced (see `Batches.announce`); null when unknown. */
   scope: string | null;
   plan: Plan;
-  inputs: Pick<CheckedInputs, "onBusy" | "wait">;
+  inputs: Pick<CheckedInputs, "onBusy" | "wait" | "warningsAs">;
   /** When the member's change was ready (its create or update reached the provider; runner ms). */
   readyAt: number;
   deadline: Deadline;
@@ -179,6 +179,8 @@ class Batch {
   private readonly abort = new AbortController();
   /** The deadline the step under way (a client call or wait) ends by itself; null between steps. */
   private stepDeadline: number | null = null;
+  /** Loads of other writers this batch adopted that failed: never adopted again. */
+  private readonly failedAdoptions = new Set<string>();
   /** The `seen` events sent from inside a client wait, not yet taken in. */
   private seenEvents: Promise<void> = Promise.resolve();
 
@@ -309,36 +311,61 @@ class Batch {
   }
 
   /**
-   * Reads the model's load info until it is free. Busy with someone else's load: members with onBusy
-   * "fail" stop; a COMPLETE load that covers every member's change is adopted (see `adopt`); any other
-   * load is waited out (each member within its own deadline). Null when no member is left to trigger
-   * for (the adopted load ended their waits, or they stopped).
+   * Reads the model's load info, then waits until it is free. Busy with someone else's load: members
+   * with onBusy "fail" stop; a COMPLETE load that covers every member's change is adopted (see
+   * `adopt`), once; any other load is waited out (each member within its own deadline), and a load
+   * that starts meanwhile is judged the same way. Null when no member is left to trigger for.
    */
   private async whenIdle(): Promise<Idle | null> {
     const { poolId, dataModelId } = this.model;
+    const read = () => this.step((limits) => this.client.getLoadInfo(poolId, dataModelId, limits));
+    let info = await read();
+    let current = latestLoadFromInfo(info);
     for (;;) {
-      const info = await this.step((limits) => this.client.getLoadInfo(poolId, dataModelId, limits));
-      const current = latestLoadFromInfo(info);
-      if (!current || isTerminal(current.loadStatus))
-        return { previousLoadId: current?.dataLoadId ?? null, info };
+      this.flushExpired();
+      if (this.active().length === 0) return null;
+      if (!current || isTerminal(current.loadStatus)) return this.free(current, info);
       for (const j of this.active().filter((x) => x.member.inputs.onBusy === "fail")) {
         this.finish(j, { kind: "busy", message: busyMessage(this.model, current), current });
       }
       if (this.active().length === 0) return null;
-      if (this.covers(current)) {
+      if (this.covers(current) && !this.failedAdoptions.has(current.dataLoadId)) {
         if (await this.adopt(current, info)) return null;
-        continue; // it failed: read again, then trigger our own
+        info = await read(); // it failed: read again, then trigger our own
+        current = latestLoadFromInfo(info);
+        continue;
       }
       const waited = await this.waitOut(current, info);
-      if (waited !== "changed") return waited;
+      if (waited === null || !("changed" in waited)) return waited;
+      current = waited.changed;
     }
   }
 
   /**
-   * Waits until someone else's load `current` has ended; null when the members' deadlines came first,
-   * "changed" when another load started meanwhile (it may cover the members' changes: read again).
+   * The model is free. Its last load settles the members it counts for when it covers every change
+   * (COMPLETE, started after the changes were ready, succeeded): another writer's load that ended
+   * before this batch looked. The rest trigger.
    */
-  private async waitOut(current: LoadRecord, info: LoadInfoSync): Promise<Idle | null | "changed"> {
+  private async free(last: LoadRecord | null, info: LoadInfoSync): Promise<Idle | null> {
+    const settled = last !== null && this.covers(last) ? this.active().filter((j) => counts(last, j)) : [];
+    if (last && settled.length > 0) {
+      this.triggered = true; // a change that becomes ready from now on is not covered: next batch
+      this.log(`${coveringLine(last)}: not triggering another`);
+      await this.emit(settled, { kind: "adopting", load: last, previousLoadId: previousOf(last, info) });
+      for (const j of settled) this.finish(j, { kind: "ended", load: last });
+      if (this.active().length === 0) return null;
+    }
+    return { previousLoadId: last?.dataLoadId ?? null, info };
+  }
+
+  /**
+   * Waits until someone else's load `current` has ended; null when the members' deadlines came first,
+   * `changed` when another load runs instead (it may cover the members' changes: judged next).
+   */
+  private async waitOut(
+    current: LoadRecord,
+    info: LoadInfoSync,
+  ): Promise<Idle | null | { changed: LoadRecord }> {
     const { poolId, dataModelId } = this.model;
     this.log(
       `load ${shortId(current.dataLoadId)} started elsewhere is ${current.loadStatus}; waiting for it (onBusy: wait)`,
@@ -350,7 +377,7 @@ class Batch {
         onProgress: this.progress(),
       }),
     );
-    if (idle.outcome === "changed") return "changed";
+    if (idle.outcome === "changed") return { changed: idle.load };
     if (idle.outcome === "timeout") {
       const message = busyTimeout(this.model, current);
       for (const j of this.active()) this.finish(j, { kind: "busy", message, current: idle.load });
@@ -383,14 +410,8 @@ class Batch {
   private async adopt(load: LoadRecord, info: LoadInfoSync): Promise<boolean> {
     const { poolId, dataModelId } = this.model;
     this.triggered = true; // a change that becomes ready from now on is not covered: next batch
-    const order = celonisOrder(info);
-    const previousLoadId =
-      order[order.findIndex((l) => l.dataLoadId === load.dataLoadId) - 1]?.dataLoadId ?? null;
-    this.log(
-      `load ${shortId(load.dataLoadId)} (COMPLETE, ${load.loadStatus}) was started by another writer after ` +
-        "the change was ready and covers it: following it instead of triggering another",
-    );
-    await this.emit(this.active(), { kind: "adopting", load, previousLoadId });
+    this.log(`${coveringLine(load)}: following it instead of triggering another`);
+    await this.emit(this.active(), { kind: "adopting", load, previousLoadId: previousOf(load, info) });
     for (const j of this.active()) if (!j.member.inputs.wait) this.finish(j, { kind: "triggered" });
     if (this.active().length === 0) return true;
     const result = await this.step((limits) =>
@@ -406,14 +427,15 @@ class Batch {
       for (const j of this.active()) this.finish(j, { kind: "timedOut" });
       return true;
     }
-    const { loadStatus } = result.load;
-    if (loadStatus === "SUCCESS" || loadStatus === "WARNING") {
-      for (const j of this.active()) this.finish(j, { kind: "ended", load: result.load });
-      return true;
-    }
-    this.log(`load ${shortId(load.dataLoadId)} of another writer ended ${loadStatus}: triggering our own`);
-    await this.emit(this.active(), { kind: "adoptedFailed", load: result.load });
-    return this.active().length === 0;
+    const end = result.load;
+    for (const j of this.active()) if (counts(end, j)) this.finish(j, { kind: "ended", load: end });
+    if (this.active().length === 0) return true;
+    this.failedAdoptions.add(load.dataLoadId);
+    this.log(
+      `load ${shortId(load.dataLoadId)} of another writer ended ${end.loadStatus}: triggering our own`,
+    );
+    await this.emit(this.active(), { kind: "adoptedFailed", load: end });
+    return false;
   }
 
   /**
@@ -463,10 +485,14 @@ class Batch {
   > {
     const { poolId, dataModelId } = this.model;
     try {
-      const confirmed = await this.step(
-        (limits) => this.client.triggerLoad(poolId, dataModelId, request, { ...trigger, ...limits }),
-        members,
-      );
+      const confirmed = await this.step((limits) => {
+        const { previousLoadId, triggeredAt } = trigger;
+        return this.client.triggerLoad(poolId, dataModelId, request, {
+          previousLoadId,
+          triggeredAt,
+          ...limits,
+        });
+      }, members);
       const { window } = confirmed;
       if (window !== null) await this.emit(this.active(), { kind: "bounded", window });
       if (confirmed.load) await this.emit(this.active(), { kind: "seen", load: confirmed.load });
@@ -594,6 +620,25 @@ function triggerLine(plan: Plan, kind: LoadType, members: Joined[]): string {
   const names = members.map((j) => j.member.name);
   const served = names.length > 1 ? ` for ${names.length} resources: ${names.join(", ")}` : "";
   return `triggering a ${kind} load of ${scope}${served} (${plan.reasons.join("; ")})`;
+}
+
+/** Whether an ended load counts as success for a member (a WARNING unless warningsAs is "error"). */
+function counts(load: LoadRecord, j: Joined): boolean {
+  const { loadStatus } = load;
+  return loadStatus === "SUCCESS" || (loadStatus === "WARNING" && j.member.inputs.warningsAs !== "error");
+}
+
+/** The load before `load` in Celonis's order, from the same read. */
+function previousOf(load: LoadRecord, info: LoadInfoSync): string | null {
+  const order = celonisOrder(info);
+  return order[order.findIndex((l) => l.dataLoadId === load.dataLoadId) - 1]?.dataLoadId ?? null;
+}
+
+function coveringLine(load: LoadRecord): string {
+  return (
+    `load ${shortId(load.dataLoadId)} (COMPLETE, ${load.loadStatus}) was started by another writer after ` +
+    "the change was ready and covers it"
+  );
 }
 
 function busyMessage(m: ModelRef, current: LoadRecord): string {

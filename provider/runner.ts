@@ -188,6 +188,9 @@ class ReloadRun {
     if (await this.settleJournaled(plan)) return;
     if (owed && (await this.settleLateTrigger(plan, owed))) return;
     if (owed && (await this.settleCovered(plan, owed))) return;
+    // Also when a refresh recorded it owed (it prints no warning): the next load may be a second one.
+    if (owed?.loadId && owed.outcome === "unknown" && owed.loadType === "PARTIAL")
+      this.warnTwice(`load ${owed.loadId} ${AMBIGUOUS_PARTIAL} (its trigger's answer was lost)`);
     await this.share(plan);
   }
 

@@ -10,7 +10,7 @@
 //   npm run bench                      # both parts, 3 runs of the large stack (about 5.5 min on 2 cores)
 //   npm run bench -- --quick           # 1 run, 1 repetition of the measured schedules (about 2.5 min)
 //   npm run bench -- --only stack      # or: --only schedule;  --runs N;  --verbose (CLI output)
-//   npm run bench -- --concurrent-stacks   # only: 4 and 8 stacks reloading one model at once (~3 min)
+//   npm run bench -- --concurrent-stacks   # only: 4 and 8 stacks reloading one model at once (~2.5 min)
 
 import { execFileSync } from "child_process";
 import * as fs from "fs";

@@ -115,7 +115,12 @@ async function rounds(s: ConcurrentScenario, emu: Emulator, group: GroupStack[])
   const lost = lostTables(s, emu, since);
   if (lost.length > 0) problems.push(`tables never loaded: ${lost.join(", ")}`);
   tally.duplicateLoads += Math.max(0, loads.length - s.maxLoads);
-  tally.lostReloads += first.filter((r) => r.error || r.reloads.some((x) => x.planStatus !== "done")).length;
+  // Lost: recorded done without a successful load of the round (a failed up fails the scenario).
+  const covered = (id: string | null | undefined) =>
+    loads.some((l) => l.dataLoadId === id && l.loadStatus === "SUCCESS");
+  tally.lostReloads += first.filter((r) =>
+    r.reloads.some((x) => x.planStatus === "done" && !covered(x.planLoad?.loadId)),
+  ).length;
   await waitForFinished(emu, DEMO.model, 60_000).catch(() => undefined);
   const again = Date.now();
   const second = await upAll(group);

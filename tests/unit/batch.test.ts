@@ -78,7 +78,7 @@ function member(clock: ManualClock, over: Partial<Member> = {}): Member & { even
     name: "r",
     scope: null,
     plan: PLAN,
-    inputs: { onBusy: "wait", wait: true },
+    inputs: { onBusy: "wait", wait: true, warningsAs: "success" },
     readyAt: clock.now(),
     deadline: Deadline.after(60_000, clock),
     log: () => undefined,
@@ -132,7 +132,7 @@ describe("batch: one load for its members, outcomes as data", () => {
 
   it("a model busy elsewhere: onBusy fail ends as busy with that load; nothing is triggered", async () => {
     client.current = record({ dataLoadId: "OTHER" });
-    const m = member(clock, { inputs: { onBusy: "fail", wait: true } });
+    const m = member(clock, { inputs: { onBusy: "fail", wait: true, warningsAs: "success" } });
     const result = batches.join(client, MODEL, m);
     await clock.advance(1_000);
     const r = await result;
@@ -199,7 +199,7 @@ describe("batch: one load for its members, outcomes as data", () => {
   });
 
   it("wait: false ends as triggered once the load is sent", async () => {
-    const m = member(clock, { inputs: { onBusy: "wait", wait: false } });
+    const m = member(clock, { inputs: { onBusy: "wait", wait: false, warningsAs: "success" } });
     const result = batches.join(client, MODEL, m);
     await clock.advance(1_000);
     assert.deepEqual(await result, { kind: "triggered" });
@@ -313,7 +313,7 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
 
   it("wait: false with a covering load: released once it is adopted, as after a trigger", async () => {
     client.current = othersLoad(1_500);
-    const m = member(clock, { inputs: { onBusy: "wait", wait: false } });
+    const m = member(clock, { inputs: { onBusy: "wait", wait: false, warningsAs: "success" } });
     const result = batches.join(client, MODEL, m);
     await clock.advance(1_000);
     assert.deepEqual(await result, { kind: "triggered" });
@@ -321,9 +321,66 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
     assert.equal(client.triggers.length + client.waitedFor.length, 0);
   });
 
+  it("a covering load that already ended with success settles the change: nothing triggered, nothing followed", async () => {
+    const m = member(clock);
+    client.current = othersLoad(1_500, { loadStatus: "SUCCESS" });
+    const result = batches.join(client, MODEL, m);
+    await clock.advance(1_000);
+    const r = await result;
+    assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
+    assert.deepEqual([client.triggers.length, client.waitedFor.length], [0, 0]);
+    assert.deepEqual(m.events, ["adopting"]);
+  });
+
+  it("an adopted load that ends WARNING counts only for members that take warnings as success", async () => {
+    const lenient = member(clock);
+    const strict = member(clock, { inputs: { onBusy: "wait", wait: true, warningsAs: "error" } });
+    client.current = othersLoad(1_500);
+    const ends = [
+      othersLoad(1_500, { loadStatus: "WARNING" }),
+      record({ dataLoadId: "OURS", loadStatus: "SUCCESS" }),
+    ];
+    client.ends = async () => {
+      client.current = null;
+      return { outcome: "finished", load: ends.shift()! };
+    };
+    const results = Promise.all([batches.join(client, MODEL, lenient), batches.join(client, MODEL, strict)]);
+    await clock.advance(1_000);
+    const [rl, rs] = await results;
+    assert.equal(rl.kind === "ended" && rl.load.dataLoadId, "OTHER");
+    assert.equal(rs.kind === "ended" && rs.load.dataLoadId, "OURS");
+    assert.equal(client.triggers.length, 1);
+    assert.deepEqual(strict.events, ["adopting", "adoptedFailed", "aboutToTrigger", "seen"]);
+  });
+
+  it("an adopted load that failed is never adopted again, even while a stale read still shows it running", async () => {
+    const m = member(clock);
+    const running = othersLoad(1_500);
+    client.current = running; // every load-info read keeps showing it running
+    const ends = [
+      othersLoad(1_500, { loadStatus: "ERROR" }),
+      record({ dataLoadId: "OURS", loadStatus: "SUCCESS" }),
+    ];
+    client.ends = async () => ({ outcome: "finished", load: ends.shift()! });
+    client.waitForIdle = async () => ({
+      outcome: "idle" as const,
+      load: othersLoad(1_500, { loadStatus: "ERROR" }),
+    });
+    const result = batches.join(client, MODEL, m);
+    await clock.advance(1_000);
+    const r = await result;
+    assert.equal(r.kind === "ended" && r.load.dataLoadId, "OURS");
+    assert.equal(m.events.filter((e) => e === "adopting").length, 1);
+    assert.equal(client.triggers.length, 1);
+  });
+
   it("onBusy fail keeps its meaning: busy, even with a covering load", async () => {
     client.current = othersLoad(1_500);
-    const result = batches.join(client, MODEL, member(clock, { inputs: { onBusy: "fail", wait: true } }));
+    const result = batches.join(
+      client,
+      MODEL,
+      member(clock, { inputs: { onBusy: "fail", wait: true, warningsAs: "success" } }),
+    );
     await clock.advance(1_000);
     assert.equal((await result).kind, "busy");
     assert.equal(client.triggers.length, 0);
