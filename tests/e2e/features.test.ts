@@ -66,7 +66,6 @@ describe("e2e: reload windows, expected duration and named connections", functio
     const s = await stackOf("windows", args, emulatorConfig(emu.url, TEST_API_KEY));
     const print = (l: string) => void s.output.push(l);
     const preview = await s.stack.preview({ diff: true, onOutput: print });
-    fs.writeFileSync(path.join(WORK, "deferred-preview.txt"), preview.stdout);
     const next = `next opens ${closed[0]} 00:00 UTC`;
     assert.match(preview.stdout, new RegExp(`window\\s*:\\s*"deferred: outside the reload window, ${next}"`));
     assert.match(preview.stdout, /expectedSeconds\s*:\s*\d/);

@@ -8,20 +8,14 @@ import * as path from "node:path";
 import type { Emulator } from "../../packages/celonis-emulator";
 import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { REPO_ROOT } from "../../scripts/stack";
-import { startYamlStack, type PulumiCli } from "../helpers/cli";
+import { startYamlStack, yamlProgramHead, type PulumiCli } from "../helpers/cli";
 import { DEMO, TEST_API_KEY } from "../helpers/emulator";
 import { readTree } from "../helpers/files";
 
 const PROJECT = "yaml-lookups";
 const WORK = path.join(REPO_ROOT, ".test-work", PROJECT);
 
-const PROGRAM = `name: ${PROJECT}
-runtime: yaml
-plugins:
-  providers:
-    - name: celonis
-      path: ${path.join(REPO_ROOT, "bin")}
-variables:
+const PROGRAM = `${yamlProgramHead(PROJECT)}variables:
   model:
     fn::invoke:
       function: celonis:index:getDataModel

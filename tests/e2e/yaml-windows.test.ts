@@ -8,20 +8,14 @@ import type { Emulator } from "../../packages/celonis-emulator";
 import { isLoadTrigger } from "../../packages/celonis-emulator/request-log";
 import { DAY_NAMES } from "../../provider/windows";
 import { REPO_ROOT } from "../../scripts/stack";
-import { startYamlStack, type PulumiCli } from "../helpers/cli";
+import { startYamlStack, yamlProgramHead, type PulumiCli } from "../helpers/cli";
 import { DEMO } from "../helpers/emulator";
 
 const PROJECT = "yaml-windows";
 const WORK = path.join(REPO_ROOT, ".test-work", PROJECT);
 const dayOf = (t: number) => DAY_NAMES[(new Date(t).getUTCDay() + 6) % 7];
 
-const PROGRAM = `name: ${PROJECT}
-runtime: yaml
-plugins:
-  providers:
-    - name: celonis
-      path: ${path.join(REPO_ROOT, "bin")}
-config:
+const PROGRAM = `${yamlProgramHead(PROJECT)}config:
   window:
     type: string
 resources:

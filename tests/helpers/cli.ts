@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../packages/celonis-emulator";
-import { ensureToolchain, pulumiEnv } from "../../scripts/stack";
+import { REPO_ROOT, ensureToolchain, pulumiEnv } from "../../scripts/stack";
 import { TEST_API_KEY } from "./emulator";
 
 /** What one CLI run printed and how it ended. */
@@ -90,6 +90,17 @@ export class PulumiCli {
     };
     return state.checkpoint.latest?.resources ?? [];
   }
+}
+
+/** The head of a YAML program named `project` that uses this checkout's provider plugin. */
+export function yamlProgramHead(project: string): string {
+  return `name: ${project}
+runtime: yaml
+plugins:
+  providers:
+    - name: celonis
+      path: ${path.join(REPO_ROOT, "bin")}
+`;
 }
 
 /** A YAML project in `work` running `program` against a fresh emulator, with a stack configured for it. */

@@ -67,6 +67,13 @@ class FakeClient implements BatchClient {
     this.waitedFor.push(o.match);
     return this.ends();
   };
+  /** The loads the next waits end with, in order; the model is free once one has ended. */
+  endWith(...loads: LoadRecord[]): void {
+    this.ends = async () => {
+      this.current = null;
+      return { outcome: "finished", load: loads.shift()! };
+    };
+  }
   /** The match of every waitForLoad call. */
   waitedFor: unknown[] = [];
 }
@@ -225,6 +232,12 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
     client.offsetMs = OFFSET;
     batches = new Batches(clock);
   });
+  /** Joins `members` to one batch and lets it run for a second: how it ended for each. */
+  const joinAll = async (...members: Member[]): Promise<BatchResult[]> => {
+    const all = Promise.all(members.map((m) => batches.join(client, MODEL, m)));
+    await clock.advance(1_000);
+    return all;
+  };
   /** A running load of another writer that started `afterReadyMs` after now, in Celonis's clock. */
   const othersLoad = (afterReadyMs: number, over: Partial<LoadRecord> = {}) =>
     record({ dataLoadId: "OTHER", startDate: clock.now() + OFFSET + afterReadyMs, ...over });
@@ -233,9 +246,7 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
     const m = member(clock);
     client.current = othersLoad(1_500);
     client.ends = async () => ({ outcome: "finished", load: othersLoad(1_500, { loadStatus: "SUCCESS" }) });
-    const result = batches.join(client, MODEL, m);
-    await clock.advance(1_000);
-    const r = await result;
+    const [r] = await joinAll(m);
     assert.equal(client.triggers.length, 0);
     assert.deepEqual(client.waitedFor, [{ loadId: "OTHER" }]);
     assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
@@ -270,28 +281,21 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
   for (const [what, arrange] of notCovering) {
     it(`${what}: waited out, then our own load`, async () => {
       arrange();
-      const result = batches.join(client, MODEL, member(clock));
-      await clock.advance(1_000);
-      assert.equal((await result).kind, "ended");
+      const [result] = await joinAll(member(clock));
+      assert.equal(result.kind, "ended");
       assert.equal(client.triggers.length, 1);
       assert.equal(client.waitedFor.length, 1, "only our own load was followed");
     });
   }
 
-  it("the adopted load fails: the members hear so, and the batch triggers its own within the deadline", async () => {
+  it("the adopted load fails: the members hear so, and the batch triggers its own", async () => {
     const m = member(clock);
     client.current = othersLoad(1_500);
-    const ends = [
+    client.endWith(
       othersLoad(1_500, { loadStatus: "ERROR" }),
       record({ dataLoadId: "OURS", loadStatus: "SUCCESS" }),
-    ];
-    client.ends = async () => {
-      client.current = null;
-      return { outcome: "finished", load: ends.shift()! };
-    };
-    const result = batches.join(client, MODEL, m);
-    await clock.advance(1_000);
-    const r = await result;
+    );
+    const [r] = await joinAll(m);
     assert.equal(client.triggers.length, 1);
     assert.equal(r.kind === "ended" && r.load.dataLoadId, "OURS");
     assert.deepEqual(m.events, ["adopting", "adoptedFailed", "aboutToTrigger", "seen"]);
@@ -304,9 +308,7 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
       return { outcome: "changed" as const, load: client.current };
     };
     client.ends = async () => ({ outcome: "finished", load: othersLoad(3_000, { loadStatus: "SUCCESS" }) });
-    const result = batches.join(client, MODEL, member(clock));
-    await clock.advance(1_000);
-    const r = await result;
+    const [r] = await joinAll(member(clock));
     assert.equal(client.triggers.length, 0);
     assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
   });
@@ -314,9 +316,8 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
   it("wait: false with a covering load: released once it is adopted, as after a trigger", async () => {
     client.current = othersLoad(1_500);
     const m = member(clock, { inputs: { onBusy: "wait", wait: false, warningsAs: "success" } });
-    const result = batches.join(client, MODEL, m);
-    await clock.advance(1_000);
-    assert.deepEqual(await result, { kind: "triggered" });
+    const [result] = await joinAll(m);
+    assert.deepEqual(result, { kind: "triggered" });
     assert.deepEqual(m.events, ["adopting"]);
     assert.equal(client.triggers.length + client.waitedFor.length, 0);
   });
@@ -324,9 +325,7 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
   it("a covering load that already ended with success settles the change: nothing triggered, nothing followed", async () => {
     const m = member(clock);
     client.current = othersLoad(1_500, { loadStatus: "SUCCESS" });
-    const result = batches.join(client, MODEL, m);
-    await clock.advance(1_000);
-    const r = await result;
+    const [r] = await joinAll(m);
     assert.equal(r.kind === "ended" && r.load.dataLoadId, "OTHER");
     assert.deepEqual([client.triggers.length, client.waitedFor.length], [0, 0]);
     assert.deepEqual(m.events, ["adopting"]);
@@ -336,17 +335,11 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
     const lenient = member(clock);
     const strict = member(clock, { inputs: { onBusy: "wait", wait: true, warningsAs: "error" } });
     client.current = othersLoad(1_500);
-    const ends = [
+    client.endWith(
       othersLoad(1_500, { loadStatus: "WARNING" }),
       record({ dataLoadId: "OURS", loadStatus: "SUCCESS" }),
-    ];
-    client.ends = async () => {
-      client.current = null;
-      return { outcome: "finished", load: ends.shift()! };
-    };
-    const results = Promise.all([batches.join(client, MODEL, lenient), batches.join(client, MODEL, strict)]);
-    await clock.advance(1_000);
-    const [rl, rs] = await results;
+    );
+    const [rl, rs] = await joinAll(lenient, strict);
     assert.equal(rl.kind === "ended" && rl.load.dataLoadId, "OTHER");
     assert.equal(rs.kind === "ended" && rs.load.dataLoadId, "OURS");
     assert.equal(client.triggers.length, 1);
@@ -355,8 +348,7 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
 
   it("an adopted load that failed is never adopted again, even while a stale read still shows it running", async () => {
     const m = member(clock);
-    const running = othersLoad(1_500);
-    client.current = running; // every load-info read keeps showing it running
+    client.current = othersLoad(1_500); // every load-info read keeps showing it running
     const ends = [
       othersLoad(1_500, { loadStatus: "ERROR" }),
       record({ dataLoadId: "OURS", loadStatus: "SUCCESS" }),
@@ -366,9 +358,7 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
       outcome: "idle" as const,
       load: othersLoad(1_500, { loadStatus: "ERROR" }),
     });
-    const result = batches.join(client, MODEL, m);
-    await clock.advance(1_000);
-    const r = await result;
+    const [r] = await joinAll(m);
     assert.equal(r.kind === "ended" && r.load.dataLoadId, "OURS");
     assert.equal(m.events.filter((e) => e === "adopting").length, 1);
     assert.equal(client.triggers.length, 1);
@@ -376,27 +366,23 @@ describe("batch: another writer's running COMPLETE load covers the members' chan
 
   it("onBusy fail keeps its meaning: busy, even with a covering load", async () => {
     client.current = othersLoad(1_500);
-    const result = batches.join(
-      client,
-      MODEL,
+    const [result] = await joinAll(
       member(clock, { inputs: { onBusy: "fail", wait: true, warningsAs: "success" } }),
     );
-    await clock.advance(1_000);
-    assert.equal((await result).kind, "busy");
+    assert.equal(result.kind, "busy");
     assert.equal(client.triggers.length, 0);
   });
 
   it("a member whose change became ready after the load started is not covered by it", async () => {
     const early = member(clock);
     const late = member(clock, { readyAt: clock.now() + 10_000 });
-    client.current = othersLoad(1_500);
-    client.waitForIdle = async () => {
-      client.current = null;
-      return { outcome: "idle" as const, load: null };
-    };
-    const results = Promise.all([batches.join(client, MODEL, early), batches.join(client, MODEL, late)]);
-    await clock.advance(1_000);
-    await results;
+    busyUntilWaited(othersLoad(1_500));
+    const [re, rl] = await joinAll(early, late);
     assert.equal(client.triggers.length, 1, "the batch triggered one load covering both");
+    assert.ok(
+      !client.waitedFor.some((m) => JSON.stringify(m) === JSON.stringify({ loadId: "OTHER" })),
+      "OTHER was not adopted",
+    );
+    assert.deepEqual(re, rl, "both ended with the same load, the batch's own");
   });
 });
