@@ -27,6 +27,7 @@ import type { ServerTime } from "./celonis/server-clock";
 import type { LoadInfoSync, LoadProgress, LoadRecord, LoadRequest, LoadType } from "./celonis/types";
 import type { Clock } from "./clock";
 import { cancelReason, type Deadline } from "./deadline";
+import { judgeLoad } from "./lifecycle";
 import { combinePlans } from "./plan";
 import { modelLabel, progressLine, shortId } from "./progress";
 import type { CheckedInputs, Plan } from "./types";
@@ -622,10 +623,9 @@ function triggerLine(plan: Plan, kind: LoadType, members: Joined[]): string {
   return `triggering a ${kind} load of ${scope}${served} (${plan.reasons.join("; ")})`;
 }
 
-/** Whether an ended load counts as success for a member (a WARNING unless warningsAs is "error"). */
+/** Whether an ended load counts as success for a member (lifecycle.judgeLoad, by its warningsAs). */
 function counts(load: LoadRecord, j: Joined): boolean {
-  const { loadStatus } = load;
-  return loadStatus === "SUCCESS" || (loadStatus === "WARNING" && j.member.inputs.warningsAs !== "error");
+  return judgeLoad(load, j.member.inputs.warningsAs).ok;
 }
 
 /** The load before `load` in Celonis's order, from the same read. */

@@ -166,7 +166,7 @@ export const MAY_LOAD_TWICE = "this change may be loaded twice";
  * of other tables (Celonis does not say which). The plan stays owed: a second load is possible, a
  * lost one is not.
  */
-export function partialUnproven(load: PlanLoad, record: LoadRecord): string | null {
+export function partialUnproven(load: PlanLoad, record: Pick<LoadRecord, "loadType">): string | null {
   if (load.outcome !== "unknown" || load.loadType !== "PARTIAL" || record.loadType !== "PARTIAL") return null;
   return (
     `; it started while the trigger's outcome was unknown (its answer was lost) and ${AMBIGUOUS_PARTIAL}` +

@@ -171,7 +171,7 @@ export function planReload(old: PlanInputs | undefined, next: PlanInputs): Plan 
 }
 
 /** The keys whose change replaces the resource: the model's identity (its connection and ids). */
-export const IDENTITY_KEYS = ["connection", "poolId", "dataModelId"] as const;
+const IDENTITY_KEYS = ["connection", "poolId", "dataModelId"] as const;
 
 function identityChanges(old: Partial<PlanInputs>, next: PlanInputs): string[] {
   return IDENTITY_KEYS.filter((k) => (old[k] ?? null) !== (next[k] ?? null) || containsUnknown(next[k]));

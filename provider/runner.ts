@@ -189,7 +189,7 @@ class ReloadRun {
     if (owed && (await this.settleLateTrigger(plan, owed))) return;
     if (owed && (await this.settleCovered(plan, owed))) return;
     // Also when a refresh recorded it owed (it prints no warning): the next load may be a second one.
-    if (owed?.loadId && owed.outcome === "unknown" && owed.loadType === "PARTIAL")
+    if (owed?.loadId && partialUnproven(owed, owed))
       this.warnTwice(`load ${owed.loadId} ${AMBIGUOUS_PARTIAL} (its trigger's answer was lost)`);
     await this.share(plan);
   }
@@ -243,6 +243,11 @@ class ReloadRun {
     const later = failed && laterLoadOfTrigger(owed, failed, this.ctx.clock.now());
     if (!failed || !later) return false;
     await this.settleLater(plan, later, failed, true);
+    return this.settledElsePlanned(plan);
+  }
+
+  /** After settling an earlier load: true when that settled the plan, else the plan runs again. */
+  private settledElsePlanned(plan: Plan): boolean {
     if (this.reload.phase !== "owed") return true;
     this.reload = planned(plan);
     return false;
@@ -273,6 +278,8 @@ class ReloadRun {
     const until = latestVisible(load);
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
       const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.deadline.limits());
+      // Through findLoadIn, the export the simulator wraps with its matcher; the rule runs again only
+      // when nothing was found, to say why.
       const match = planLoadMatch(load);
       const found = findLoadIn(info, match);
       const expectedMs = expectedDurationMs(info, found?.loadType ?? load.loadType);
@@ -294,9 +301,7 @@ class ReloadRun {
         "that was interrupted: settling it instead of triggering another",
     );
     await this.settle(plan, load, true);
-    if (this.reload.phase !== "owed") return true;
-    this.reload = planned(plan); // its next trigger replaces the entry
-    return false;
+    return this.settledElsePlanned(plan); // its next trigger replaces the entry
   }
 
   /**
@@ -310,7 +315,7 @@ class ReloadRun {
     if (plan.loadType !== "COMPLETE" || !Number.isFinite(since)) return false;
     const { poolId, dataModelId } = this.inputs;
     const info = await this.ctx.client.getLoadInfo(poolId, dataModelId, this.deadline.limits());
-    const ok = (l: LoadRecord) => isTerminal(l.loadStatus) && judgeLoad(l, this.inputs.warningsAs).ok;
+    const ok = (l: LoadRecord) => judgeLoad(l, this.inputs.warningsAs).ok;
     const load = firstCovering(celonisOrder(info), since, ok);
     if (!load || load.dataLoadId === owed.loadId) return false;
     this.log(

@@ -4,6 +4,7 @@
 // the call, the data model and Celonis's own words, and every string passes through `redact` first.
 
 import { classifyFailure, isIdempotent, type HttpMethod } from "./retry";
+import type { StartWindow } from "./trigger";
 
 /** What a CelonisError knows. All strings are redacted before they are stored. */
 export interface CelonisErrorInit {
@@ -218,15 +219,15 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 export class TriggerError extends CelonisError {
   readonly maybeStarted: boolean;
   readonly visibleBy?: number;
-  /** When its load could have started, in Celonis's clock (see trigger.ts's StartWindow), when known. */
-  readonly window?: { from: { at: number; errorMs: number }; by: number | null };
+  /** When its load could have started, in Celonis's clock, when known. */
+  readonly window?: StartWindow;
 
   constructor(
     cause: CelonisError,
     maybeStarted: boolean,
     note?: string,
     visibleBy?: number,
-    window?: { from: { at: number; errorMs: number }; by: number | null } | null,
+    window?: StartWindow | null,
   ) {
     super({
       call: cause.call,

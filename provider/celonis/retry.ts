@@ -65,7 +65,7 @@ const UNTRUSTED_CERT_CODES = new Set([
  * The reason for a failed TLS handshake, or undefined for another failure. An untrusted chain is
  * what a TLS-inspecting gateway causes: the reason names the variable that adds its CA. Pure.
  */
-export function tlsFailureReason(code: string): string | undefined {
+function tlsFailureReason(code: string): string | undefined {
   if (UNTRUSTED_CERT_CODES.has(code)) {
     return (
       `TLS certificate not trusted (${code}): the certificate chain ends in a CA Node.js does not know, ` +

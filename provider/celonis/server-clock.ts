@@ -35,7 +35,7 @@ export const ESTIMATE_FRESH_MS = 10 * 60_000;
  * How fast the runner's clock and Celonis's may drift apart (ms per ms): 1,000 ppm, ten times what
  * an unsynchronised quartz clock drifts, so an estimate a minute old is off by at most 60 ms more.
  */
-export const MAX_DRIFT = 1e-3;
+const MAX_DRIFT = 1e-3;
 
 /** `e`'s error bound at runner time `at`: widened by the drift since it was measured. */
 export function errorAt(e: ClockEstimate, at: number): number {
