@@ -124,7 +124,8 @@ export interface Member {
   on(event: BatchEvent): void | Promise<void>;
   /**
    * Asked once before the batch looks for a free model and triggers: false holds the member's plan
-   * back (its reload window is closed); it may wait first (for a window, within its deadline).
+   * back (its reload window is closed). It answers at once: a member that waits for a window waits
+   * before it joins, so it never holds up the other members.
    */
   admit?(): Promise<boolean>;
 }

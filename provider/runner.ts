@@ -333,8 +333,13 @@ class ReloadRun {
 
   /** Joins the model's batch (batch.ts) and acts on how it ended for this run. */
   private async share(plan: Plan): Promise<void> {
-    const result = await this.ctx.batches.join(this.ctx.client, this.job.model, this.member(plan));
-    this.shared(result);
+    for (;;) {
+      // A reload that waits for its window waits here, before it joins: never inside a batch.
+      if (this.inputs.windows && !(await this.admit(true))) return;
+      const result = await this.ctx.batches.join(this.ctx.client, this.job.model, this.member(plan));
+      if (result.kind === "withheld" && this.reload.phase === "planned") continue; // it closed again
+      return this.shared(result);
+    }
   }
 
   /** What the batch's result means for this reload (its events have moved it along already). */
@@ -379,16 +384,17 @@ class ReloadRun {
       deadline: this.deadline,
       log: this.ctx.log,
       on: (event) => this.onBatchEvent(plan, event),
-      admit: this.inputs.windows ? () => this.admit() : undefined, // no windows: always open
+      admit: this.inputs.windows ? () => this.admit(false) : undefined, // no windows: always open
     };
   }
 
   /**
-   * The reload window, asked just before our own trigger (window-policy.ts): true to trigger now;
-   * false when deferred (a warning, the plan stays owed) or failed (owed, with why). Waits for a
-   * window that opens before the deadline when `outsideWindow` is "wait".
+   * The reload window (window-policy.ts): true to trigger now; false when deferred (a warning, the
+   * plan stays owed) or failed (owed, with why). When `outsideWindow` is "wait" and a window opens
+   * before the deadline: with `wait`, waits for it (before joining a batch); without, answers false
+   * at once and leaves the reload planned (asked again just before the trigger: it closed meanwhile).
    */
-  private async admit(): Promise<boolean> {
+  private async admit(wait: boolean): Promise<boolean> {
     const { options } = validateWindows(this.inputs.windows, this.inputs.timeZone);
     const outsideWindow = this.inputs.outsideWindow ?? DEFAULT_OUTSIDE_WINDOW;
     for (;;) {
@@ -404,6 +410,7 @@ class ReloadRun {
         this.reload = interrupted(this.reload, d.message);
         return false;
       }
+      if (!wait) return false;
       this.log(d.message);
       await this.deadline.pause(d.until - now).catch(() => undefined); // a cancel ends the batch's wait
       if (this.deadline.signal?.aborted) return false;

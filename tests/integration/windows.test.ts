@@ -97,4 +97,34 @@ describe("reload windows against the emulator", function () {
       lines.join("\n"),
     );
   });
+
+  it("a reload waiting for its window does not hold up another reload of the same model", async () => {
+    // A clock 6 s before a minute boundary: the waiting reload's window opens then.
+    const offset = 60_000 - (Date.now() % 60_000) - 6_000;
+    const clock: Clock = { ...systemClock, now: () => Date.now() + offset };
+    const opens = clock.now() + 6_000;
+    const window = `${dayOf(opens)} ${hhmm(opens)}-${hhmm(opens + 120_000)}`;
+    const pc = context(clock); // one provider process: the two reloads share its batches
+    const waiting = deploy(pc, undefined, {
+      ...base,
+      __scope: "proj/dev/waiting",
+      windows: [window],
+      outsideWindow: "wait",
+      timeoutSeconds: 30,
+    });
+    const started = Date.now();
+    const free = await deploy(pc, undefined, { ...base, __scope: "proj/dev/free", timeoutSeconds: 30 });
+    const freeTook = Date.now() - started;
+    assert.equal(free.outputs.planStatus, "done");
+    assert.ok(
+      freeTook < 4_000,
+      `the reload without a window took ${freeTook} ms: it waited for the other's window`,
+    );
+    const s = await waiting;
+    assert.equal(s.failed, false, s.error?.message);
+    assert.equal(s.outputs.planStatus, "done");
+    // The other reload's COMPLETE load started after this change was ready: it covers it.
+    assert.equal(triggers().length, 1);
+    assert.equal(s.outputs.planLoad?.loadId, free.outputs.planLoad?.loadId);
+  });
 });
